@@ -1,0 +1,3 @@
+"""itglue-mcp: an IT Glue account as a grounded knowledge base for MCP clients."""
+
+__version__ = "0.1.0"

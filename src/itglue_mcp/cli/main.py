@@ -1,0 +1,32 @@
+"""The ``itglue-mcp`` command line: one sub-command per process of the architecture.
+
+Each command lives in its own module and is registered here; heavy imports (the simulator,
+the sync engine, FastMCP) happen inside the commands so ``itglue-mcp --help`` stays fast.
+
+Example::
+
+    itglue-mcp dataset generate --out ./data --orgs 10 --seed 7
+    itglue-mcp simulate --data ./data --port 8899
+"""
+
+from __future__ import annotations
+
+import typer
+
+from itglue_mcp.cli import dataset, demo, migrate, serve, simulate, sync
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="itglue-mcp",
+    help="IT Glue as a grounded knowledge base for MCP clients.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(dataset.app, name="dataset")
+app.command("simulate")(simulate.simulate)
+app.command("migrate")(migrate.migrate)
+app.command("sync")(sync.sync)
+app.command("serve")(serve.serve)
+app.command("stdio")(serve.stdio)
+app.command("demo")(demo.demo)

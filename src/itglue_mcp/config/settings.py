@@ -1,0 +1,172 @@
+"""Settings every part of itglue-mcp agrees on, read once at start-up.
+
+Environment variables carry the prefix ``ITGLUE_MCP_`` and nest with ``__``
+(``ITGLUE_MCP_ITGLUE__API_KEY``); a ``.env`` file in the working directory is read too. An
+unset production URL (database, Redis, Qdrant, Neo4j) selects the embedded default.
+
+Example::
+
+    settings = Settings()
+    engine_url = settings.effective_database_url
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["ItglueRegion", "ItglueSettings", "ServerSettings", "Settings", "SyncSettings"]
+
+
+class ItglueRegion(StrEnum):
+    """IT Glue data-centre regions (IT Glue API facts: Transport)."""
+
+    US = "us"
+    EU = "eu"
+    AU = "au"
+
+
+REGION_BASE_URLS: dict[ItglueRegion, str] = {
+    ItglueRegion.US: "https://api.itglue.com",
+    ItglueRegion.EU: "https://api.eu.itglue.com",
+    ItglueRegion.AU: "https://api.au.itglue.com",
+}
+
+
+class ItglueSettings(BaseModel):
+    """How to reach the IT Glue API and how hard to lean on it."""
+
+    region: Annotated[
+        ItglueRegion,
+        Field(description="IT Glue region whose base URL is used when api_url is unset."),
+    ] = ItglueRegion.US
+    api_url: Annotated[
+        str | None,
+        Field(description="Base URL of the IT Glue API (or the simulator); overrides region."),
+    ] = None
+    api_key: Annotated[
+        SecretStr | None, Field(description="IT Glue API key, sent as the x-api-key header.")
+    ] = None
+    rate_limit_requests: Annotated[
+        int, Field(gt=0, description="Most requests sent per rate-limit window (IT Glue: 3000).")
+    ] = 3000
+    rate_limit_window_s: Annotated[
+        float, Field(gt=0, description="Length of the rolling rate-limit window, in seconds.")
+    ] = 300.0
+    page_size: Annotated[
+        int,
+        Field(ge=1, le=1000, description="page[size] for list requests (IT Glue maximum 1000)."),
+    ] = 1000
+    timeout_s: Annotated[
+        float, Field(gt=0, description="Timeout of one HTTP request, seconds.")
+    ] = 30.0
+    max_attempts: Annotated[
+        int,
+        Field(ge=1, description="Attempts per request on 429, 5xx and timeouts, first included."),
+    ] = 8
+    backoff_initial_s: Annotated[
+        float, Field(gt=0, description="First exponential back-off delay, seconds (jittered).")
+    ] = 0.5
+    backoff_max_s: Annotated[float, Field(gt=0, description="Longest back-off delay, seconds.")] = (
+        60.0
+    )
+    breaker_failure_threshold: Annotated[
+        int,
+        Field(ge=1, description="Consecutive failed requests that open the circuit breaker."),
+    ] = 5
+    breaker_reset_s: Annotated[
+        float, Field(gt=0, description="Seconds the breaker stays open before one trial request.")
+    ] = 30.0
+    max_concurrency: Annotated[
+        int, Field(ge=1, description="Requests in flight at once against the API.")
+    ] = 4
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL without a trailing slash: ``api_url`` if set, else the region's."""
+        return (self.api_url or REGION_BASE_URLS[self.region]).rstrip("/")
+
+
+class SyncSettings(BaseModel):
+    """Behaviour of ``itglue-mcp sync``."""
+
+    pipeline_depth: Annotated[
+        int, Field(ge=1, description="Pages fetched ahead of the store writer, per resource type.")
+    ] = 4
+
+
+class ServerSettings(BaseModel):
+    """Where ``itglue-mcp serve`` listens."""
+
+    host: Annotated[str, Field(description="Bind address of the MCP HTTP server.")] = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535, description="TCP port of the MCP HTTP server.")] = (
+        8765
+    )
+    allowed_hosts: Annotated[
+        list[str],
+        Field(description="Host header values accepted (DNS-rebinding protection); empty = bind."),
+    ] = []
+
+
+class Settings(BaseSettings):
+    """All settings of itglue-mcp (env prefix ``ITGLUE_MCP_``, nested with ``__``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ITGLUE_MCP_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    data_dir: Annotated[
+        Path, Field(description="Directory for embedded files (SQLite store, index, datasets).")
+    ] = Path(".itglue-mcp")
+    database_url: Annotated[
+        str | None,
+        Field(description="SQLAlchemy async URL of the store; unset = SQLite file in data_dir."),
+    ] = None
+    redis_url: Annotated[
+        str | None, Field(description="Redis URL for the shared cache; unset = in-process cache.")
+    ] = None
+    qdrant_url: Annotated[
+        str | None, Field(description="Qdrant server URL; unset = local Qdrant under data_dir.")
+    ] = None
+    neo4j_uri: Annotated[
+        str | None, Field(description="Neo4j URI for the graph; unset = SQL graph in the store.")
+    ] = None
+    public_url: Annotated[
+        str | None, Field(description="External base URL of the server (links, OAuth metadata).")
+    ] = None
+    log_level: Annotated[str, Field(description="Log level: DEBUG, INFO, WARNING, ERROR.")] = "INFO"
+    itglue: ItglueSettings = ItglueSettings()
+    sync: SyncSettings = SyncSettings()
+    server: ServerSettings = ServerSettings()
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str | None) -> str | None:
+        """Refuse database URLs whose driver is not one of the async drivers the store runs on."""
+        if value is None:
+            return None
+        scheme = value.split("://", 1)[0]
+        if scheme in ("postgresql", "postgres"):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if scheme == "sqlite":
+            return "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        if scheme not in ("postgresql+asyncpg", "sqlite+aiosqlite"):
+            raise ValueError(
+                "database_url: driver must be postgresql+asyncpg or sqlite+aiosqlite, "
+                f"got {scheme!r}"
+            )
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """``database_url`` if set, else an SQLite file ``itglue.db`` under ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'itglue.db').resolve()}"

@@ -1,0 +1,5 @@
+"""Logging (structlog) now; OpenTelemetry tracing and Prometheus metrics grow here."""
+
+from itglue_mcp.observability.logging import configure_logging, redact_secrets
+
+__all__ = ["configure_logging", "redact_secrets"]

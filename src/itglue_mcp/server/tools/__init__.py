@@ -1,0 +1,1 @@
+"""MCP tools, one module per domain, each registering its tools on a FastMCP server."""

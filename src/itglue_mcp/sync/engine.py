@@ -1,0 +1,395 @@
+"""The sync engine: IT Glue pages in, store rows out, resumable at every page.
+
+Pages are fetched ahead by one producer per stream (several streams at once, within the
+client's own concurrency and rate limit) while a single writer commits them in order. Each
+page is one transaction holding its rows, their children, related items, search entries, the
+stream's checkpoint and the run's counters — so a run killed at any point leaves the store
+consistent, and the next run resumes from the first page not committed:
+
+- a *full* run lists every stream from page 1 (``sort=id``), stamps each record it sees with
+  the run id, and at a stream's last page marks the records it did not see as deleted (IT
+  Glue has no deletion feed; API facts: Paging, sorting, filtering). A full run that stopped
+  is resumed by the next run with the same scope, from each stream's ``next_page``.
+- an *incremental* run lists organizations by ``filter[updated_at]`` and every other stream by
+  ``sort=-updated_at`` down to the stream's checkpoint; its checkpoint moves only with the
+  stream's last page, so a stopped incremental run is simply done again (upserts are
+  idempotent). A stream never completed before is listed in full.
+
+Example::
+
+    engine = SyncEngine(client, session_factory, settings=settings.sync)
+    report = await engine.run(full=True)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from itglue_mcp.config import SyncSettings
+from itglue_mcp.itglue.client import ItglueClient
+from itglue_mcp.itglue.jsonapi import Page
+from itglue_mcp.itglue.models import ItglueRecord
+from itglue_mcp.store import sync_state
+from itglue_mcp.store.database import unit_of_work
+from itglue_mcp.sync.errors import SyncError
+from itglue_mcp.sync.lock import sync_lock
+from itglue_mcp.sync.plan import (
+    Incremental,
+    Stream,
+    normalise_types,
+    phase_one_streams,
+    phase_two_streams,
+)
+from itglue_mcp.sync.progress import LogProgress, SyncProgress
+from itglue_mcp.sync.writer import PageWrite, StoreWriter
+
+__all__ = ["SyncEngine", "SyncReport"]
+
+_log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a finished run did.
+
+    Attributes:
+        run_id: the sync run record's id.
+        mode: ``full`` or ``incremental``.
+        resumed: whether the run continued a full run that had stopped.
+        records: JSON:API type -> records written (created or updated).
+        deleted: JSON:API type -> records newly marked deleted.
+        api_requests: requests sent to IT Glue by this process.
+        rate_limited: 429 answers received.
+        duration_s: wall-clock seconds.
+    """
+
+    run_id: int
+    mode: str
+    resumed: bool
+    records: Mapping[str, int]
+    deleted: Mapping[str, int]
+    api_requests: int
+    rate_limited: int
+    duration_s: float
+
+    @property
+    def total_records(self) -> int:
+        """Records written over every type."""
+        return sum(self.records.values())
+
+
+@dataclass
+class _StreamState:
+    start_page: int
+    incremental_since: datetime | None
+    newest: datetime | None = None
+
+
+@dataclass
+class _Counters:
+    records: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
+
+
+class SyncEngine:
+    """Pulls an IT Glue account (or one organization) into the store.
+
+    Args:
+        client: an open :class:`ItglueClient`; its rate limit bounds the whole sync.
+        engine: the store's engine (used for the one-sync-at-a-time lock).
+        session_factory: sessions on that engine.
+        settings: sync settings (``pipeline_depth``: pages fetched ahead per stream).
+        progress: receives progress; log lines by default.
+        concurrent_streams: streams listed at the same time.
+    """
+
+    def __init__(
+        self,
+        client: ItglueClient,
+        engine: AsyncEngine,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        settings: SyncSettings,
+        progress: SyncProgress | None = None,
+        concurrent_streams: int = 4,
+    ) -> None:
+        self._client = client
+        self._engine = engine
+        self._sessions = session_factory
+        self._depth = settings.pipeline_depth
+        self._progress = progress or LogProgress()
+        self._concurrent_streams = concurrent_streams
+
+    async def run(
+        self,
+        *,
+        full: bool = False,
+        organization_id: int | None = None,
+        types: Collection[str] | None = None,
+    ) -> SyncReport:
+        """Run one sync and record it as a sync run.
+
+        Args:
+            full: list every stream from the start and detect deletions; otherwise only what
+                changed since each stream's checkpoint.
+            organization_id: restrict the run to one organization (IT Glue id).
+            types: JSON:API types to sync (the types they depend on come along).
+
+        Returns:
+            The run's report.
+
+        Raises:
+            SyncAlreadyRunning: another sync holds the store's lock.
+            UnknownRecordType: ``types`` names a type that is not synced.
+            SyncError: ``organization_id`` is not an organization of the account.
+            ItglueError: the API failed past retries (the run is recorded as failed and the
+                next run resumes it).
+            StoreError: the store failed (likewise).
+        """
+        wanted = normalise_types(types)
+        scope = {"organization_id": organization_id, "types": list(wanted)}
+        started = time.monotonic()
+        before = self._client.stats()
+        async with sync_lock(self._engine):
+            run_id, mode, resumed = await self._open_run(full, scope)
+            log = _log.bind(run_id=run_id, mode=mode)
+            log.info("sync.started", resumed=resumed, scope=scope)
+            writer = StoreWriter(self._sessions, run_id=run_id, client=self._client)
+            counters = _Counters()
+            try:
+                await self._run_streams(
+                    phase_one_streams(wanted, organization_id), run_id, mode, writer, counters
+                )
+                org_ids, type_ids = await writer.known_parents(organization_id)
+                if organization_id is not None and organization_id not in org_ids:
+                    raise SyncError(
+                        f"organization_id: {organization_id} is not an organization of this "
+                        "IT Glue account"
+                    )
+                streams = phase_two_streams(
+                    wanted,
+                    organization_id=organization_id,
+                    organization_ids=org_ids,
+                    flexible_asset_type_ids=type_ids,
+                )
+                await self._run_streams(streams, run_id, mode, writer, counters)
+            except BaseException as exc:
+                await self._close_run(run_id, "failed", _short_reason(exc))
+                log.warning("sync.failed", reason=_short_reason(exc))
+                raise
+            await self._close_run(run_id, "succeeded", None)
+        after = self._client.stats()
+        report = SyncReport(
+            run_id=run_id,
+            mode=mode,
+            resumed=resumed,
+            records=dict(counters.records),
+            deleted=dict(counters.deleted),
+            api_requests=after.requests - before.requests,
+            rate_limited=after.rate_limited - before.rate_limited,
+            duration_s=time.monotonic() - started,
+        )
+        log.info(
+            "sync.finished",
+            records=report.total_records,
+            deleted=sum(report.deleted.values()),
+            api_requests=report.api_requests,
+            rate_limited=report.rate_limited,
+            duration_s=round(report.duration_s, 3),
+        )
+        return report
+
+    async def _open_run(self, full: bool, scope: Mapping[str, object]) -> tuple[int, str, bool]:
+        """Resume the newest unfinished full run of the same scope, or start a new run."""
+        async with unit_of_work(self._sessions) as session:
+            latest = await sync_state.latest_run(session)
+            if latest is not None and latest.status in ("running", "failed"):
+                if latest.mode == "full" and dict(latest.scope) == dict(scope):
+                    await sync_state.reopen_run(session, latest.id)
+                    return latest.id, "full", True
+                if latest.status == "running":
+                    await sync_state.finish_run(
+                        session, latest.id, "failed", "abandoned: a new run started"
+                    )
+            mode = "full" if full else "incremental"
+            run_id = await sync_state.start_run(session, mode, dict(scope))
+            return run_id, mode, False
+
+    async def _close_run(self, run_id: int, status: str, reason: str | None) -> None:
+        async with unit_of_work(self._sessions) as session:
+            await sync_state.finish_run(session, run_id, status, reason)
+
+    async def _run_streams(
+        self,
+        streams: Sequence[Stream],
+        run_id: int,
+        mode: str,
+        writer: StoreWriter,
+        counters: _Counters,
+    ) -> None:
+        """List ``streams`` concurrently, committing their pages through one writer."""
+        if not streams:
+            return
+        queue: asyncio.Queue[PageWrite | None] = asyncio.Queue(maxsize=self._depth * 2)
+        slots = asyncio.Semaphore(self._concurrent_streams)
+
+        async def produce(stream: Stream) -> None:
+            async with slots:
+                async for write in self._stream_pages(stream, run_id, mode):
+                    await queue.put(write)
+
+        async def produce_all() -> None:
+            async with asyncio.TaskGroup() as producers:
+                for stream in streams:
+                    producers.create_task(produce(stream))
+            await queue.put(None)
+
+        async def consume() -> None:
+            while (write := await queue.get()) is not None:
+                written, deleted = await writer.write(write)
+                record_type = write.stream.record_type
+                counters.records[record_type] = counters.records.get(record_type, 0) + written
+                for deleted_type, count in deleted.items():
+                    counters.deleted[deleted_type] = counters.deleted.get(deleted_type, 0) + count
+                self._progress.advance(record_type, len(write.records))
+
+        try:
+            # A failing producer cancels the writer and the other producers, and vice versa.
+            async with asyncio.TaskGroup() as group:
+                group.create_task(produce_all())
+                group.create_task(consume())
+        except BaseExceptionGroup as group_error:
+            raise _first_leaf(group_error) from None
+
+    async def _stream_state(self, stream: Stream, run_id: int, mode: str) -> _StreamState | None:
+        """Where ``stream`` starts in this run; ``None`` when it is already complete."""
+        async with self._sessions() as session:
+            checkpoint = await sync_state.get_checkpoint(session, stream.key)
+        if checkpoint is not None and checkpoint.run_id == run_id:
+            if checkpoint.completed:
+                return None
+            return _StreamState(checkpoint.next_page or 1, None, checkpoint.high_water_mark)
+        if mode == "incremental" and checkpoint is not None and checkpoint.completed:
+            return _StreamState(1, checkpoint.high_water_mark, checkpoint.high_water_mark)
+        return _StreamState(1, None)
+
+    async def _stream_pages(
+        self, stream: Stream, run_id: int, mode: str
+    ) -> AsyncIterator[PageWrite]:
+        state = await self._stream_state(stream, run_id, mode)
+        if state is None:
+            return
+        since = state.incremental_since
+        if since is None or stream.incremental is Incremental.UPDATED_AT_FILTER:
+            params = dict(stream.params)
+            if since is not None:
+                params["filter[updated_at]"] = f"{_api_time(since)},*"
+            params["sort"] = "id"
+            pages = self._pipelined(stream.path, stream.model, params, state.start_page)
+            async for page in pages:
+                yield self._page_write(stream, page, state, full=since is None, last=False)
+            return
+        params = {**stream.params, "sort": "-updated_at"}
+        async for page in self._client.iter_pages(stream.path, stream.model, params=params):
+            fresh = [r for r in page.records if r.updated_at is None or r.updated_at > since]
+            reached = len(fresh) < len(page.records) or page.meta.next_page is None
+            yield self._page_write(stream, page, state, full=False, last=reached, records=fresh)
+            if reached:
+                return
+
+    def _page_write(
+        self,
+        stream: Stream,
+        page: Page[ItglueRecord],
+        state: _StreamState,
+        *,
+        full: bool,
+        last: bool,
+        records: Sequence[ItglueRecord] | None = None,
+    ) -> PageWrite:
+        kept = list(page.records if records is None else records)
+        if stream.organization_id is not None:
+            # Unknown filters are silently ignored by IT Glue: never trust the scope filter.
+            kept = [
+                r
+                for r in kept
+                if getattr(r, "organization_id", None) in (None, stream.organization_id)
+            ]
+        if page.meta.number == 1 and full and page.meta.total_count is not None:
+            self._progress.add_total(stream.record_type, page.meta.total_count)
+        for record in kept:
+            if record.updated_at is not None and (
+                state.newest is None or record.updated_at > state.newest
+            ):
+                state.newest = record.updated_at
+        is_last = last or page.meta.next_page is None
+        return PageWrite(
+            stream=stream,
+            records=kept,
+            next_page=None if is_last else page.meta.number + 1,
+            high_water_mark=state.newest,
+            finished=is_last,
+            detect_deletions=full and is_last,
+        )
+
+    async def _pipelined(
+        self,
+        path: str,
+        model: type[ItglueRecord],
+        params: Mapping[str, str],
+        start_page: int,
+    ) -> AsyncIterator[Page[ItglueRecord]]:
+        """Pages ``start_page``… in order, up to ``pipeline_depth`` requests ahead."""
+        first = await self._client.fetch_page(path, model, params=params, page_number=start_page)
+        yield first
+        if first.meta.next_page is None:
+            return
+        if first.meta.total_pages is None:
+            async for page in self._client.iter_pages(
+                path, model, params=params, start_page=first.meta.next_page
+            ):
+                yield page
+            return
+        ahead: list[asyncio.Task[Page[ItglueRecord]]] = []
+        number = first.meta.next_page
+        try:
+            while number <= first.meta.total_pages or ahead:
+                while len(ahead) < self._depth and number <= first.meta.total_pages:
+                    ahead.append(
+                        asyncio.create_task(
+                            self._client.fetch_page(path, model, params=params, page_number=number)
+                        )
+                    )
+                    number += 1
+                page = await ahead.pop(0)
+                yield page
+                if page.meta.next_page is None:
+                    return
+        finally:
+            for task in ahead:
+                task.cancel()
+
+
+def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first real error inside (possibly nested) exception groups of the task groups."""
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
+
+
+def _api_time(value: datetime) -> str:
+    """RFC 3339 UTC with milliseconds, as IT Glue writes timestamps."""
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _short_reason(exc: BaseException) -> str:
+    """A one-line reason for the run record: the error type and its (secret-free) message."""
+    if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt):
+        return "interrupted"
+    return f"{type(exc).__name__}: {exc}"[:500]

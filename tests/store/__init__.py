@@ -1,0 +1,1 @@
+"""Tests of itglue_mcp.store, on SQLite and PostgreSQL."""

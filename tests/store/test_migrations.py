@@ -1,0 +1,120 @@
+"""Migrations: up, down, up again, idempotence, and agreement with the models."""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from itglue_mcp.store import create_engine, current, downgrade, head_revision, upgrade
+from itglue_mcp.store.models import metadata
+
+
+def _table_names(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+async def _tables(url: str) -> set[str]:
+    engine = create_engine(url, null_pool=True)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_table_names)
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
+    assert await current(empty_database_url) is None
+    await upgrade(empty_database_url)
+    assert await current(empty_database_url) == head_revision() == "0001"
+    tables = await _tables(empty_database_url)
+    assert set(metadata.tables) <= tables
+
+    await upgrade(empty_database_url)  # up to date: nothing happens
+    assert await current(empty_database_url) == "0001"
+    assert await _tables(empty_database_url) == tables
+
+    await downgrade(empty_database_url, "base")
+    assert await current(empty_database_url) is None
+    assert await _tables(empty_database_url) == {"alembic_version"}
+
+    await upgrade(empty_database_url)
+    assert await current(empty_database_url) == "0001"
+    assert await _tables(empty_database_url) == tables
+
+
+def _schema_differences(connection: Connection) -> list[Any]:
+    def include_name(name: str | None, type_: str, _parent: Any) -> bool:
+        if type_ == "table":
+            return name in metadata.tables  # not alembic_version, not the FTS5 tables
+        # Declared only in the migration: the dialect-specific full-text structures.
+        return name not in ("search_vector", "ix_search_entries_search_vector")
+
+    context = MigrationContext.configure(
+        connection,
+        opts={"include_name": include_name, "compare_type": True, "compare_server_default": True},
+    )
+    with warnings.catch_warnings():
+        # SQLite cannot reflect expression indexes, so Alembic says it skips them.
+        warnings.filterwarnings("ignore", message=".*expression-based index")
+        return list(compare_metadata(context, metadata))
+
+
+async def test_models_match_the_migrations(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        differences = await connection.run_sync(_schema_differences)
+    assert differences == []
+
+
+async def test_full_text_structures_exist(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            rows = await connection.execute(
+                text("SELECT type, name FROM sqlite_master WHERE name LIKE 'search_entries_fts%'")
+            )
+            names = {(row.type, row.name) for row in rows}
+            assert ("table", "search_entries_fts") in names
+            assert {name for kind, name in names if kind == "trigger"} == {
+                "search_entries_fts_insert",
+                "search_entries_fts_delete",
+                "search_entries_fts_update",
+            }
+        else:
+            generated = await connection.scalar(
+                text(
+                    "SELECT is_generated FROM information_schema.columns "
+                    "WHERE table_name = 'search_entries' AND column_name = 'search_vector'"
+                )
+            )
+            assert generated == "ALWAYS"
+            index = await connection.scalar(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"),
+                {"name": "ix_search_entries_search_vector"},
+            )
+            assert "USING gin" in index
+
+
+@pytest.mark.parametrize("empty_database_url", ["postgresql"], indirect=True)
+async def test_concurrent_upgrades_on_postgresql(empty_database_url: str) -> None:
+    # Pods starting together all run the migration; the advisory lock serialises them.
+    await asyncio.gather(*(upgrade(empty_database_url) for _ in range(3)))
+    assert await current(empty_database_url) == "0001"
+
+
+async def test_every_declared_index_exists(engine: AsyncEngine) -> None:
+    query = (
+        "SELECT name FROM sqlite_master WHERE type = 'index'"
+        if engine.dialect.name == "sqlite"
+        else "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
+    )
+    async with engine.connect() as connection:
+        existing = set(await connection.scalars(text(query)))
+    declared = {index.name for table in metadata.tables.values() for index in table.indexes}
+    assert declared - existing == set()

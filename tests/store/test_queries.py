@@ -1,0 +1,155 @@
+"""The read side used by MCP tools."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from itglue_mcp.store import (
+    ConfigurationInterfaceView,
+    RecordType,
+    count_records,
+    find_configurations,
+    find_organizations,
+    list_organizations,
+    mark_unseen_deleted,
+    replace_children,
+    start_run,
+    unit_of_work,
+    upsert_records,
+)
+
+from .conftest import configuration, organization
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+async def organizations(session_factory: Sessions) -> None:
+    """Five organizations seen by one run, then "Gone Ltd" (5) marked deleted."""
+    async with unit_of_work(session_factory) as session:
+        run_id = await start_run(session, "full", {})
+        await upsert_records(
+            session,
+            RecordType.ORGANIZATIONS,
+            [
+                organization(1, "acme Corp", short_name="ACME"),
+                organization(2, "Beta 100% Ltd", short_name="beta"),
+                organization(3, "Acme Holdings", archived=True),
+                organization(4, "Zeta_Works"),
+                organization(42, "Answer Inc"),
+            ],
+            run_id=run_id,
+        )
+        await upsert_records(
+            session, RecordType.ORGANIZATIONS, [organization(5, "Gone Ltd")], run_id=None
+        )
+        await mark_unseen_deleted(session, RecordType.ORGANIZATIONS, run_id=run_id)
+
+
+async def _names(session_factory: Sessions, **options: object) -> list[str | None]:
+    async with unit_of_work(session_factory) as session:
+        views = await list_organizations(session, **options)  # type: ignore[arg-type]
+    return [view.name for view in views]
+
+
+async def test_list_organizations(session_factory: Sessions, organizations: None) -> None:
+    everything = ["acme Corp", "Acme Holdings", "Answer Inc", "Beta 100% Ltd", "Zeta_Works"]
+    assert await _names(session_factory) == everything
+    assert await _names(session_factory, limit=2, offset=1) == everything[1:3]
+    assert await _names(session_factory, name_contains="ACME") == everything[:2]
+    assert await _names(session_factory, name_contains="100%") == ["Beta 100% Ltd"]
+    assert await _names(session_factory, name_contains="a_W") == ["Zeta_Works"]
+    assert await _names(session_factory, name_contains="0% L") == ["Beta 100% Ltd"]
+    assert await _names(session_factory, name_contains="%") == ["Beta 100% Ltd"]
+    async with unit_of_work(session_factory) as session:
+        [holdings] = await list_organizations(session, name_contains="holdings")
+        with pytest.raises(ValueError, match="limit"):
+            await list_organizations(session, limit=0)
+        with pytest.raises(ValueError, match="offset"):
+            await list_organizations(session, offset=-1)
+    assert holdings.archived is True
+    assert holdings.id == 3
+
+
+@pytest.mark.parametrize(
+    ("ref", "ids"),
+    [
+        ("42", [42]),  # numeric id
+        ("3", [3]),
+        ("ACME CORP", [1]),  # exact name, any case
+        ("acme", [1]),  # exact short name beats the substring match of "Acme Holdings"
+        ("BETA", [2]),
+        ("  answer inc ", [42]),
+        ("me", [1, 3]),  # substring: ambiguous, both returned by name
+        ("Gone", []),  # deleted
+        ("5", []),
+        ("nothing like it", []),
+    ],
+)
+async def test_find_organizations(
+    session_factory: Sessions, organizations: None, ref: str, ids: list[int]
+) -> None:
+    async with unit_of_work(session_factory) as session:
+        assert [view.id for view in await find_organizations(session, ref)] == ids
+
+
+async def test_find_organizations_refuses_blank_references(session_factory: Sessions) -> None:
+    async with unit_of_work(session_factory) as session:
+        with pytest.raises(ValueError, match="ref"):
+            await find_organizations(session, "  ")
+
+
+async def test_find_configurations(session_factory: Sessions) -> None:
+    async with unit_of_work(session_factory) as session:
+        run_id = await start_run(session, "full", {})
+        await upsert_records(
+            session,
+            RecordType.CONFIGURATIONS,
+            [
+                configuration(1, 7, "DC01-backup", hostname="dc01-bk"),
+                configuration(2, 7, "Domain controller", hostname="DC01"),
+                configuration(3, 7, "dc01", hostname=None, archived=True),
+                configuration(4, 8, "DC01"),  # another organization
+                configuration(5, 7, "dc0123"),
+                configuration(6, 7, "xdc01"),  # not a prefix match
+            ],
+            run_id=run_id,
+        )
+        await upsert_records(
+            session, RecordType.CONFIGURATIONS, [configuration(7, 7, "dc01-old")], run_id=None
+        )
+        await mark_unseen_deleted(session, RecordType.CONFIGURATIONS, run_id=run_id)
+        await replace_children(
+            session,
+            RecordType.CONFIGURATION_INTERFACES,
+            "configuration_id",
+            [2],
+            [
+                {"id": 20, "configuration_id": 2, "name": "eth1", "ip_address": "10.0.0.3"},
+                {"id": 21, "configuration_id": 2, "name": "eth0", "primary": True},
+            ],
+        )
+    async with unit_of_work(session_factory) as session:
+        found = await find_configurations(session, organization_id=7, name="dc01")
+        limited = await find_configurations(session, organization_id=7, name="DC01", limit=1)
+        with pytest.raises(ValueError, match="name"):
+            await find_configurations(session, organization_id=7, name=" ")
+    assert [view.id for view in found] == [3, 2, 1, 5], "exact (name or hostname) first"
+    assert [view.id for view in limited] == [3]
+    controller = found[1]
+    assert controller.hostname == "DC01"
+    assert controller.resource_url == "https://acme.itglue.com/7/configurations/2"
+    assert controller.interfaces == (
+        ConfigurationInterfaceView(21, "eth0", None, None, True, None),
+        ConfigurationInterfaceView(20, "eth1", "10.0.0.3", None, None, None),
+    )
+    assert found[0].archived is True and found[0].interfaces == ()
+
+
+async def test_count_records(session_factory: Sessions, organizations: None) -> None:
+    async with unit_of_work(session_factory) as session:
+        counts = await count_records(session)
+    assert set(counts) == {str(record_type) for record_type in RecordType}
+    assert counts["organizations"] == 5, "the deleted one is not counted"
+    assert counts["configurations"] == 0

@@ -1,0 +1,118 @@
+"""Fixtures for sync tests: a generated dataset served by the simulator over loopback HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from starlette.types import ASGIApp
+
+from itglue_mcp.config import ItglueSettings, SyncSettings
+from itglue_mcp.itglue.client import ItglueClient
+from itglue_mcp.itglue.dataset import generate_dataset
+from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app, serve_in_thread
+from itglue_mcp.store.database import create_engine, create_session_factory
+from itglue_mcp.sync.engine import SyncEngine, SyncReport
+
+API_KEY = "ITG.sync-tests"
+SYNCED_TYPES = (
+    "organizations",
+    "configurations",
+    "passwords",
+    "flexible-asset-types",
+    "flexible-assets",
+    "documents",
+    "contacts",
+    "locations",
+    "domains",
+    "expirations",
+)
+
+
+@pytest.fixture(scope="session")
+def dataset_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three generated organizations (a few thousand records), shared read-only."""
+    directory = tmp_path_factory.mktemp("dataset")
+    generate_dataset(directory, organizations=3, seed=11)
+    return directory
+
+
+class Switchable:
+    """ASGI wrapper: 503 to every request while ``down`` (an outage), optional added delay."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.down = False
+        self.requests = 0
+        self.fail_after: int | None = None
+        self.delay_s = 0.0
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        if scope["type"] == "http":
+            self.requests += 1
+            await asyncio.sleep(self.delay_s)
+            if self.fail_after is not None and self.requests > self.fail_after:
+                self.down = True
+            if self.down:
+                await send({"type": "http.response.start", "status": 503, "headers": []})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await self.app(scope, receive, send)
+
+
+@dataclass
+class Simulated:
+    """A running simulator: its live dataset, base URL and ASGI app."""
+
+    dataset: Dataset
+    url: str
+    app: Switchable
+
+    def settings(self, **overrides: object) -> ItglueSettings:
+        """Client settings for this simulator: small pages, fast back-off for tests."""
+        values: dict[str, object] = {
+            "api_url": self.url,
+            "api_key": SecretStr(API_KEY),
+            "page_size": 250,
+            "backoff_initial_s": 0.01,
+            "backoff_max_s": 0.05,
+            "max_attempts": 3,
+            "breaker_failure_threshold": 3,
+            "breaker_reset_s": 0.2,
+        }
+        values.update(overrides)
+        return ItglueSettings.model_validate(values)
+
+
+@pytest.fixture
+def simulator(dataset_dir: Path) -> Iterator[Simulated]:
+    """A simulator over a fresh copy of the dataset (tests may change it)."""
+    dataset = Dataset.load(dataset_dir)
+    app = create_app(dataset, SimulatorConfig(api_keys={API_KEY: True}))
+    switch = Switchable(app)
+    with serve_in_thread(switch) as url:
+        yield Simulated(dataset, url, switch)
+
+
+async def run_sync(simulated: Simulated, database_url: str, **options: object) -> SyncReport:
+    """One sync run against the simulator into the store at ``database_url``."""
+    settings_overrides = options.pop("client", {})
+    assert isinstance(settings_overrides, dict)
+    engine = create_engine(database_url)
+    try:
+        async with ItglueClient(simulated.settings(**settings_overrides)) as client:
+            sync = SyncEngine(
+                client, engine, create_session_factory(engine), settings=SyncSettings()
+            )
+            return await sync.run(**options)  # type: ignore[arg-type]
+    finally:
+        await engine.dispose()
+
+
+def expected_counts(dataset: Dataset) -> dict[str, int]:
+    """Records per type that a complete sync must hold (the simulator's live dataset)."""
+    return {name: dataset.count(name) for name in SYNCED_TYPES}
