@@ -23,10 +23,11 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from itglue_mcp.background import serve_in_thread
 from itglue_mcp.config import ItglueSettings, SyncSettings
 from itglue_mcp.itglue.client import ItglueClient
 from itglue_mcp.itglue.dataset import generate_dataset
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app, serve_in_thread
+from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.sync.engine import SyncEngine
 from itglue_mcp.sync.plan import normalise_types, phase_one_streams, phase_two_streams

@@ -1,4 +1,5 @@
-"""Database fixtures shared by every test package: fresh, migrated stores on both dialects.
+"""Fixtures shared by every test package: fresh, migrated stores on both dialects, and a
+generated IT Glue tenant served by the simulator.
 
 ``database_url`` is parametrized over SQLite and PostgreSQL, so a test that uses it (or
 ``engine`` / ``session_factory``) runs once per dialect on a database no other test sees
@@ -39,8 +40,12 @@ import pytest_asyncio
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from itglue_mcp.background import serve_in_thread
+from itglue_mcp.itglue.dataset import generate_dataset
+from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.store.migrate import upgrade
+from tests.tenant import API_KEY, Simulated, Switchable
 
 TEST_DATABASE_URL_ENV = "ITGLUE_MCP_TEST_DATABASE_URL"
 DEFAULT_TEST_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -257,3 +262,24 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Session factory on ``engine`` (``expire_on_commit=False``, as in production)."""
     return create_session_factory(engine)
+
+
+# --- A generated tenant served by the simulator (helpers in tests/tenant.py) ---------------
+
+
+@pytest.fixture(scope="session")
+def dataset_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three generated organizations (a few thousand records), shared read-only."""
+    directory = tmp_path_factory.mktemp("dataset")
+    generate_dataset(directory, organizations=3, seed=11)
+    return directory
+
+
+@pytest.fixture
+def simulator(dataset_dir: Path) -> Iterator[Simulated]:
+    """A simulator over a fresh copy of the dataset (tests may change it)."""
+    dataset = Dataset.load(dataset_dir)
+    app = create_app(dataset, SimulatorConfig(api_keys={API_KEY: True}))
+    switch = Switchable(app)
+    with serve_in_thread(switch) as url:
+        yield Simulated(dataset, url, switch)

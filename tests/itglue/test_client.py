@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from starlette.types import ASGIApp, Receive, Scope, Send
 from structlog.testing import capture_logs
 
+from itglue_mcp.background import serve_in_thread
 from itglue_mcp.config.settings import ItglueSettings
 from itglue_mcp.itglue import (
     AuthenticationFailed,
@@ -29,7 +30,6 @@ from itglue_mcp.itglue import (
     ValidationFailed,
 )
 from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
-from tests.support.asgi_server import serve_asgi
 
 GOOD_KEY = "ITG.good"
 KEYS = {GOOD_KEY: True, "ITG.nopw": False}
@@ -125,7 +125,7 @@ def _settings(base_url: str, **overrides: Any) -> ItglueSettings:
 @pytest.fixture
 def simulator(data_dir: Path) -> Iterator[tuple[str, Any]]:
     app = create_app(Dataset.load(data_dir), SimulatorConfig(api_keys=KEYS))
-    with serve_asgi(app) as base_url:
+    with serve_in_thread(app) as base_url:
         yield base_url, app
 
 
@@ -243,7 +243,7 @@ async def test_route_without_list_is_resource_not_found(simulator: tuple[str, An
 async def test_429_retry_after_is_honoured_then_requests_succeed(data_dir: Path) -> None:
     config = SimulatorConfig(api_keys=KEYS, rate_limit=5, rate_window_s=1.0)
     app = create_app(Dataset.load(data_dir), config)
-    with serve_asgi(app) as base_url:
+    with serve_in_thread(app) as base_url:
         # A breaker threshold of 1 would open on the first 429 if rate limiting counted as a fault.
         settings = _settings(
             base_url,
@@ -287,7 +287,7 @@ async def test_client_limiter_keeps_the_server_under_its_rolling_limit(data_dir:
     # send and arrival cannot make a compliant client look over the limit.
     config = SimulatorConfig(api_keys=KEYS, rate_limit=5, rate_window_s=0.9)
     server = ArrivalLog(create_app(Dataset.load(data_dir), config))
-    with serve_asgi(server) as base_url:
+    with serve_in_thread(server) as base_url:
         settings = _settings(
             base_url, max_concurrency=12, rate_limit_requests=5, rate_limit_window_s=1.0
         )
@@ -309,7 +309,7 @@ async def test_client_limiter_keeps_the_server_under_its_rolling_limit(data_dir:
 async def test_server_errors_are_retried_until_success(data_dir: Path) -> None:
     config = SimulatorConfig(api_keys=KEYS, fail_rate=0.5, seed=3)
     app = create_app(Dataset.load(data_dir), config)
-    with serve_asgi(app) as base_url:
+    with serve_in_thread(app) as base_url:
         async with ItglueClient(_settings(base_url, breaker_failure_threshold=50)) as client:
             with capture_logs() as logs:
                 pages = [
@@ -344,7 +344,7 @@ async def test_persistent_server_errors_open_the_breaker_and_fail_fast(data_dir:
         "breaker_failure_threshold": 3,
         "breaker_reset_s": 60.0,
     }
-    with serve_asgi(app) as base_url:
+    with serve_in_thread(app) as base_url:
         async with ItglueClient(_settings(base_url, **settings_overrides)) as client:
             with pytest.raises(ServiceUnavailable) as first:
                 await client.fetch_page("/organizations", Organization)

@@ -27,6 +27,7 @@ from starlette.routing import Route
 from structlog.testing import capture_logs
 
 import itglue_mcp.itglue
+from itglue_mcp.background import serve_in_thread
 from itglue_mcp.config.settings import ItglueSettings
 from itglue_mcp.errors import ConfigurationError
 from itglue_mcp.itglue import (
@@ -38,7 +39,6 @@ from itglue_mcp.itglue import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from tests.support.asgi_server import serve_asgi
 
 API_KEY = "ITG.faults0123456789abcdef"
 ORG = {"id": "1", "type": "organizations", "attributes": {"name": "Acme"}}
@@ -72,7 +72,7 @@ async def test_request_carries_key_accept_and_paging_params() -> None:
         seen.append(request)
         return JSONResponse(_list(1, None))
 
-    with serve_asgi(_app(echo)) as base_url:
+    with serve_in_thread(_app(echo)) as base_url:
         async with ItglueClient(_settings(base_url, page_size=25)) as client:
             await client.fetch_page(
                 "/organizations", Organization, params={"filter[name]": "Acme"}, page_number=4
@@ -96,7 +96,7 @@ async def test_403_is_authentication_failed_and_not_retried() -> None:
         calls += 1
         return JSONResponse({"errors": [{"status": "403", "detail": API_KEY}]}, status_code=403)
 
-    with serve_asgi(_app(forbidden)) as base_url:
+    with serve_in_thread(_app(forbidden)) as base_url:
         async with ItglueClient(_settings(base_url)) as client:
             with pytest.raises(AuthenticationFailed) as caught:
                 await client.get("/organizations/1", Organization)
@@ -114,7 +114,7 @@ async def test_422_detail_is_scrubbed_in_message_and_logs(
         return JSONResponse({"errors": [{"status": "422", "detail": detail}]}, status_code=422)
 
     caplog.set_level(logging.DEBUG)
-    with serve_asgi(_app(invalid)) as base_url:
+    with serve_in_thread(_app(invalid)) as base_url:
         async with ItglueClient(_settings(base_url)) as client:
             with capture_logs() as logs, pytest.raises(ValidationFailed) as caught:
                 await client.fetch_page("/organizations", Organization)
@@ -144,7 +144,7 @@ async def test_unreadable_bodies_are_malformed_response(body: bytes, problem: st
     async def broken(request: Request) -> Response:
         return Response(body, media_type="application/vnd.api+json")
 
-    with serve_asgi(_app(broken)) as base_url:
+    with serve_in_thread(_app(broken)) as base_url:
         async with ItglueClient(_settings(base_url)) as client:
             with pytest.raises(MalformedResponse) as caught:
                 await client.fetch_page("/organizations", Organization)
@@ -167,7 +167,7 @@ async def test_retry_after_http_date_is_honoured() -> None:
         headers = {"Retry-After": email.utils.format_datetime(when, usegmt=True)}
         return JSONResponse({"errors": [{"status": "429"}]}, status_code=429, headers=headers)
 
-    with serve_asgi(_app(limited_once)) as base_url:
+    with serve_in_thread(_app(limited_once)) as base_url:
         async with ItglueClient(_settings(base_url)) as client:
             page = await client.fetch_page("/organizations", Organization)
 
@@ -187,7 +187,7 @@ async def test_timeouts_are_retried_then_give_service_unavailable() -> None:
             await asyncio.sleep(0.5)
         return JSONResponse(_list(1, None))
 
-    with serve_asgi(_app(slow_first)) as base_url:
+    with serve_in_thread(_app(slow_first)) as base_url:
         settings = _settings(base_url, timeout_s=0.2, max_attempts=2)
         async with ItglueClient(settings) as client:
             page = await client.fetch_page("/organizations", Organization)
@@ -206,7 +206,7 @@ async def test_breaker_half_opens_after_reset_and_a_good_trial_closes_it() -> No
             return JSONResponse(_list(1, None))
         return PlainTextResponse("down", status_code=503)
 
-    with serve_asgi(_app(flaky)) as base_url:
+    with serve_in_thread(_app(flaky)) as base_url:
         settings = _settings(
             base_url, max_attempts=2, breaker_failure_threshold=2, breaker_reset_s=0.3
         )
@@ -237,7 +237,7 @@ async def test_unexpected_status_is_a_plain_itglue_error() -> None:
     async def teapot(request: Request) -> Response:
         return PlainTextResponse("short and stout", status_code=418)
 
-    with serve_asgi(_app(teapot)) as base_url:
+    with serve_in_thread(_app(teapot)) as base_url:
         async with ItglueClient(_settings(base_url)) as client:
             with pytest.raises(ItglueError, match="unexpected HTTP 418") as caught:
                 await client.fetch_page("/organizations", Organization)
@@ -249,7 +249,7 @@ async def test_next_page_that_does_not_advance_stops_iteration() -> None:
     async def looping(request: Request) -> Response:
         return JSONResponse(_list(1, 1))
 
-    with serve_asgi(_app(looping)) as base_url:
+    with serve_in_thread(_app(looping)) as base_url:
         async with ItglueClient(_settings(base_url)) as client:
             pages = client.iter_pages("/organizations", Organization)
             first = await anext(pages)

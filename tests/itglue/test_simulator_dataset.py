@@ -63,11 +63,9 @@ def test_public_api_is_exported() -> None:
     assert set(simulator.__all__) == {
         "Dataset",
         "DatasetError",
-        "ServerStartError",
         "SimulatorConfig",
         "SimulatorStats",
         "create_app",
-        "serve_in_thread",
     }
     assert all(hasattr(simulator, name) for name in simulator.__all__)
     assert issubclass(DatasetError, ItglueMcpError)

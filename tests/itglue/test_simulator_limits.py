@@ -8,7 +8,8 @@ import time
 import httpx
 import pytest
 
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app, serve_in_thread
+from itglue_mcp.background import serve_in_thread
+from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 
 KEY = "ITG.one"
 OTHER = "ITG.two"

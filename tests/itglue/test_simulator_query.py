@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app, serve_in_thread
+from itglue_mcp.background import serve_in_thread
+from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 
 KEY = "ITG.key"
 

@@ -12,7 +12,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app, serve_in_thread
+from itglue_mcp.background import serve_in_thread
+from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 
 FULL = "ITG.password-access"
 LIMITED = "ITG.no-password-access"

@@ -112,7 +112,7 @@ async def test_find_configurations(session_factory: Sessions) -> None:
                 configuration(3, 7, "dc01", hostname=None, archived=True),
                 configuration(4, 8, "DC01"),  # another organization
                 configuration(5, 7, "dc0123"),
-                configuration(6, 7, "xdc01"),  # not a prefix match
+                configuration(6, 7, "xdc01"),  # contains, not a prefix: last
             ],
             run_id=run_id,
         )
@@ -135,7 +135,7 @@ async def test_find_configurations(session_factory: Sessions) -> None:
         limited = await find_configurations(session, organization_id=7, name="DC01", limit=1)
         with pytest.raises(ValueError, match="name"):
             await find_configurations(session, organization_id=7, name=" ")
-    assert [view.id for view in found] == [3, 2, 1, 5], "exact (name or hostname) first"
+    assert [view.id for view in found] == [3, 2, 1, 5, 6], "exact, then prefix, then contains"
     assert [view.id for view in limited] == [3]
     controller = found[1]
     assert controller.hostname == "DC01"

@@ -14,7 +14,7 @@ from itglue_mcp.itglue.errors import MalformedResponse, ServiceUnavailable
 from itglue_mcp.store import count_records, sync_state
 from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.sync.errors import SyncAlreadyRunning, SyncError, UnknownRecordType
-from tests.sync.conftest import Simulated, expected_counts, run_sync
+from tests.tenant import Simulated, expected_counts, run_sync
 
 
 async def _counts(database_url: str) -> dict[str, int]:

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.panel import Panel
 
-from itglue_mcp.cli.background import serve_asgi
+from itglue_mcp.background import serve_in_thread
 from itglue_mcp.cli.serve import serve_mcp
 from itglue_mcp.cli.simulate import DEFAULT_SIMULATOR_KEY
 from itglue_mcp.cli.wiring import fail_cleanly, open_store, run_sync
@@ -53,7 +53,7 @@ def _banner(url: str) -> Panel:
         "",
         "[bold]Try these tool calls[/bold]:",
         '  list_organizations  {"name_contains": "north"}',
-        '  get_configuration   {"organization": "Acme Corporation", "name": "firewall"}',
+        '  get_configuration   {"organization": "Acme Corporation", "name": "ACME-FW01"}',
         '  get_configuration   {"organization": "NW", "name": "DC01"}',
         "",
         "Ctrl-C stops the demo.",
@@ -75,7 +75,7 @@ def demo(
     simulator = create_app(
         Dataset.load(directory), SimulatorConfig(api_keys={DEFAULT_SIMULATOR_KEY: True})
     )
-    with serve_asgi(simulator) as simulator_url:
+    with serve_in_thread(simulator) as simulator_url:
         settings = base.model_copy(
             update={
                 "itglue": base.itglue.model_copy(

@@ -201,15 +201,15 @@ async def find_organizations(
 async def find_configurations(
     session: AsyncSession, *, organization_id: int, name: str, limit: int = 20
 ) -> list[ConfigurationView]:
-    """Configurations of one organization whose name or hostname is or starts with ``name``.
+    """Configurations of one organization whose name or hostname matches ``name``.
 
-    Case is ignored. Exact matches (name or hostname) come first, then prefix matches,
-    each group by name.
+    Case is ignored. Exact matches (name or hostname) come first, then those starting with
+    ``name``, then those containing it (``DC01`` finds ``NW-DC01``), each group by name.
 
     Args:
         session: any session.
         organization_id: the organization searched.
-        name: the name or hostname, or its beginning.
+        name: the name or hostname, or part of it.
         limit: most configurations returned.
 
     Returns:
@@ -225,17 +225,22 @@ async def find_configurations(
     _check_page(limit)
     table = RecordType.CONFIGURATIONS.table
     lowered = func.lower(literal(name))
-    pattern = _like_pattern(name, prefix=True)
+    prefix = _like_pattern(name, prefix=True)
+    anywhere = _like_pattern(name, prefix=False)
     names = (func.lower(table.c.name), func.lower(table.c.hostname))
-    exact = or_(*(column == lowered for column in names))
+    tier = case(
+        (or_(*(column == lowered for column in names)), 0),
+        (or_(*(column.like(prefix, escape=_ESCAPE) for column in names)), 1),
+        else_=2,
+    )
     statement = (
         _select_view(ConfigurationView, table)
         .where(
             table.c.organization_id == organization_id,
             table.c.deleted_at.is_(None),
-            or_(*(column.like(pattern, escape=_ESCAPE) for column in names)),
+            or_(*(column.like(anywhere, escape=_ESCAPE) for column in names)),
         )
-        .order_by(case((exact, 0), else_=1), func.lower(table.c.name), table.c.id)
+        .order_by(tier, func.lower(table.c.name), table.c.id)
         .limit(limit)
     )
     with translate_errors("read configurations"):

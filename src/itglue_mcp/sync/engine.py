@@ -168,7 +168,8 @@ class SyncEngine:
                     phase_one_streams(wanted, organization_id), run_id, mode, writer, counters
                 )
                 org_ids, type_ids = await writer.known_parents(organization_id)
-                if organization_id is not None and organization_id not in org_ids:
+                listed_orgs = "organizations" in wanted
+                if organization_id is not None and listed_orgs and organization_id not in org_ids:
                     raise SyncError(
                         f"organization_id: {organization_id} is not an organization of this "
                         "IT Glue account"
@@ -218,7 +219,9 @@ class SyncEngine:
                     await sync_state.finish_run(
                         session, latest.id, "failed", "abandoned: a new run started"
                     )
-            mode = "full" if full else "incremental"
+            # The very first run lists everything anyway: call it what it is.
+            first = await sync_state.latest_run(session, status=sync_state.RunStatus.SUCCEEDED)
+            mode = "full" if full or first is None else "incremental"
             run_id = await sync_state.start_run(session, mode, dict(scope))
             return run_id, mode, False
 

@@ -13,22 +13,18 @@ secrets only on show with Password Access, 429 over a rolling window)::
 Modules: ``catalog`` (routes and documented filters per type), ``config`` (settings),
 ``dataset`` (in-memory records, loading and validation), ``ordering`` (sort), ``query`` (filters
 and paging), ``redaction`` (secrets), ``documents`` (JSON:API bodies), ``responses`` (errors),
-``limits`` (keys, rate limit, faults), ``handlers`` and ``app`` (routes), ``server`` (uvicorn on
-loopback in a thread).
+``limits`` (keys, rate limit, faults), ``handlers`` and ``app`` (routes).
 """
 
 from itglue_mcp.itglue.simulator.app import create_app
 from itglue_mcp.itglue.simulator.config import SimulatorConfig
 from itglue_mcp.itglue.simulator.dataset import Dataset, DatasetError
 from itglue_mcp.itglue.simulator.limits import SimulatorStats
-from itglue_mcp.itglue.simulator.server import ServerStartError, serve_in_thread
 
 __all__ = [
     "Dataset",
     "DatasetError",
-    "ServerStartError",
     "SimulatorConfig",
     "SimulatorStats",
     "create_app",
-    "serve_in_thread",
 ]

@@ -54,11 +54,17 @@ async def resolve_organization(session: AsyncSession, ref: str) -> OrganizationV
     if matches:
         names = ", ".join(f"{m.name} (id {m.id})" for m in matches)
         raise OrganizationNotFound(f"organization: {ref!r} is ambiguous; it matches {names}")
-    known = await list_organizations(session, limit=1000)
-    close = difflib.get_close_matches(
-        ref.lower(), [m.name.lower() for m in known if m.name], n=5, cutoff=0.5
-    )
-    suggestions = [m.name for m in known if m.name and m.name.lower() in close]
+    # Compare with whole names, short names and single words of names, so "Acmee" finds
+    # "Acme Corporation" and "northwnd" finds both Northwinds.
+    candidates: dict[str, set[str]] = {}
+    for known in await list_organizations(session, limit=1000):
+        if not known.name:
+            continue
+        for key in (known.name, known.short_name, *known.name.split()):
+            if key:
+                candidates.setdefault(key.lower(), set()).add(known.name)
+    close = difflib.get_close_matches(ref.lower(), list(candidates), n=5, cutoff=0.6)
+    suggestions = sorted({name for key in close for name in candidates[key]})
     hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
     raise OrganizationNotFound(f"organization: no organization matches {ref!r}{hint}")
 

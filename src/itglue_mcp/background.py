@@ -1,7 +1,7 @@
-"""Run an ASGI app (usually the simulator) with uvicorn on loopback in a background thread.
+"""Run an ASGI app with uvicorn on loopback in a background thread.
 
-For tests and the embedded demo, which need a real HTTP endpoint while the calling thread keeps
-working::
+For the embedded demo (the simulator beside the MCP server) and for tests, which need a real
+HTTP endpoint while the calling thread keeps working::
 
     with serve_in_thread(create_app(dataset, config)) as base_url:
         httpx.get(f"{base_url}/organizations", headers={"x-api-key": "ITG.demo"})
@@ -54,9 +54,13 @@ def serve_in_thread(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]
-    # No websockets and no lifespan: the simulator needs neither, and importing the websockets
-    # protocol module emits deprecation warnings that test suites turn into errors.
-    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="off")
+    # No websockets: nothing here needs them, and importing uvicorn's websockets protocol emits
+    # deprecation warnings that test suites turn into errors. Lifespan runs when the app has
+    # one (the MCP app needs it for its session manager). log_config=None leaves the process's
+    # logging alone.
+    config = uvicorn.Config(
+        app, log_level="warning", ws="none", lifespan="auto", log_config=None, access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{bound_port}", daemon=True

@@ -1,20 +1,16 @@
-"""Fixtures for sync tests: a generated dataset served by the simulator over loopback HTTP."""
+"""Test helpers around the simulator: an outage switch, a one-call sync run, expected counts."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
 from pydantic import SecretStr
 from starlette.types import ASGIApp
 
 from itglue_mcp.config import ItglueSettings, SyncSettings
 from itglue_mcp.itglue.client import ItglueClient
-from itglue_mcp.itglue.dataset import generate_dataset
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app, serve_in_thread
+from itglue_mcp.itglue.simulator import Dataset
 from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.sync.engine import SyncEngine, SyncReport
 
@@ -31,14 +27,6 @@ SYNCED_TYPES = (
     "domains",
     "expirations",
 )
-
-
-@pytest.fixture(scope="session")
-def dataset_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three generated organizations (a few thousand records), shared read-only."""
-    directory = tmp_path_factory.mktemp("dataset")
-    generate_dataset(directory, organizations=3, seed=11)
-    return directory
 
 
 class Switchable:
@@ -86,16 +74,6 @@ class Simulated:
         }
         values.update(overrides)
         return ItglueSettings.model_validate(values)
-
-
-@pytest.fixture
-def simulator(dataset_dir: Path) -> Iterator[Simulated]:
-    """A simulator over a fresh copy of the dataset (tests may change it)."""
-    dataset = Dataset.load(dataset_dir)
-    app = create_app(dataset, SimulatorConfig(api_keys={API_KEY: True}))
-    switch = Switchable(app)
-    with serve_in_thread(switch) as url:
-        yield Simulated(dataset, url, switch)
 
 
 async def run_sync(simulated: Simulated, database_url: str, **options: object) -> SyncReport:
