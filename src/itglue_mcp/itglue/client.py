@@ -167,6 +167,11 @@ class ItglueClient:
         await self._http.aclose()
 
     @property
+    def page_size(self) -> int:
+        """The ``page[size]`` list requests use unless told otherwise (``settings.page_size``)."""
+        return self._settings.page_size
+
+    @property
     def breaker_state(self) -> BreakerState:
         """The circuit breaker's state: ``closed``, ``open`` or ``half-open``."""
         return self._breaker.state

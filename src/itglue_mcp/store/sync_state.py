@@ -74,6 +74,8 @@ class Checkpoint:
         high_water_mark: newest ``updated_at`` fully synced (incremental runs start here).
         run_id: the full run that is paging through the stream, if any.
         next_page: the page a resumed full run continues from (1-based).
+        page_size: the ``page[size]`` that ``next_page`` counts in (a resumed run with
+            another page size converts, rather than skip records).
         completed: the stream was listed to its end by ``run_id``.
         updated_at: when the store last saved it (set by :func:`save_checkpoint`).
     """
@@ -82,6 +84,7 @@ class Checkpoint:
     high_water_mark: datetime | None = None
     run_id: int | None = None
     next_page: int | None = None
+    page_size: int | None = None
     completed: bool = False
     updated_at: datetime | None = None
 
@@ -114,6 +117,7 @@ def _checkpoint(row: SyncCheckpointRow) -> Checkpoint:
         high_water_mark=row.high_water_mark,
         run_id=row.run_id,
         next_page=row.next_page,
+        page_size=row.page_size,
         completed=row.completed,
         updated_at=row.updated_at,
     )
@@ -163,6 +167,7 @@ async def save_checkpoint(session: AsyncSession, checkpoint: Checkpoint) -> Chec
         "high_water_mark": checkpoint.high_water_mark,
         "run_id": checkpoint.run_id,
         "next_page": checkpoint.next_page,
+        "page_size": checkpoint.page_size,
         "completed": checkpoint.completed,
         "updated_at": utcnow(),
     }

@@ -278,7 +278,11 @@ class SyncEngine:
         if checkpoint is not None and checkpoint.run_id == run_id:
             if checkpoint.completed:
                 return None
-            return _StreamState(checkpoint.next_page or 1, None, checkpoint.high_water_mark)
+            return _StreamState(
+                _resume_page(checkpoint.next_page, checkpoint.page_size, self._client.page_size),
+                None,
+                checkpoint.high_water_mark,
+            )
         if mode == "incremental" and checkpoint is not None and checkpoint.completed:
             return _StreamState(1, checkpoint.high_water_mark, checkpoint.high_water_mark)
         return _StreamState(1, None)
@@ -337,6 +341,7 @@ class SyncEngine:
             stream=stream,
             records=kept,
             next_page=None if is_last else page.meta.number + 1,
+            page_size=self._client.page_size,
             high_water_mark=state.newest,
             finished=is_last,
             detect_deletions=full and is_last,
@@ -384,6 +389,19 @@ def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
     """The first real error inside (possibly nested) exception groups of the task groups."""
     first = group.exceptions[0]
     return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
+
+
+def _resume_page(next_page: int | None, saved_size: int | None, size: int) -> int:
+    """The page to resume at with ``size`` records a page, given a checkpoint's position.
+
+    Page numbers only mean something with their page size: a run resumed with another
+    ``page[size]`` starts at the page holding the first record not yet committed, re-reading
+    at most one page (upserts are idempotent) rather than skipping any.
+    """
+    if not next_page:
+        return 1
+    done = (next_page - 1) * (saved_size or size)
+    return done // size + 1
 
 
 def _api_time(value: datetime) -> str:

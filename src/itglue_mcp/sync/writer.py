@@ -52,6 +52,7 @@ class PageWrite:
         stream: the stream the page belongs to.
         records: the records to upsert (already scoped and, when incremental, only new ones).
         next_page: page number to resume from; ``None`` once the stream is finished.
+        page_size: the ``page[size]`` that ``next_page`` counts in.
         high_water_mark: newest ``updated_at`` the stream has seen in this run.
         finished: this is the stream's last page: its checkpoint becomes complete.
         detect_deletions: mark the stream's records this run did not see as deleted.
@@ -60,6 +61,7 @@ class PageWrite:
     stream: Stream
     records: Sequence[ItglueRecord]
     next_page: int | None
+    page_size: int
     high_water_mark: datetime | None
     finished: bool
     detect_deletions: bool
@@ -154,6 +156,7 @@ class StoreWriter:
                     high_water_mark=write.high_water_mark,
                     run_id=self._run_id,
                     next_page=write.next_page,
+                    page_size=write.page_size,
                     completed=write.finished,
                 ),
             )

@@ -50,6 +50,7 @@ class SyncCheckpointRow(Base):
     high_water_mark: Mapped[datetime | None]
     run_id: Mapped[int | None]
     next_page: Mapped[int | None]
+    page_size: Mapped[int | None]
     completed: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime]
 

@@ -291,7 +291,7 @@ def _create_store_tables() -> None:
         "sync_checkpoints",
         sa.Column("stream", text, nullable=False),
         sa.Column("high_water_mark", TIMESTAMP),
-        *_columns(sa.Integer(), "run_id", "next_page"),
+        *_columns(sa.Integer(), "run_id", "next_page", "page_size"),
         sa.Column("completed", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("updated_at", TIMESTAMP, nullable=False),
         sa.PrimaryKeyConstraint("stream", name="pk_sync_checkpoints"),
