@@ -2,7 +2,7 @@
 
 Environment variables carry the prefix ``ITGLUE_MCP_`` and nest with ``__``
 (``ITGLUE_MCP_ITGLUE__API_KEY``); a ``.env`` file in the working directory is read too. An
-unset production URL (database, Redis, Qdrant, Neo4j) selects the embedded default.
+unset ``database_url`` selects the embedded SQLite store.
 
 Example::
 
@@ -95,7 +95,10 @@ class SyncSettings(BaseModel):
     """Behaviour of ``itglue-mcp sync``."""
 
     pipeline_depth: Annotated[
-        int, Field(ge=1, description="Pages fetched ahead of the store writer, per resource type.")
+        int, Field(ge=1, description="Pages fetched ahead of the store writer, per stream.")
+    ] = 4
+    concurrent_streams: Annotated[
+        int, Field(ge=1, description="Paged listings (streams) fetched at the same time.")
     ] = 4
 
 
@@ -128,18 +131,6 @@ class Settings(BaseSettings):
     database_url: Annotated[
         str | None,
         Field(description="SQLAlchemy async URL of the store; unset = SQLite file in data_dir."),
-    ] = None
-    redis_url: Annotated[
-        str | None, Field(description="Redis URL for the shared cache; unset = in-process cache.")
-    ] = None
-    qdrant_url: Annotated[
-        str | None, Field(description="Qdrant server URL; unset = local Qdrant under data_dir.")
-    ] = None
-    neo4j_uri: Annotated[
-        str | None, Field(description="Neo4j URI for the graph; unset = SQL graph in the store.")
-    ] = None
-    public_url: Annotated[
-        str | None, Field(description="External base URL of the server (links, OAuth metadata).")
     ] = None
     log_level: Annotated[str, Field(description="Log level: DEBUG, INFO, WARNING, ERROR.")] = "INFO"
     itglue: ItglueSettings = ItglueSettings()

@@ -105,9 +105,9 @@ class SyncEngine:
         client: an open :class:`ItglueClient`; its rate limit bounds the whole sync.
         engine: the store's engine (used for the one-sync-at-a-time lock).
         session_factory: sessions on that engine.
-        settings: sync settings (``pipeline_depth``: pages fetched ahead per stream).
+        settings: sync settings (``pipeline_depth``: pages fetched ahead per stream;
+            ``concurrent_streams``: streams listed at the same time).
         progress: receives progress; log lines by default.
-        concurrent_streams: streams listed at the same time.
     """
 
     def __init__(
@@ -118,14 +118,13 @@ class SyncEngine:
         *,
         settings: SyncSettings,
         progress: SyncProgress | None = None,
-        concurrent_streams: int = 4,
     ) -> None:
         self._client = client
         self._engine = engine
         self._sessions = session_factory
         self._depth = settings.pipeline_depth
         self._progress = progress or LogProgress()
-        self._concurrent_streams = concurrent_streams
+        self._concurrent_streams = settings.concurrent_streams
 
     async def run(
         self,

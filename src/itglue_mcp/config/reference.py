@@ -1,0 +1,58 @@
+"""The settings reference: one Markdown table row per environment variable, from ``Settings``.
+
+The README's configuration table is this output, so it cannot drift from the code (a test
+compares them). Regenerate with ``uv run python -m itglue_mcp.config.reference``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, SecretStr
+from pydantic.fields import FieldInfo
+
+from itglue_mcp.config.settings import Settings
+
+__all__ = ["settings_reference"]
+
+PREFIX = "ITGLUE_MCP_"
+
+
+def _default(field: FieldInfo) -> str:
+    value: Any = field.get_default(call_default_factory=True)
+    if value is None:
+        return "unset"
+    if isinstance(value, SecretStr):
+        return "(secret)"
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, list) and not value:
+        return "[]"
+    return f"`{value}`"
+
+
+def _rows(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, str, str]]:
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from _rows(annotation, f"{prefix}{name.upper()}__")
+            continue
+        description = (field.description or "").replace("|", "\\|")
+        yield f"`{prefix}{name.upper()}`", _default(field), description
+
+
+def settings_reference() -> str:
+    """The Markdown table of every setting: variable, default, description."""
+    lines = ["| variable | default | description |", "|---|---|---|"]
+    lines.extend(
+        f"| {name} | {default} | {text} |" for name, default, text in _rows(Settings, PREFIX)
+    )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(settings_reference())
