@@ -11,7 +11,9 @@ from starlette.types import ASGIApp
 from itglue_mcp.config import ItglueSettings, SyncSettings
 from itglue_mcp.itglue.client import ItglueClient
 from itglue_mcp.itglue.simulator import Dataset
+from itglue_mcp.store import count_records
 from itglue_mcp.store.database import create_engine, create_session_factory
+from itglue_mcp.store.sync_state import SyncRun, get_run
 from itglue_mcp.sync.engine import SyncEngine, SyncReport
 
 API_KEY = "ITG.sync-tests"
@@ -87,6 +89,26 @@ async def run_sync(simulated: Simulated, database_url: str, **options: object) -
                 client, engine, create_session_factory(engine), settings=SyncSettings()
             )
             return await sync.run(**options)  # type: ignore[arg-type]
+    finally:
+        await engine.dispose()
+
+
+async def store_counts(database_url: str) -> dict[str, int]:
+    """Records per type held by the store at ``database_url`` (deleted ones excluded)."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            return await count_records(session)
+    finally:
+        await engine.dispose()
+
+
+async def stored_run(database_url: str, run_id: int) -> SyncRun | None:
+    """The sync run record ``run_id`` of the store at ``database_url``."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            return await get_run(session, run_id)
     finally:
         await engine.dispose()
 

@@ -18,9 +18,7 @@ from typer.testing import CliRunner
 
 from itglue_mcp.cli.main import app
 from itglue_mcp.cli.simulate import parse_rate_limit
-from itglue_mcp.store import count_records, sync_state
-from itglue_mcp.store.database import create_engine, create_session_factory
-from tests.tenant import API_KEY, Simulated, expected_counts, run_sync
+from tests.tenant import API_KEY, Simulated, expected_counts, run_sync, store_counts, stored_run
 
 runner = CliRunner()
 
@@ -34,15 +32,6 @@ def _env(simulated: Simulated, database_url: str, tmp_path: Path, **extra: str) 
         "ITGLUE_MCP_ITGLUE__PAGE_SIZE": "100",
         **extra,
     }
-
-
-async def _counts(database_url: str) -> dict[str, int]:
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            return await count_records(session)
-    finally:
-        await engine.dispose()
 
 
 def test_dataset_generate_writes_the_files(tmp_path: Path) -> None:
@@ -71,7 +60,7 @@ async def test_sync_command_fills_the_store(
     result = await asyncio.to_thread(runner.invoke, app, ["sync", "--full"], env=env)
 
     assert result.exit_code == 0, result.output
-    counts = await _counts(database_url)
+    counts = await store_counts(database_url)
     expected = expected_counts(simulator.dataset)
     assert {name: counts[name] for name in expected} == expected
 
@@ -109,7 +98,7 @@ async def test_a_killed_sync_resumes_with_exact_counts(
     try:
         deadline = time.monotonic() + 60
         while True:
-            counts = await _counts(database_url)
+            counts = await store_counts(database_url)
             if counts["configurations"] + counts["passwords"] >= 300:
                 break
             assert process.poll() is None, "the sync ended before it could be killed"
@@ -123,15 +112,10 @@ async def test_a_killed_sync_resumes_with_exact_counts(
     report = await run_sync(simulator, database_url)
 
     assert report.resumed and report.mode == "full"
-    counts = await _counts(database_url)
+    counts = await store_counts(database_url)
     expected = expected_counts(simulator.dataset)
     assert {name: counts[name] for name in expected} == expected
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            run = await sync_state.get_run(session, report.run_id)
-    finally:
-        await engine.dispose()
+    run = await stored_run(database_url, report.run_id)
     assert run is not None and run.status == "succeeded"
 
 

@@ -11,28 +11,9 @@ import pytest
 from sqlalchemy import text
 
 from itglue_mcp.itglue.errors import MalformedResponse, ServiceUnavailable
-from itglue_mcp.store import count_records, sync_state
-from itglue_mcp.store.database import create_engine, create_session_factory
+from itglue_mcp.store.database import create_engine
 from itglue_mcp.sync.errors import SyncAlreadyRunning, SyncError, UnknownRecordType
-from tests.tenant import Simulated, expected_counts, run_sync
-
-
-async def _counts(database_url: str) -> dict[str, int]:
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            return await count_records(session)
-    finally:
-        await engine.dispose()
-
-
-async def _run(database_url: str, run_id: int) -> sync_state.SyncRun | None:
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            return await sync_state.get_run(session, run_id)
-    finally:
-        await engine.dispose()
+from tests.tenant import Simulated, expected_counts, run_sync, store_counts, stored_run
 
 
 async def _rows(database_url: str, sql: str, **params: Any) -> list[Any]:
@@ -54,7 +35,7 @@ def _first(dataset: Any, resource_type: str, **attributes: Any) -> dict[str, Any
 async def test_full_sync_holds_exactly_the_account(simulator: Simulated, database_url: str) -> None:
     report = await run_sync(simulator, database_url, full=True)
 
-    counts = await _counts(database_url)
+    counts = await store_counts(database_url)
     expected = expected_counts(simulator.dataset)
     assert {name: counts[name] for name in expected} == expected
     assert report.mode == "full"
@@ -63,7 +44,7 @@ async def test_full_sync_holds_exactly_the_account(simulator: Simulated, databas
     assert interfaces[0][0] == simulator.dataset.count("configuration-interfaces")
     related = await _rows(database_url, "SELECT count(*) FROM related_items")
     assert related[0][0] > 0
-    run = await _run(database_url, report.run_id)
+    run = await stored_run(database_url, report.run_id)
     assert run is not None and run.status == "succeeded"
     assert run.api_requests >= report.api_requests > 0
 
@@ -156,7 +137,7 @@ async def test_incremental_sync_picks_up_changes(simulator: Simulated, database_
         database_url, "SELECT deleted_at FROM contacts WHERE id = :i", i=int(gone["id"])
     )
     assert marked[0][0] is not None
-    counts = await _counts(database_url)
+    counts = await store_counts(database_url)
     assert counts["contacts"] == dataset.count("contacts")
     assert counts["configurations"] == dataset.count("configurations")
 
@@ -167,7 +148,7 @@ async def test_a_failed_run_resumes_where_it_stopped(
     simulator.app.fail_after = 12
     with pytest.raises(ServiceUnavailable):
         await run_sync(simulator, database_url, full=True)
-    partial = await _counts(database_url)
+    partial = await store_counts(database_url)
     assert sum(partial[name] for name in expected_counts(simulator.dataset)) > 0
 
     simulator.app.fail_after = None
@@ -176,13 +157,13 @@ async def test_a_failed_run_resumes_where_it_stopped(
     report = await run_sync(simulator, database_url)
 
     assert report.resumed and report.mode == "full"
-    counts = await _counts(database_url)
+    counts = await store_counts(database_url)
     expected = expected_counts(simulator.dataset)
     assert {name: counts[name] for name in expected} == expected
     fresh_requests = simulator.app.requests - before
     uninterrupted = await run_sync(simulator, database_url, full=True)
     assert fresh_requests < uninterrupted.api_requests
-    runs = [await _run(database_url, run_id) for run_id in (1, 2)]
+    runs = [await stored_run(database_url, run_id) for run_id in (1, 2)]
     assert [run.status for run in runs if run] == ["succeeded", "succeeded"]
 
 
@@ -197,11 +178,11 @@ async def test_a_malformed_page_writes_nothing_of_itself(
         await run_sync(simulator, database_url, full=True, client={"page_size": 1000})
 
     assert "configurations" in str(caught.value) and "name" in str(caught.value)
-    assert (await _counts(database_url))["configurations"] == 0
+    assert (await store_counts(database_url))["configurations"] == 0
     simulator.dataset.put("configurations", broken, touch=False)
     report = await run_sync(simulator, database_url)
     assert report.resumed
-    counts = await _counts(database_url)
+    counts = await store_counts(database_url)
     expected = expected_counts(simulator.dataset)
     assert {name: counts[name] for name in expected} == expected
 
@@ -223,7 +204,7 @@ async def test_one_organization_only(simulator: Simulated, database_url: str) ->
         for record in simulator.dataset.ordered("configurations")
         if record["attributes"]["organization-id"] == org_id
     )
-    assert (await _counts(database_url))["configurations"] == expected
+    assert (await store_counts(database_url))["configurations"] == expected
 
 
 async def test_unknown_organization_is_a_clear_error(
@@ -236,7 +217,7 @@ async def test_unknown_organization_is_a_clear_error(
 async def test_types_restrict_what_is_synced(simulator: Simulated, database_url: str) -> None:
     report = await run_sync(simulator, database_url, full=True, types=["configurations"])
 
-    counts = await _counts(database_url)
+    counts = await store_counts(database_url)
     assert counts["configurations"] == simulator.dataset.count("configurations")
     assert counts["passwords"] == 0 and counts["documents"] == 0
     assert set(report.records) == {"configurations"}
