@@ -99,3 +99,13 @@ async def test_cancelled_waiter_takes_no_slot_and_frees_the_queue() -> None:
 def test_rejects_impossible_limits(max_requests: int, window_s: float) -> None:
     with pytest.raises(ValueError):
         RollingWindowLimiter(max_requests, window_s)
+
+
+async def test_arrival_margin_widens_the_window() -> None:
+    clock = FakeClock()
+    limiter = RollingWindowLimiter(2, 10.0, clock=clock, sleep=clock.sleep, arrival_margin_s=0.5)
+
+    for _ in range(3):
+        await limiter.acquire()
+
+    assert clock.now == pytest.approx(1010.5)

@@ -41,6 +41,9 @@ class RollingWindowLimiter:
         window_s: the window length in seconds (IT Glue: 300).
         clock: a monotonic clock in seconds; tests inject a fake one.
         sleep: the coroutine used to wait; tests inject one that advances the fake clock.
+        arrival_margin_s: added to the window. The server counts a request when it arrives,
+            a little after it is counted here as sent; without a margin the two windows can
+            differ by one request and the server answers 429.
 
     Raises:
         ValueError: if ``max_requests`` or ``window_s`` is not positive.
@@ -53,13 +56,14 @@ class RollingWindowLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        arrival_margin_s: float = 0.0,
     ) -> None:
         if max_requests < 1:
             raise ValueError(f"max_requests must be at least 1, got {max_requests}")
         if window_s <= 0:
             raise ValueError(f"window_s must be positive, got {window_s}")
         self._max_requests = max_requests
-        self._window_s = window_s
+        self._window_s = window_s + arrival_margin_s
         self._clock = clock
         self._sleep = sleep
         self._sent: deque[float] = deque()
