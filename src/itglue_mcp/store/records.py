@@ -127,7 +127,12 @@ async def _existing_keys(
     session: AsyncSession, table: Table, keys: list[tuple[Any, ...]]
 ) -> set[tuple[Any, ...]]:
     key_columns = list(table.primary_key.columns)
-    statement = select(*key_columns).where(tuple_(*key_columns).in_(keys))
+    if len(key_columns) == 1:
+        # A plain IN of scalars compiles once (expanding parameter) whatever the chunk size.
+        (column,) = key_columns
+        statement = select(column).where(column.in_([key[0] for key in keys]))
+    else:
+        statement = select(*key_columns).where(tuple_(*key_columns).in_(keys))
     return {tuple(row) for row in await session.execute(statement)}
 
 
@@ -136,22 +141,25 @@ async def _upsert_chunk(
 ) -> UpsertResult:
     key_names = [column.name for column in table.primary_key.columns]
     insert = pg_insert if dialect is Dialect.POSTGRESQL else sqlite_insert
-    statement = insert(table).values(list(chunk))
+    statement = insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=key_names,
         set_={name: statement.excluded[name] for name in chunk[0] if name not in key_names},
     )
+    # Executed with a list of parameter sets, not one VALUES built per chunk: SQLAlchemy
+    # compiles the statement once and batches the rows itself ("insertmanyvalues"); building
+    # a literal multi-row VALUES recompiled hundreds of thousands of bind parameters a page.
     if dialect is Dialect.POSTGRESQL:
         # xmax is 0 on a row version created by INSERT and non-zero after an UPDATE: the
         # usual way to tell the two outcomes of ON CONFLICT DO UPDATE apart in one trip.
-        flags: ScalarResult[bool] = await session.scalars(
-            statement.returning(literal_column("xmax = 0"))
-        )
+        flags: ScalarResult[bool] = (
+            await session.execute(statement.returning(literal_column("xmax = 0")), list(chunk))
+        ).scalars()
         inserted = sum(1 for flag in flags if flag)
         return UpsertResult(inserted, len(chunk) - inserted)
     keys = [tuple(row[name] for name in key_names) for row in chunk]
     existing = await _existing_keys(session, table, keys)
-    await session.execute(statement)
+    await session.execute(statement, list(chunk))
     return UpsertResult(len(chunk) - len(existing), len(existing))
 
 

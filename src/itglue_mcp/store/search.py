@@ -132,26 +132,21 @@ async def replace_search_entries(session: AsyncSession, entries: Sequence[Search
         return
     dialect = Dialect.of(session)
     insert = pg_insert if dialect is Dialect.POSTGRESQL else sqlite_insert
-    values = list(rows.values())
-    chunk_size = 6_000  # 5 parameters a row, well under both drivers' parameter limits
+    statement = insert(_ENTRIES)
+    changed = [
+        _ENTRIES.c[name].is_distinct_from(statement.excluded[name])
+        for name in ("organization_id", "name", "body")
+    ]
+    # Rows whose text did not change are left alone: no re-indexing, no dead tuples. The
+    # statement runs with a list of parameter sets so SQLAlchemy compiles it once and
+    # batches the rows itself.
+    statement = statement.on_conflict_do_update(
+        index_elements=["record_type", "record_id"],
+        set_={name: statement.excluded[name] for name in ("organization_id", "name", "body")},
+        where=or_(*changed),
+    )
     with translate_errors("write search_entries"):
-        for start in range(0, len(values), chunk_size):
-            statement = insert(_ENTRIES).values(values[start : start + chunk_size])
-            changed = [
-                _ENTRIES.c[name].is_distinct_from(statement.excluded[name])
-                for name in ("organization_id", "name", "body")
-            ]
-            # Rows whose text did not change are left alone: no re-indexing, no dead tuples.
-            await session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["record_type", "record_id"],
-                    set_={
-                        name: statement.excluded[name]
-                        for name in ("organization_id", "name", "body")
-                    },
-                    where=or_(*changed),
-                )
-            )
+        await session.execute(statement, list(rows.values()))
 
 
 async def delete_search_entries(
