@@ -163,3 +163,15 @@ def test_demo_serves_the_synced_tenant(tmp_path: Path) -> None:
     assert "itglue-mcp demo is ready" in stderr
     assert process.returncode == 0
     assert (tmp_path / "itglue.db").exists()
+
+
+def test_migrate_is_idempotent(tmp_path: Path) -> None:
+    env = {"ITGLUE_MCP_DATA_DIR": str(tmp_path)}
+
+    first = runner.invoke(app, ["migrate"], env=env)
+    second = runner.invoke(app, ["migrate"], env=env)
+
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert "up to date" in second.output
+    counts = asyncio.run(store_counts(f"sqlite+aiosqlite:///{tmp_path / 'itglue.db'}"))
+    assert counts["organizations"] == 0 and "configurations" in counts
