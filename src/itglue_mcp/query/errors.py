@@ -1,0 +1,67 @@
+"""Errors of the query engine: an organization reference that names no one, or several.
+
+Both carry the reference and the organizations worth suggesting, so a tool can render them
+as structured content as well as text::
+
+    ItglueMcpError
+    └── OrganizationResolutionError      base: ``ref`` and ``suggestions``
+        ├── OrganizationNotFound         nothing matched well enough
+        └── AmbiguousOrganization        several matched about equally well
+
+Example::
+
+    try:
+        organization = resolve_organization("Northwind", candidates)
+    except AmbiguousOrganization as exc:
+        names = [c.name for c in exc.suggestions]  # ['Northwind Logistics', 'Northwind Traders']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from itglue_mcp.errors import ItglueMcpError
+
+if TYPE_CHECKING:
+    from itglue_mcp.query.organizations import OrgCandidate
+
+__all__ = ["AmbiguousOrganization", "OrganizationNotFound", "OrganizationResolutionError"]
+
+
+def _describe(suggestions: Sequence[OrgCandidate]) -> str:
+    return ", ".join(f"{s.name} (id {s.id})" for s in suggestions)
+
+
+class OrganizationResolutionError(ItglueMcpError):
+    """An organization reference could not be resolved to exactly one organization.
+
+    Attributes:
+        ref: the reference as the caller wrote it.
+        suggestions: organizations to offer instead, best first (may be empty).
+    """
+
+    def __init__(self, message: str, ref: str, suggestions: Sequence[OrgCandidate]) -> None:
+        super().__init__(message)
+        self.ref = ref
+        self.suggestions: tuple[OrgCandidate, ...] = tuple(suggestions)
+
+
+class OrganizationNotFound(OrganizationResolutionError):
+    """No organization matches the reference; ``suggestions`` are the closest names, if any."""
+
+    def __init__(self, ref: str, suggestions: Sequence[OrgCandidate] = ()) -> None:
+        hint = f"; close matches: {_describe(suggestions)}" if suggestions else ""
+        super().__init__(f"organization: no organization matches {ref!r}{hint}", ref, suggestions)
+
+
+class AmbiguousOrganization(OrganizationResolutionError):
+    """Several organizations match the reference about equally well; ``suggestions`` lists them."""
+
+    def __init__(self, ref: str, suggestions: Sequence[OrgCandidate]) -> None:
+        super().__init__(
+            f"organization: {ref!r} is ambiguous; it matches {_describe(suggestions)}. "
+            "Use the full name or the id.",
+            ref,
+            suggestions,
+        )

@@ -1,0 +1,251 @@
+"""Resolve a technician's organization reference (``@acme``, ``"Northwind Traders"``, ``42``).
+
+Matching runs in tiers and stops at the first tier that finds anything:
+
+1. **id** — a reference made only of digits that equals an organization id.
+2. **exact** — the reference equals a name or short name after :func:`name_key` folding: case,
+   diacritics and punctuation are ignored, ``&`` and ``+`` read as "and", and the word "and" is
+   dropped, so "Kessler & Boyd", "kessler and boyd" and "KESSLER-BOYD" are all the same name.
+   Spacing is ignored too ("Bright Path" = "BrightPath").
+3. **unique** — the reference's words occur as a run of a name's words, the last one possibly
+   a prefix ("north", "northwind trad", "dental", "harborview"), or the reference equals a
+   name once legal forms are dropped ("Kessler & Boyd" for "Kessler & Boyd LLP"). References made
+   only of generic company words ("group", "inc") skip this tier and never resolve in tier 4.
+4. **fuzzy** — rapidfuzz ``WRatio`` (suits short names against longer ones, tolerant of a typo
+   or a missing word) over folded names, and plain ``ratio`` over short names (``WRatio``'s
+   partial matching scores any two-letter short name about 60 against everything).
+
+Several organizations in tiers 1-3 make the reference ambiguous. In tier 4 the best score must
+reach :data:`FUZZY_ACCEPT` and lead the next organization by :data:`FUZZY_MARGIN`; if the
+runner-up is closer than that the reference is ambiguous, and below :data:`FUZZY_ACCEPT` it is
+unknown, with organizations scoring at least :data:`SUGGEST_MIN` offered as suggestions.
+
+Example::
+
+    candidates = candidates_from_views(await list_organizations(session, limit=1000))
+    match = match_organizations("Nortwind Traders", candidates)
+    match.status, match.organization.name  # ('fuzzy', 'Northwind Traders')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from itglue_mcp.query.errors import AmbiguousOrganization, OrganizationNotFound
+from itglue_mcp.store.queries import OrganizationView
+
+__all__ = [
+    "FUZZY_ACCEPT",
+    "FUZZY_MARGIN",
+    "MAX_SUGGESTIONS",
+    "SUGGEST_MIN",
+    "MatchStatus",
+    "OrgCandidate",
+    "OrganizationMatch",
+    "ScoredCandidate",
+    "candidate_from_view",
+    "candidates_from_views",
+    "match_organizations",
+    "name_key",
+    "resolve_organization",
+]
+
+FUZZY_ACCEPT = 80.0
+"""Lowest fuzzy score (0-100) that resolves a reference on its own ("contso" → Contoso Ltd 82)."""
+FUZZY_MARGIN = 10.0
+"""How far the best fuzzy score must lead the next organization's to be taken without asking."""
+SUGGEST_MIN = 60.0
+"""Lowest fuzzy score worth suggesting when nothing resolves."""
+MAX_SUGGESTIONS = 5
+
+MatchStatus = Literal["exact", "unique", "fuzzy", "ambiguous", "unknown"]
+
+# Legal forms and corporate filler: dropped for the "same name but for LLP" comparison, and a
+# reference made only of these words is too vague for word matching.
+_LEGAL_FORMS = frozenset({
+    "co", "company", "corp", "corporation", "inc", "incorporated", "llc", "llp", "ltd",
+    "limited", "plc", "pllc", "pc", "gmbh", "sa", "the"
+})  # fmt: skip
+_GENERIC_WORDS = _LEGAL_FORMS | frozenset({
+    "group", "partners", "services", "solutions", "associates"
+})  # fmt: skip
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_AND = re.compile(r"[&+]")
+
+
+@dataclass(frozen=True, slots=True)
+class OrgCandidate:
+    """An organization that a reference may name.
+
+    Attributes:
+        id: IT Glue organization id.
+        name: organization name ("" when IT Glue has none; such an organization matches by id).
+        short_name: IT Glue short name, if any.
+    """
+
+    id: int
+    name: str
+    short_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredCandidate:
+    """A candidate with how well it matched: 100 for id/exact/unique, else the fuzzy score."""
+
+    organization: OrgCandidate
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationMatch:
+    """The outcome of matching a reference.
+
+    Attributes:
+        organization: the one organization meant, when ``status`` is exact, unique or fuzzy.
+        candidates: for a resolved match, the winner first then close runners-up; for
+            ambiguous, the organizations it could be; for unknown, the suggestions. Best first.
+        status: which tier decided (see the module docstring).
+    """
+
+    organization: OrgCandidate | None
+    candidates: list[ScoredCandidate] = field(default_factory=list)
+    status: MatchStatus = "unknown"
+
+
+def candidate_from_view(view: OrganizationView) -> OrgCandidate:
+    """The matching-relevant part of a stored organization."""
+    return OrgCandidate(id=view.id, name=view.name or "", short_name=view.short_name or None)
+
+
+def candidates_from_views(views: Iterable[OrganizationView]) -> list[OrgCandidate]:
+    """:func:`candidate_from_view` over ``views``, in order."""
+    return [candidate_from_view(view) for view in views]
+
+
+def _words(text: str) -> list[str]:
+    """Folded words of ``text``: no accents, lower case, ``&``/``+``/"and" dropped."""
+    decomposed = unicodedata.normalize("NFKD", _AND.sub(" and ", text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return [word for word in _NON_WORD.split(plain) if word and word != "and"]
+
+
+def name_key(text: str) -> str:
+    """The folded form two names are equal in (tier 2): ``"Kessler & Boyd"`` → ``"kesslerboyd"``."""
+    return "".join(_words(text))
+
+
+def _core_key(words: Sequence[str]) -> str:
+    return "".join(word for word in words if word not in _LEGAL_FORMS)
+
+
+def _word_run_match(ref: Sequence[str], name: Sequence[str]) -> bool:
+    """``ref`` occurs as consecutive words of ``name``, its last word possibly a prefix."""
+    size = len(ref)
+    for start in range(len(name) - size + 1):
+        window = name[start : start + size]
+        if list(window[:-1]) == list(ref[:-1]) and window[-1].startswith(ref[-1]):
+            return True
+    return False
+
+
+def match_organizations(ref: str, organizations: Sequence[OrgCandidate]) -> OrganizationMatch:
+    """Find the organization(s) ``ref`` names among ``organizations``.
+
+    Args:
+        ref: an id, name, short name, part of a name, or a misspelling of one.
+        organizations: every organization the caller may see.
+
+    Returns:
+        The match; see the module docstring for the tiers and thresholds.
+
+    Raises:
+        ValueError: ``ref`` is blank (naming ``organization``).
+    """
+    ref = ref.strip()
+    if not ref:
+        raise ValueError("organization: must not be empty")
+    if ref.isdigit():
+        by_id = [org for org in organizations if org.id == int(ref)]
+        if by_id:
+            return _decide(by_id, "exact")
+    ref_words = _words(ref)
+    key = "".join(ref_words)
+    if not key:
+        return _fuzzy(ref, organizations)
+    exact = [
+        org
+        for org in organizations
+        if key in {name_key(org.name), name_key(org.short_name or "")} - {""}
+    ]
+    if exact:
+        return _decide(exact, "exact")
+    specific = any(word not in _GENERIC_WORDS for word in ref_words)
+    if specific:
+        core = _core_key(ref_words)
+        partial = [
+            org
+            for org in organizations
+            if _word_run_match(ref_words, _words(org.name))
+            or (core and _core_key(_words(org.name)) == core)
+        ]
+        if partial:
+            return _decide(partial, "unique")
+    match = _fuzzy(ref, organizations)
+    if not specific and match.organization is not None:
+        # "group" scores high against every "… Group": suggest, never pick one.
+        return OrganizationMatch(None, match.candidates, "unknown")
+    return match
+
+
+def _decide(found: list[OrgCandidate], status: MatchStatus) -> OrganizationMatch:
+    scored = [ScoredCandidate(org, 100.0) for org in sorted(found, key=lambda o: (o.name, o.id))]
+    if len(found) == 1:
+        return OrganizationMatch(found[0], scored, status)
+    return OrganizationMatch(None, scored, "ambiguous")
+
+
+def _fuzzy(ref: str, organizations: Sequence[OrgCandidate]) -> OrganizationMatch:
+    query = " ".join(_words(ref)) or ref.casefold()
+    best: dict[int, float] = {}
+    names = {i: " ".join(_words(org.name)) for i, org in enumerate(organizations) if org.name}
+    shorts = {
+        i: " ".join(_words(org.short_name)) for i, org in enumerate(organizations) if org.short_name
+    }
+    for choices, scorer in ((names, fuzz.WRatio), (shorts, fuzz.ratio)):
+        for _, score, index in process.extract(
+            query, choices, scorer=scorer, score_cutoff=SUGGEST_MIN, limit=None
+        ):
+            best[index] = max(best.get(index, 0.0), float(score))
+    ranked = sorted(
+        (ScoredCandidate(organizations[i], score) for i, score in best.items()),
+        key=lambda c: (-c.score, c.organization.name, c.organization.id),
+    )
+    if not ranked or ranked[0].score < FUZZY_ACCEPT:
+        return OrganizationMatch(None, ranked[:MAX_SUGGESTIONS], "unknown")
+    close = [c for c in ranked if ranked[0].score - c.score < FUZZY_MARGIN]
+    if len(close) > 1:
+        return OrganizationMatch(None, close[:MAX_SUGGESTIONS], "ambiguous")
+    return OrganizationMatch(ranked[0].organization, ranked[:MAX_SUGGESTIONS], "fuzzy")
+
+
+def resolve_organization(ref: str, organizations: Sequence[OrgCandidate]) -> OrgCandidate:
+    """The one organization ``ref`` names, or an error offering the close ones.
+
+    Raises:
+        ValueError: ``ref`` is blank (naming ``organization``).
+        AmbiguousOrganization: several organizations match about equally well.
+        OrganizationNotFound: none matches well enough; its suggestions may be empty.
+    """
+    match = match_organizations(ref, organizations)
+    if match.organization is not None:
+        return match.organization
+    suggestions = [c.organization for c in match.candidates]
+    if match.status == "ambiguous":
+        raise AmbiguousOrganization(ref, suggestions)
+    raise OrganizationNotFound(ref, suggestions)
