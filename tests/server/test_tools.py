@@ -96,9 +96,15 @@ async def test_unknown_configuration_suggests_close_names(mcp_url: str) -> None:
         await _call(mcp_url, "get_configuration", {"organization": "ACME", "name": "ACME-FWO1"})
 
 
-async def test_unknown_organization_suggests_close_matches(mcp_url: str) -> None:
-    with pytest.raises(ToolError, match=r"organization: no organization .*Acme Corporation"):
-        await _call(mcp_url, "get_configuration", {"organization": "Acmee", "name": "x"})
+async def test_a_misspelt_organization_is_matched(mcp_url: str) -> None:
+    result = await _call(mcp_url, "get_configuration", {"organization": "Acmee", "name": "FW01"})
+
+    assert result.structured_content["organization"]["name"] == "Acme Corporation"
+
+
+async def test_unknown_organization_is_named(mcp_url: str) -> None:
+    with pytest.raises(ToolError, match=r"organization: no organization matches 'Zebra Holdings'"):
+        await _call(mcp_url, "get_configuration", {"organization": "Zebra Holdings", "name": "x"})
 
 
 async def test_ambiguous_organization_lists_candidates(mcp_url: str) -> None:

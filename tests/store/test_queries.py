@@ -10,7 +10,6 @@ from itglue_mcp.store import (
     RecordType,
     count_records,
     find_configurations,
-    find_organizations,
     list_organizations,
     mark_unseen_deleted,
     replace_children,
@@ -70,34 +69,6 @@ async def test_list_organizations(session_factory: Sessions, organizations: None
             await list_organizations(session, offset=-1)
     assert holdings.archived is True
     assert holdings.id == 3
-
-
-@pytest.mark.parametrize(
-    ("ref", "ids"),
-    [
-        ("42", [42]),  # numeric id
-        ("3", [3]),
-        ("ACME CORP", [1]),  # exact name, any case
-        ("acme", [1]),  # exact short name beats the substring match of "Acme Holdings"
-        ("BETA", [2]),
-        ("  answer inc ", [42]),
-        ("me", [1, 3]),  # substring: ambiguous, both returned by name
-        ("Gone", []),  # deleted
-        ("5", []),
-        ("nothing like it", []),
-    ],
-)
-async def test_find_organizations(
-    session_factory: Sessions, organizations: None, ref: str, ids: list[int]
-) -> None:
-    async with unit_of_work(session_factory) as session:
-        assert [view.id for view in await find_organizations(session, ref)] == ids
-
-
-async def test_find_organizations_refuses_blank_references(session_factory: Sessions) -> None:
-    async with unit_of_work(session_factory) as session:
-        with pytest.raises(ValueError, match="ref"):
-            await find_organizations(session, "  ")
 
 
 async def test_find_configurations(session_factory: Sessions) -> None:

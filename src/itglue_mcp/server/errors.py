@@ -18,11 +18,7 @@ from fastmcp.exceptions import ToolError
 
 from itglue_mcp.errors import ItglueMcpError
 
-__all__ = ["OrganizationNotFound", "RecordNotFound", "tool_errors"]
-
-
-class OrganizationNotFound(ItglueMcpError):
-    """No organization, or more than one, matches the caller's reference."""
+__all__ = ["RecordNotFound", "tool_errors"]
 
 
 class RecordNotFound(ItglueMcpError):

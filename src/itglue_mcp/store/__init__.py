@@ -35,7 +35,6 @@ from itglue_mcp.store.queries import (
     OrganizationView,
     count_records,
     find_configurations,
-    find_organizations,
     list_organizations,
 )
 from itglue_mcp.store.record_types import RecordType
@@ -100,7 +99,6 @@ __all__ = [
     "downgrade",
     "existing_ids",
     "find_configurations",
-    "find_organizations",
     "finish_run",
     "get_checkpoint",
     "get_run",

@@ -7,7 +7,7 @@ on both sides, so both dialects fold case the same way for a given text.
 
 Example::
 
-    [acme] = await find_organizations(session, "acme")
+    [acme] = await list_organizations(session, name_contains="acme", limit=1)
     for configuration in await find_configurations(session, organization_id=acme.id, name="dc"):
         print(configuration.hostname, [i.ip_address for i in configuration.interfaces])
 """
@@ -33,7 +33,6 @@ __all__ = [
     "OrganizationView",
     "count_records",
     "find_configurations",
-    "find_organizations",
     "list_organizations",
 ]
 
@@ -152,50 +151,6 @@ async def list_organizations(
     with translate_errors("read organizations"):
         rows = await session.execute(statement.limit(limit).offset(offset))
     return [_view(OrganizationView, row) for row in rows]
-
-
-async def find_organizations(
-    session: AsyncSession, ref: str, *, limit: int = 20
-) -> list[OrganizationView]:
-    """Resolve a user's reference to organizations, most specific match first.
-
-    Tries, in order, stopping at the first that finds something: the numeric IT Glue id;
-    the exact name or short name (ignoring case); then names or short names containing
-    ``ref``. More than one result means the reference is ambiguous.
-
-    Args:
-        session: any session.
-        ref: an id, a name, a short name, or part of a name.
-        limit: most organizations returned.
-
-    Raises:
-        ValueError: ``ref`` is blank or ``limit`` below 1.
-        StoreError: the database failed.
-    """
-    ref = ref.strip()
-    if not ref:
-        raise ValueError("ref must not be empty")
-    _check_page(limit)
-    table = RecordType.ORGANIZATIONS.table
-    base = _select_view(OrganizationView, table).where(table.c.deleted_at.is_(None))
-    lowered = func.lower(literal(ref))
-    pattern = _like_pattern(ref, prefix=False)
-    attempts: list[ColumnElement[bool]] = [
-        or_(func.lower(table.c.name) == lowered, func.lower(table.c.short_name) == lowered),
-        or_(
-            func.lower(table.c.name).like(pattern, escape=_ESCAPE),
-            func.lower(table.c.short_name).like(pattern, escape=_ESCAPE),
-        ),
-    ]
-    if ref.isdecimal():
-        attempts.insert(0, table.c.id == int(ref))
-    with translate_errors("read organizations"):
-        for condition in attempts:
-            statement = base.where(condition).order_by(func.lower(table.c.name), table.c.id)
-            rows = (await session.execute(statement.limit(limit))).all()
-            if rows:
-                return [_view(OrganizationView, row) for row in rows]
-    return []
 
 
 async def find_configurations(

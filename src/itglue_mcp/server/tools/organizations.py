@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated
 
 from fastmcp import FastMCP
@@ -10,13 +9,17 @@ from fastmcp.tools.base import ToolResult
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from itglue_mcp.server.errors import OrganizationNotFound, tool_errors
+from itglue_mcp.query.organizations import candidates_from_views
+from itglue_mcp.query.organizations import resolve_organization as match_reference
+from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.schemas import OrganizationList, OrganizationSummary, SourceRecord
-from itglue_mcp.store import OrganizationView, find_organizations, list_organizations
+from itglue_mcp.store import OrganizationView, list_organizations
 
 __all__ = ["MAX_LIST_LIMIT", "register", "resolve_organization", "summarise"]
 
 MAX_LIST_LIMIT = 200
+# Organizations compared when resolving a reference; MSP accounts hold hundreds, not more.
+MAX_ORGANIZATIONS = 10_000
 READ_ONLY = {"readOnlyHint": True, "destructiveHint": False, "openWorldHint": False}
 
 
@@ -40,33 +43,18 @@ def summarise(view: OrganizationView) -> OrganizationSummary:
 
 
 async def resolve_organization(session: AsyncSession, ref: str) -> OrganizationView:
-    """The one organization ``ref`` names (id, name, short name, or a unique part of a name).
+    """The one organization ``ref`` names: id, name, short name, a unique part, or a near miss.
+
+    Matching rules are :func:`itglue_mcp.query.organizations.match_organizations`'s.
 
     Raises:
         ValueError: ``ref`` is blank (naming ``organization``).
-        OrganizationNotFound: nothing matches (close names suggested) or several do (listed).
+        OrganizationNotFound: nothing matches well enough (close names suggested).
+        AmbiguousOrganization: several organizations match about equally (listed).
     """
-    if not ref.strip():
-        raise ValueError("organization: must not be empty")
-    matches = await find_organizations(session, ref, limit=10)
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        names = ", ".join(f"{m.name} (id {m.id})" for m in matches)
-        raise OrganizationNotFound(f"organization: {ref!r} is ambiguous; it matches {names}")
-    # Compare with whole names, short names and single words of names, so "Acmee" finds
-    # "Acme Corporation" and "northwnd" finds both Northwinds.
-    candidates: dict[str, set[str]] = {}
-    for known in await list_organizations(session, limit=1000):
-        if not known.name:
-            continue
-        for key in (known.name, known.short_name, *known.name.split()):
-            if key:
-                candidates.setdefault(key.lower(), set()).add(known.name)
-    close = difflib.get_close_matches(ref.lower(), list(candidates), n=5, cutoff=0.6)
-    suggestions = sorted({name for key in close for name in candidates[key]})
-    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-    raise OrganizationNotFound(f"organization: no organization matches {ref!r}{hint}")
+    views = await list_organizations(session, limit=MAX_ORGANIZATIONS)
+    chosen = match_reference(ref, candidates_from_views(views))
+    return next(view for view in views if view.id == chosen.id)
 
 
 def register(mcp: FastMCP, sessions: async_sessionmaker[AsyncSession]) -> None:
