@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import SecretStr
 from starlette.types import ASGIApp
@@ -40,11 +42,16 @@ class Switchable:
         self.requests = 0
         self.fail_after: int | None = None
         self.delay_s = 0.0
+        # Called with each HTTP scope before the simulator answers (to change the dataset
+        # at a precise point of a listing).
+        self.before_request: Callable[[Mapping[str, Any]], None] | None = None
 
     async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
         if scope["type"] == "http":
             self.requests += 1
             await asyncio.sleep(self.delay_s)
+            if self.before_request is not None:
+                self.before_request(scope)
             if self.fail_after is not None and self.requests > self.fail_after:
                 self.down = True
             if self.down:

@@ -234,3 +234,53 @@ async def test_two_syncs_cannot_write_at_once(simulator: Simulated, database_url
         await run_sync(simulator, database_url, full=True)
     report = await first
     assert report.total_records > 0
+
+
+async def test_a_record_shifted_by_a_deletion_mid_listing_is_not_marked_deleted(
+    simulator: Simulated, database_url: str
+) -> None:
+    await run_sync(simulator, database_url, full=True)
+    configurations = list(simulator.dataset.ordered("configurations"))
+    gone, shifted = configurations[0]["id"], configurations[50]["id"]
+
+    def delete_before_page_two(scope: Any) -> None:
+        # Page 1 (records 1-50) has been served; deleting its first record moves record 51
+        # (the first of page 2) onto page 1, which the listing has already read.
+        query = scope["query_string"].decode()
+        second_page = scope["path"] == "/configurations" and "page%5Bnumber%5D=2" in query
+        if second_page and simulator.dataset.get("configurations", gone) is not None:
+            simulator.dataset.delete("configurations", gone)
+
+    simulator.app.before_request = delete_before_page_two
+    report = await run_sync(
+        simulator, database_url, full=True, types=["configurations"], client={"page_size": 50}
+    )
+
+    # The shifted record was never listed, but it exists: confirmed by its show route.
+    # The deleted one had been listed (page 1) before it went, so only the next run sees it.
+    assert report.deleted == {}
+    assert await _deleted_flags(database_url, gone, shifted) == {
+        int(gone): False,
+        int(shifted): False,
+    }
+
+    second = await run_sync(simulator, database_url, full=True, types=["configurations"])
+
+    assert second.deleted == {"configurations": 1}
+    assert await _deleted_flags(database_url, gone, shifted) == {
+        int(gone): True,
+        int(shifted): False,
+    }
+    assert (await store_counts(database_url))["configurations"] == simulator.dataset.count(
+        "configurations"
+    )
+
+
+async def _deleted_flags(database_url: str, *ids: str) -> dict[int, bool]:
+    rows = await _rows(
+        database_url,
+        "SELECT id, deleted_at FROM configurations WHERE id IN (:a, :b)",
+        a=int(ids[0]),
+        b=int(ids[1]),
+    )
+    return {row[0]: row[1] is not None for row in rows}

@@ -357,6 +357,7 @@ async def existing_ids(
     organization_id: int | None = None,
     where: Mapping[str, Any] | None = None,
     include_deleted: bool = False,
+    unseen_by_run: int | None = None,
 ) -> set[int]:
     """Ids of the stored records of a scope (by default only those not marked deleted).
 
@@ -366,6 +367,8 @@ async def existing_ids(
         organization_id: restrict to one organization (``None``: all).
         where: further column equalities.
         include_deleted: also return records marked deleted.
+        unseen_by_run: only records this sync run has not written (the ones
+            :func:`mark_unseen_deleted` would mark).
 
     Raises:
         StoreError: as :func:`mark_unseen_deleted`.
@@ -375,5 +378,8 @@ async def existing_ids(
     conditions = scope_conditions(record_type, organization_id=organization_id, where=where)
     if not include_deleted:
         conditions.append(table.c.deleted_at.is_(None))
+    if unseen_by_run is not None:
+        seen = table.c.last_seen_run_id
+        conditions.append(or_(seen.is_(None), seen != unseen_by_run))
     with translate_errors(f"read ids of {table.name}"):
         return set(await session.scalars(select(table.c.id).where(*conditions)))

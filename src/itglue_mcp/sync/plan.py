@@ -73,6 +73,8 @@ class Stream:
             filter might be ignored by the API) and deletions are looked for in it only.
         deletion_where: further column equalities bounding deletion detection
             (``{"flexible_asset_type_id": 42}``).
+        show_path: the show route of one record, with ``{id}`` for its id.
+        show_params: query parameters of the show route (includes; never password values).
     """
 
     key: str
@@ -83,6 +85,16 @@ class Stream:
     incremental: Incremental = Incremental.SORTED_DESCENDING
     organization_id: int | None = None
     deletion_where: Mapping[str, Any] = field(default_factory=dict)
+    show_path: str = ""
+    show_params: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Most list routes have their show route below them; documents are the exception
+        # (nested list route, top-level show route) and set it explicitly.
+        if not self.show_path:
+            object.__setattr__(self, "show_path", self.path + "/{id}")
+        if not self.show_params and "include" in self.params:
+            object.__setattr__(self, "show_params", {"include": self.params["include"]})
 
 
 # Record types a sync fetches, in the order a full run visits them.
@@ -198,8 +210,20 @@ def phase_two_streams(
         if record_type not in types:
             continue
         params = _scoped({"include": include} if include else {}, organization_id)
+        show_params = {"include": include} if include else {}
+        if model is Password:
+            # Confirming a record exists must never fetch its secret value.
+            show_params["show_password"] = "false"
         streams.append(
-            Stream(record_type, record_type, model, path, params, organization_id=organization_id)
+            Stream(
+                record_type,
+                record_type,
+                model,
+                path,
+                params,
+                organization_id=organization_id,
+                show_params=show_params,
+            )
         )
     if "flexible-assets" in types:
         for type_id in flexible_asset_type_ids:
@@ -227,6 +251,7 @@ def phase_two_streams(
                 path=f"/organizations/{org_id}/relationships/documents",
                 params={"filter[document_folder_id]": "null", "include": "related_items"},
                 organization_id=org_id,
+                show_path="/documents/{id}",
             )
             for org_id in organization_ids
         )

@@ -11,6 +11,7 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.itglue.client import ItglueClient
+from itglue_mcp.itglue.errors import ResourceNotFound
 from itglue_mcp.itglue.models import ItglueRecord
 from itglue_mcp.store import records, sync_state
 from itglue_mcp.store.database import unit_of_work
@@ -119,35 +121,11 @@ class StoreWriter:
             StoreError: the store refused the page; nothing of it is committed.
         """
         stream = write.stream
-        record_type = RecordType(stream.record_type)
-        mapped = map_page(write.records, columns=self._columns, secret_keys=self._secret_keys)
-        ids = [row["id"] for row in mapped.rows]
         deleted: dict[str, int] = {}
         async with unit_of_work(self._sessions) as session:
-            result = await records.upsert_records(
-                session, record_type, mapped.rows, run_id=self._run_id
-            )
-            for child_type, (parent_column, rows) in mapped.children.items():
-                await records.replace_children(
-                    session, RecordType(child_type), parent_column, ids, rows
-                )
-            await records.replace_related_items(
-                session, stream.record_type, ids, mapped.related_items
-            )
-            await replace_search_entries(
-                session,
-                [
-                    SearchEntry(
-                        record_type=text.record_type,
-                        record_id=text.record_id,
-                        organization_id=text.organization_id,
-                        name=text.name,
-                        body=text.body,
-                    )
-                    for text in mapped.search
-                ],
-            )
+            result = await self._write_records(session, stream, write.records)
             if write.detect_deletions:
+                result += await self._confirm_unseen(session, stream)
                 deleted = await self._mark_deleted(session, stream)
             await sync_state.save_checkpoint(
                 session,
@@ -171,6 +149,63 @@ class StoreWriter:
             )
         self._reported = stats
         return result.written, deleted
+
+    async def _write_records(
+        self, session: AsyncSession, stream: Stream, page: Sequence[ItglueRecord]
+    ) -> records.UpsertResult:
+        """Upsert records with their children, related items and search text (flush only)."""
+        mapped = map_page(page, columns=self._columns, secret_keys=self._secret_keys)
+        ids = [row["id"] for row in mapped.rows]
+        result = await records.upsert_records(
+            session, RecordType(stream.record_type), mapped.rows, run_id=self._run_id
+        )
+        for child_type, (parent_column, rows) in mapped.children.items():
+            await records.replace_children(
+                session, RecordType(child_type), parent_column, ids, rows
+            )
+        await records.replace_related_items(session, stream.record_type, ids, mapped.related_items)
+        await replace_search_entries(
+            session,
+            [
+                SearchEntry(
+                    record_type=text.record_type,
+                    record_id=text.record_id,
+                    organization_id=text.organization_id,
+                    name=text.name,
+                    body=text.body,
+                )
+                for text in mapped.search
+            ],
+        )
+        return result
+
+    async def _confirm_unseen(self, session: AsyncSession, stream: Stream) -> records.UpsertResult:
+        """Fetch by id each stored record the full listing did not return; keep those that answer.
+
+        Paging by number over a listing that changes underneath can skip a record: when one
+        on an earlier page is deleted mid-listing, the next one moves back onto a page already
+        read. Absence from the listing is therefore only a suspicion; the show route decides
+        (404: deleted; an answer: the record exists and is written as seen by this run).
+        """
+        suspects = await records.existing_ids(
+            session,
+            RecordType(stream.record_type),
+            organization_id=stream.organization_id,
+            where=stream.deletion_where or None,
+            unseen_by_run=self._run_id,
+        )
+
+        async def show(record_id: int) -> ItglueRecord | None:
+            try:
+                return await self._client.get(
+                    stream.show_path.format(id=record_id), stream.model, params=stream.show_params
+                )
+            except ResourceNotFound:
+                return None
+
+        answers = await asyncio.gather(*(show(record_id) for record_id in sorted(suspects)))
+        alive = [record for record in answers if record is not None]
+        return await self._write_records(session, stream, alive)
 
     async def _mark_deleted(self, session: AsyncSession, stream: Stream) -> dict[str, int]:
         """Mark what the stream's full listing did not return, and what depended on it."""
