@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from itglue_mcp.config import Settings
 from itglue_mcp.errors import ItglueMcpError
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
     from itglue_mcp.sync.engine import SyncReport
 
 __all__ = ["Store", "fail_cleanly", "open_store", "run_sync"]
