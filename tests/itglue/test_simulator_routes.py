@@ -123,7 +123,7 @@ def _ids(response: httpx.Response) -> list[str]:
     return [record["id"] for record in response.json()["data"]]
 
 
-def _error(response: httpx.Response, status: int) -> dict[str, Any]:
+def _assert_error(response: httpx.Response, status: int) -> dict[str, Any]:
     assert response.status_code == status
     assert response.headers["content-type"] == "application/vnd.api+json"
     errors = response.json()["errors"]
@@ -142,7 +142,7 @@ def _error(response: httpx.Response, status: int) -> dict[str, Any]:
 def test_missing_or_unknown_key_is_401(base_url: str, headers: dict[str, str]) -> None:
     response = httpx.get(f"{base_url}/organizations", headers=headers)
 
-    error = _error(response, 401)
+    error = _assert_error(response, 401)
     assert error["title"] == "Unauthorized"
     assert "ITG.unknown" not in response.text
 
@@ -215,7 +215,7 @@ def test_show_routes_answer_one_object(client: httpx.Client, path: str, rtype: s
     ],
 )
 def test_show_of_unknown_id_is_404(client: httpx.Client, path: str) -> None:
-    _error(client.get(path), 404)
+    _assert_error(client.get(path), 404)
 
 
 @pytest.mark.parametrize(
@@ -234,7 +234,7 @@ def test_nested_organization_routes(
     client: httpx.Client, segment: str, ids_org1: list[str]
 ) -> None:
     assert _ids(client.get(f"/organizations/1/relationships/{segment}")) == ids_org1
-    _error(client.get(f"/organizations/99/relationships/{segment}"), 404)
+    _assert_error(client.get(f"/organizations/99/relationships/{segment}"), 404)
 
 
 @pytest.mark.parametrize(
@@ -248,11 +248,11 @@ def test_nested_organization_routes(
     ],
 )
 def test_routes_the_api_lacks_are_404(client: httpx.Client, path: str) -> None:
-    _error(client.get(path), 404)
+    _assert_error(client.get(path), 404)
 
 
 def test_other_methods_are_refused(client: httpx.Client) -> None:
-    _error(client.post("/organizations", json={"data": {}}), 405)
+    _assert_error(client.post("/organizations", json={"data": {}}), 405)
 
 
 def test_paging_meta_and_links(client: httpx.Client) -> None:
@@ -321,7 +321,7 @@ def test_default_page_size_is_50_and_size_is_clamped_to_1000(client: httpx.Clien
 def test_malformed_page_parameters_are_422(
     client: httpx.Client, params: dict[str, str], name: str
 ) -> None:
-    error = _error(client.get("/organizations", params=params), 422)
+    error = _assert_error(client.get("/organizations", params=params), 422)
 
     assert name in error["detail"]
 
@@ -339,10 +339,10 @@ def test_documents_list_only_root_level_by_default(client: httpx.Client) -> None
 
 
 def test_flexible_assets_require_the_type_filter(client: httpx.Client) -> None:
-    error = _error(client.get("/flexible_assets"), 422)
+    error = _assert_error(client.get("/flexible_assets"), 422)
     assert "filter[flexible-asset-type-id]" in error["detail"]
     assert "required" in error["detail"]
-    _error(client.get("/flexible_assets", params={"filter[name]": "x"}), 422)
+    _assert_error(client.get("/flexible_assets", params={"filter[name]": "x"}), 422)
 
     assert _ids(
         client.get("/flexible_assets", params={"filter[flexible-asset-type-id]": "20"})
@@ -371,7 +371,7 @@ def test_mutations_are_visible_to_the_next_request(data_dir: Path) -> None:
 
         assert _ids(http.get("/configurations")) == ["5", "6", "7", "8", "100"]
         assert _ids(http.get("/organizations/1/relationships/configurations")) == ["5", "6", "8"]
-        _error(http.get("/configurations/12"), 404)
+        _assert_error(http.get("/configurations/12"), 404)
         newest = http.get("/configurations", params={"sort": "-updated_at", "page[size]": 1})
         assert _ids(newest) == ["6"]
         assert app.state.dataset is dataset
@@ -390,5 +390,5 @@ def test_unexpected_errors_answer_a_jsonapi_500() -> None:
     ):
         response = http.get("/organizations")
 
-    _error(response, 500)
+    _assert_error(response, 500)
     assert "internal detail" not in response.text
