@@ -1,25 +1,17 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from itglue_mcp.index import ChunkKey, RecordKey, build_documents, content_hash, record_header
+from itglue_mcp.store.search import SearchEntry
 
 
-@dataclass(frozen=True)
-class Entry:
-    record_type: str
-    record_id: int
-    organization_id: int | None
-    name: str
-    body: str
-
-
-def _build(entry: Entry, model_name: str = "m") -> list:  # type: ignore[type-arg]
+def _build(entry: SearchEntry, model_name: str = "m") -> list:  # type: ignore[type-arg]
     return build_documents(entry, model_name=model_name, chunk_chars=200, chunk_overlap_chars=40)
 
 
 def test_short_record_is_one_document_with_header() -> None:
-    [document] = _build(Entry("configurations", 12, 7, "FW01", "Sophos XG firewall, 10.0.0.1."))
+    [document] = _build(
+        SearchEntry("configurations", 12, 7, "FW01", "Sophos XG firewall, 10.0.0.1.")
+    )
     assert document.text == "FW01 (configuration)\nSophos XG firewall, 10.0.0.1."
     assert (document.chunk, document.organization_id) == (0, 7)
     assert document.record_key == RecordKey("configurations", 12)
@@ -28,13 +20,13 @@ def test_short_record_is_one_document_with_header() -> None:
 
 
 def test_empty_body_is_indexed_by_its_header() -> None:
-    [document] = _build(Entry("contacts", 3, None, "Jane  Doe", ""))
+    [document] = _build(SearchEntry("contacts", 3, None, "Jane  Doe", ""))
     assert document.text == "Jane Doe (contact)"
 
 
 def test_long_body_is_chunked_and_every_chunk_carries_the_header() -> None:
     body = " ".join(f"Step {n}: open the Sophos console and check rule {n}." for n in range(30))
-    documents = _build(Entry("documents", 5, 7, "VPN how-to", body))
+    documents = _build(SearchEntry("documents", 5, 7, "VPN how-to", body))
     assert len(documents) > 3
     assert [d.chunk for d in documents] == list(range(len(documents)))
     assert all(d.text.startswith("VPN how-to (document)\n") for d in documents)

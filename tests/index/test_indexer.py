@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from itglue_mcp.index import (
     QdrantVectorIndex,
     RecordKey,
 )
+from itglue_mcp.store.search import SearchEntry
 from tests.index.conftest import CountingEmbedder
 
 SETTINGS = IndexSettings(chunk_chars=200, chunk_overlap_chars=40)
@@ -26,20 +27,11 @@ VPN_STEPS = " ".join(
 )
 
 
-@dataclass(frozen=True)
-class Entry:
-    record_type: str
-    record_id: int
-    organization_id: int | None
-    name: str
-    body: str
-
-
 ENTRIES = [
-    Entry("documents", 1, 7, "Reset the Sophos VPN", VPN_STEPS),
-    Entry("configurations", 2, 7, "PRN-FL2", "HP LaserJet printer, floor 2, toner CF259A."),
-    Entry("configurations", 3, 8, "FW01", "Sophos XG firewall, WAN 203.0.113.10."),
-    Entry("contacts", 4, None, "Service desk", "Escalation contact for every organization."),
+    SearchEntry("documents", 1, 7, "Reset the Sophos VPN", VPN_STEPS),
+    SearchEntry("configurations", 2, 7, "PRN-FL2", "HP LaserJet printer, floor 2, toner CF259A."),
+    SearchEntry("configurations", 3, 8, "FW01", "Sophos XG firewall, WAN 203.0.113.10."),
+    SearchEntry("contacts", 4, None, "Service desk", "Escalation contact for every organization."),
 ]
 
 
