@@ -61,7 +61,7 @@ async def serve_mcp(
     _require_loopback(host)
     server_settings = settings.server.model_copy(update={"host": host, "port": port})
     app = build_http_app(
-        build_server(store.sessions), settings.model_copy(update={"server": server_settings})
+        build_server(store.services()), settings.model_copy(update={"server": server_settings})
     )
     server = uvicorn.Server(
         uvicorn.Config(app, host=host, port=port, log_level="warning", ws="none")
@@ -111,7 +111,7 @@ def stdio() -> None:
 
     async def main() -> None:
         async with open_store(settings) as store:
-            await build_server(store.sessions).run_stdio_async(show_banner=False)
+            await build_server(store.services()).run_stdio_async(show_banner=False)
 
     with fail_cleanly():
         asyncio.run(main())

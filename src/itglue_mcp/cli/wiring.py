@@ -22,6 +22,7 @@ from itglue_mcp.errors import ItglueMcpError
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+    from itglue_mcp.server.services import Services
     from itglue_mcp.sync.engine import SyncReport
 
 __all__ = ["Store", "fail_cleanly", "open_store", "run_sync"]
@@ -33,6 +34,13 @@ class Store:
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+
+    def services(self) -> Services:
+        """The tools' backends over this store (embedded graph, no vector index yet)."""
+        from itglue_mcp.graph import SqlGraphStore
+        from itglue_mcp.server.services import Services
+
+        return Services(sessions=self.sessions, graph=SqlGraphStore(self.sessions))
 
 
 @asynccontextmanager

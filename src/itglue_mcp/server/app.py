@@ -5,7 +5,7 @@ Stateless Streamable HTTP (any replica answers any request) with DNS-rebinding p
 
 Example::
 
-    mcp = build_server(sessions)
+    mcp = build_server(Services(sessions=sessions, graph=SqlGraphStore(sessions)))
     app = build_http_app(mcp, settings)   # ASGI app serving /mcp, /healthz, /readyz
 """
 
@@ -14,19 +14,44 @@ from __future__ import annotations
 import structlog
 from fastmcp import FastMCP
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from itglue_mcp import __version__
 from itglue_mcp.config import Settings
-from itglue_mcp.server.tools import configurations, organizations
+from itglue_mcp.server.services import Services
+from itglue_mcp.server.tools import (
+    answers,
+    configurations,
+    dependencies,
+    documents,
+    expirations,
+    health,
+    network,
+    organizations,
+    passwords,
+    search,
+)
 from itglue_mcp.store import sync_state
 
-__all__ = ["INSTRUCTIONS", "build_http_app", "build_server"]
+__all__ = ["INSTRUCTIONS", "TOOL_MODULES", "build_http_app", "build_server"]
 
 _log = structlog.get_logger(__name__)
+
+# One module per domain; each registers its tools on the server.
+TOOL_MODULES = (
+    answers,
+    search,
+    organizations,
+    configurations,
+    network,
+    passwords,
+    documents,
+    dependencies,
+    expirations,
+    health,
+)
 
 INSTRUCTIONS = (
     "Answers questions about the MSP's IT Glue documentation: organizations (customers) and "
@@ -35,7 +60,7 @@ INSTRUCTIONS = (
 )
 
 
-def build_server(sessions: async_sessionmaker[AsyncSession]) -> FastMCP:
+def build_server(services: Services) -> FastMCP:
     """A FastMCP server with the read tools and ``/healthz`` ``/readyz`` routes.
 
     ``/readyz`` answers 200 once the store is reachable and a sync has succeeded, 503
@@ -44,8 +69,8 @@ def build_server(sessions: async_sessionmaker[AsyncSession]) -> FastMCP:
     mcp = FastMCP(
         "itglue-mcp", instructions=INSTRUCTIONS, version=__version__, mask_error_details=True
     )
-    organizations.register(mcp, sessions)
-    configurations.register(mcp, sessions)
+    for module in TOOL_MODULES:
+        module.register(mcp, services)
 
     @mcp.custom_route("/healthz", methods=["GET"], include_in_schema=False)
     async def healthz(_request: Request) -> JSONResponse:
@@ -54,7 +79,7 @@ def build_server(sessions: async_sessionmaker[AsyncSession]) -> FastMCP:
     @mcp.custom_route("/readyz", methods=["GET"], include_in_schema=False)
     async def readyz(_request: Request) -> JSONResponse:
         try:
-            async with sessions() as session:
+            async with services.sessions() as session:
                 await session.execute(text("SELECT 1"))
                 last = await sync_state.latest_run(session, status=sync_state.RunStatus.SUCCEEDED)
         except Exception as exc:  # whatever failed, the replica must not take traffic

@@ -6,9 +6,11 @@ so an assistant can cite it and a person can open it in IT Glue.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, Field
+
+from itglue_mcp.query.answer import SourceRecord
 
 __all__ = [
     "ConfigurationDetail",
@@ -18,17 +20,6 @@ __all__ = [
     "OrganizationSummary",
     "SourceRecord",
 ]
-
-
-class SourceRecord(BaseModel):
-    """The IT Glue record a fact comes from."""
-
-    record_type: str = Field(description="IT Glue JSON:API type, e.g. configurations.")
-    record_id: str = Field(description="IT Glue id of the record.")
-    name: str | None = Field(description="Name of the record.")
-    organization_id: int | None = Field(description="IT Glue id of its organization.")
-    resource_url: str | None = Field(description="Link to the record in IT Glue.")
-    updated_at: datetime | None = Field(description="When IT Glue last changed the record.")
 
 
 class OrganizationSummary(BaseModel):

@@ -9,7 +9,7 @@ from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import Field
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.server.errors import RecordNotFound, tool_errors
 from itglue_mcp.server.schemas import (
@@ -18,6 +18,7 @@ from itglue_mcp.server.schemas import (
     ConfigurationMatches,
     SourceRecord,
 )
+from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import READ_ONLY, resolve_organization, summarise
 from itglue_mcp.store import ConfigurationView, RecordType, find_configurations
 
@@ -97,8 +98,8 @@ async def _suggestions(session: AsyncSession, organization_id: int, name: str) -
     return [by_lower[value] for value in close]
 
 
-def register(mcp: FastMCP, sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Register the configuration tools on ``mcp``, reading through ``sessions``."""
+def register(mcp: FastMCP, services: Services) -> None:
+    """Register the configuration tools on ``mcp``, reading through ``services``."""
 
     @mcp.tool(
         name="get_configuration",
@@ -129,7 +130,7 @@ def register(mcp: FastMCP, sessions: async_sessionmaker[AsyncSession]) -> None:
         the IT Glue link it came from. Exact name/hostname matches come first.
         """
         with tool_errors():
-            async with sessions() as session:
+            async with services.sessions() as session:
                 org = await resolve_organization(session, organization)
                 views = await find_configurations(
                     session, organization_id=org.id, name=name, limit=MAX_MATCHES + 1

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import Field
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.query.organizations import candidates_from_views
 from itglue_mcp.query.organizations import resolve_organization as match_reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.schemas import OrganizationList, OrganizationSummary, SourceRecord
+from itglue_mcp.server.services import Services
 from itglue_mcp.store import OrganizationView, list_organizations
 
 __all__ = ["MAX_LIST_LIMIT", "register", "resolve_organization", "summarise"]
@@ -57,8 +58,8 @@ async def resolve_organization(session: AsyncSession, ref: str) -> OrganizationV
     return next(view for view in views if view.id == chosen.id)
 
 
-def register(mcp: FastMCP, sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Register the organization tools on ``mcp``, reading through ``sessions``."""
+def register(mcp: FastMCP, services: Services) -> None:
+    """Register the organization tools on ``mcp``, reading through ``services``."""
 
     @mcp.tool(
         name="list_organizations",
@@ -76,7 +77,7 @@ def register(mcp: FastMCP, sessions: async_sessionmaker[AsyncSession]) -> None:
     ) -> ToolResult:
         """List the IT Glue organizations (customers), by name, optionally filtered."""
         with tool_errors():
-            async with sessions() as session:
+            async with services.sessions() as session:
                 views = await list_organizations(
                     session, name_contains=name_contains, limit=limit + 1
                 )

@@ -1,0 +1,37 @@
+"""What the MCP tools read through, built once at start-up by the CLI wiring.
+
+Tools receive one :class:`Services` and never look a backend up themselves, so the same tools
+run over SQLite or PostgreSQL, local or server Qdrant, the SQL graph or Neo4j.
+
+Example::
+
+    services = Services(sessions=sessions, graph=SqlGraphStore(sessions), semantic=semantic)
+    mcp = build_server(services)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from itglue_mcp.graph import GraphStore
+from itglue_mcp.index.search import SemanticSearch
+
+__all__ = ["Services"]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The backends the tools use.
+
+    Attributes:
+        sessions: sessions on the store (the source of truth, full-text search).
+        graph: links between records (dependencies, graph expansion).
+        semantic: search by meaning over the vector index; ``None`` when no index is
+            configured, in which case retrieval is keyword-only and says so.
+    """
+
+    sessions: async_sessionmaker[AsyncSession]
+    graph: GraphStore
+    semantic: SemanticSearch | None = None
