@@ -1,4 +1,5 @@
-"""MCP tools over Streamable HTTP (fastmcp Client → uvicorn on loopback → synced SQLite)."""
+"""Organization and configuration tools over Streamable HTTP (fastmcp Client → uvicorn on
+loopback → a synced store, SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
 
+from itglue_mcp.itglue.dataset.configurations import INJECTION_NOTE
 from itglue_mcp.itglue.simulator import Dataset
 
 
@@ -27,9 +29,17 @@ async def test_tools_are_listed_read_only_with_output_schemas(mcp_url: str) -> N
     async with Client(f"{mcp_url}/mcp") as client:
         tools = {tool.name: tool for tool in await client.list_tools()}
 
-    assert set(tools) == {"list_organizations", "get_configuration"}
-    for tool in tools.values():
+    ours = {
+        "list_organizations",
+        "get_organization",
+        "get_configuration",
+        "find_ip_address",
+        "get_password",
+    }
+    assert ours <= set(tools), "other tools may be registered beside these"
+    for tool in (tools[name] for name in ours):
         assert tool.annotations is not None and tool.annotations.read_only_hint is True
+        assert tool.annotations.destructive_hint is False
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
         assert tool.description
 
@@ -125,6 +135,176 @@ async def test_bad_arguments_name_the_field(
 ) -> None:
     with pytest.raises(ToolError, match=field):
         await _call(mcp_url, "get_configuration", arguments)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"name": "DC01", "limit": 51}, "limit"),
+        ({"name": "DC01", "detail": "everything"}, "detail"),
+        ({"name": "   "}, "name"),
+    ],
+)
+async def test_bad_configuration_options_name_the_field(
+    mcp_url: str, arguments: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ToolError, match=field):
+        await _call(mcp_url, "get_configuration", arguments)
+
+
+def _organization(directory: Path, name: str) -> dict[str, Any]:
+    return next(o for o in _records(directory, "organizations") if o["attributes"]["name"] == name)
+
+
+def _owned(directory: Path, kind: str, organization: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        r
+        for r in _records(directory, kind)
+        if r["attributes"]["organization-id"] == int(organization["id"])
+    ]
+
+
+async def test_get_organization_shows_locations_contacts_and_counts(
+    mcp_url: str, tools_dataset_dir: Path
+) -> None:
+    acme = _organization(tools_dataset_dir, "Acme Corporation")
+    locations = _owned(tools_dataset_dir, "locations", acme)
+    contacts = [
+        c for c in _owned(tools_dataset_dir, "contacts", acme) if c["attributes"]["important"]
+    ]
+
+    result = await _call(mcp_url, "get_organization", {"organization": "ACME"})
+
+    detail = result.structured_content
+    assert detail["organization"]["id"] == int(acme["id"])
+    assert detail["organization"]["source"]["resource_url"] == acme["attributes"]["resource-url"]
+    assert detail["locations"][0]["id"] == next(
+        int(loc["id"]) for loc in locations if loc["attributes"]["primary"]
+    )
+    assert {loc["id"] for loc in detail["locations"]} == {int(loc["id"]) for loc in locations}
+    assert {c["id"] for c in detail["contacts"]} == {int(c["id"]) for c in contacts} != set()
+    assert all(c["source"]["resource_url"] for c in detail["contacts"] + detail["locations"])
+    for kind, name in (
+        ("configurations", "configurations"),
+        ("passwords", "passwords"),
+        ("contacts", "contacts"),
+        ("flexible-assets", "flexible_assets"),
+    ):
+        assert detail["record_counts"][kind] == len(_owned(tools_dataset_dir, name, acme))
+    excerpts = {e["field"]: e for e in detail["excerpts"]}
+    assert excerpts["quick_notes"]["untrusted"] is True
+    assert "ACME-FW01 (10.10.10.1)" in excerpts["quick_notes"]["text"]
+    assert "<p>" not in excerpts["quick_notes"]["text"]
+    text = result.content[0].text
+    assert 'untrusted="true"' in text and acme["attributes"]["resource-url"] in text
+    assert all(c["attributes"]["name"] in text for c in contacts)
+
+
+async def test_get_organization_by_id_and_bad_references(
+    mcp_url: str, tools_dataset_dir: Path
+) -> None:
+    traders = _organization(tools_dataset_dir, "Northwind Traders")
+
+    result = await _call(mcp_url, "get_organization", {"organization": traders["id"]})
+
+    assert result.structured_content["organization"]["name"] == "Northwind Traders"
+    with pytest.raises(ToolError, match=r"ambiguous.*Northwind Logistics.*Northwind Traders"):
+        await _call(mcp_url, "get_organization", {"organization": "Northwind"})
+    with pytest.raises(ToolError, match=r"organization: no organization matches 'Zebra'"):
+        await _call(mcp_url, "get_organization", {"organization": "Zebra"})
+    for bad in ("", "x" * 256):
+        with pytest.raises(ToolError, match="organization"):
+            await _call(mcp_url, "get_organization", {"organization": bad})
+
+
+async def test_get_configuration_without_organization_names_each_one_s_organization(
+    mcp_url: str, tools_dataset_dir: Path
+) -> None:
+    bare = {
+        (c["attributes"]["organization-name"], int(c["id"]))
+        for c in _records(tools_dataset_dir, "configurations")
+        if "dc01" in (c["attributes"]["name"].lower(), c["attributes"]["hostname"].lower())
+    }
+
+    result = await _call(mcp_url, "get_configuration", {"name": "dc01", "limit": 50})
+
+    found = result.structured_content["configurations"]
+    assert result.structured_content["organization"] is None
+    exact = {(c["organization_name"], c["id"]) for c in found[: len(bare)]}
+    assert exact == bare and len({name for name, _ in bare}) >= 2, "exact matches first"
+    assert all("dc01" in c["name"].lower() for c in found[len(bare) :])
+    assert all(c["source"]["organization_name"] == c["organization_name"] for c in found)
+    text = result.content[0].text
+    assert all(f"of {organization}" in text for organization, _ in bare)
+
+
+async def test_get_configuration_full_detail_quotes_notes_and_names_links(
+    mcp_url: str, tools_dataset_dir: Path
+) -> None:
+    dataset = Dataset.load(tools_dataset_dir)
+    firewall = next(
+        c for c in dataset.ordered("configurations") if c["attributes"]["name"] == "ACME-FW01"
+    )
+    links = [
+        dataset.get("related-items", ref["id"])
+        for ref in firewall["relationships"]["related-items"]["data"]
+    ]
+
+    result = await _call(mcp_url, "get_configuration", {"name": firewall["id"], "detail": "full"})
+
+    [found] = result.structured_content["configurations"]
+    assert found["warranty_expires_at"] == firewall["attributes"]["warranty-expires-at"]
+    assert found["serial_number"] == firewall["attributes"]["serial-number"]
+    assert sorted(link["name"] for link in found["related_items"]) == sorted(
+        link["attributes"]["resource-name"]
+        for link in links  # type: ignore[index]
+    )
+    notes = {e["field"]: e["text"] for e in found["excerpts"]}
+    assert notes["notes"] == firewall["attributes"]["notes"]
+    assert any(field.startswith("interface ") for field in notes)
+    assert all(e["untrusted"] for e in found["excerpts"])
+    summary = await _call(mcp_url, "get_configuration", {"name": "ACME-FW01"})
+    [brief] = summary.structured_content["configurations"]
+    assert brief["excerpts"] == [] and brief["related_items"] == []
+
+
+async def test_planted_instructions_stay_quoted(mcp_url: str, tools_dataset_dir: Path) -> None:
+    planted = next(
+        c
+        for c in _records(tools_dataset_dir, "configurations")
+        if c["attributes"]["notes"] == INJECTION_NOTE
+    )
+
+    result = await _call(
+        mcp_url,
+        "get_configuration",
+        {
+            "name": planted["attributes"]["name"],
+            "organization": str(planted["attributes"]["organization-id"]),
+            "detail": "full",
+        },
+    )
+
+    text = result.content[0].text
+    start = text.index(INJECTION_NOTE)
+    fence = text.rindex("<itglue-data", 0, start)
+    assert 'untrusted="true"' in text[fence:start]
+    assert "</itglue-data>" not in text[fence:start]
+    assert text.index("</itglue-data>", start) > start
+
+
+async def test_get_configuration_by_serial_number(mcp_url: str, tools_dataset_dir: Path) -> None:
+    switch = next(
+        c
+        for c in _records(tools_dataset_dir, "configurations")
+        if c["attributes"]["configuration-type-name"] == "Switch"
+    )
+
+    result = await _call(
+        mcp_url, "get_configuration", {"name": switch["attributes"]["serial-number"].lower()}
+    )
+
+    assert [c["id"] for c in result.structured_content["configurations"]] == [int(switch["id"])]
 
 
 def test_health_and_readiness(mcp_url: str) -> None:

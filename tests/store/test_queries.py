@@ -13,9 +13,16 @@ from itglue_mcp.store import (
     list_organizations,
     mark_unseen_deleted,
     replace_children,
+    replace_related_items,
     start_run,
     unit_of_work,
     upsert_records,
+)
+from itglue_mcp.store.queries import (
+    RelatedItemView,
+    get_configurations,
+    record_names,
+    related_items,
 )
 
 from .conftest import configuration, organization
@@ -102,12 +109,16 @@ async def test_find_configurations(session_factory: Sessions) -> None:
             ],
         )
     async with unit_of_work(session_factory) as session:
-        found = await find_configurations(session, organization_id=7, name="dc01")
-        limited = await find_configurations(session, organization_id=7, name="DC01", limit=1)
+        found = await find_configurations(session, organization_ids=[7], name="dc01")
+        limited = await find_configurations(session, organization_ids={7}, name="DC01", limit=1)
+        everywhere = await find_configurations(session, name="DC01")
+        nowhere = await find_configurations(session, organization_ids=(), name="DC01")
         with pytest.raises(ValueError, match="name"):
-            await find_configurations(session, organization_id=7, name=" ")
+            await find_configurations(session, organization_ids=[7], name=" ")
     assert [view.id for view in found] == [3, 2, 1, 5, 6], "exact, then prefix, then contains"
     assert [view.id for view in limited] == [3]
+    assert [view.id for view in everywhere] == [3, 4, 2, 1, 5, 6], "exact ones by name, then id"
+    assert nowhere == []
     controller = found[1]
     assert controller.hostname == "DC01"
     assert controller.resource_url == "https://acme.itglue.com/7/configurations/2"
@@ -124,3 +135,74 @@ async def test_count_records(session_factory: Sessions, organizations: None) -> 
     assert set(counts) == {str(record_type) for record_type in RecordType}
     assert counts["organizations"] == 5, "the deleted one is not counted"
     assert counts["configurations"] == 0
+
+
+async def test_counts_names_and_lookups_within_organizations(
+    session_factory: Sessions, organizations: None
+) -> None:
+    async with unit_of_work(session_factory) as session:
+        run_id = await start_run(session, "full", {})
+        await upsert_records(
+            session,
+            RecordType.CONFIGURATIONS,
+            [
+                configuration(10, 1, "ACME-FW01", hostname="fw01"),
+                configuration(11, 1, "ACME-SW01", hostname=None),
+                configuration(12, 2, "BETA-FW01"),
+            ],
+            run_id=run_id,
+        )
+        await upsert_records(
+            session, RecordType.CONFIGURATIONS, [configuration(13, 1, "ACME-OLD")], run_id=None
+        )
+        await mark_unseen_deleted(session, RecordType.CONFIGURATIONS, run_id=run_id)
+    async with unit_of_work(session_factory) as session:
+        acme_counts = await count_records(session, organization_ids=[1])
+        names = await record_names(
+            session, RecordType.CONFIGURATIONS, organization_ids={1}, columns=("name", "hostname")
+        )
+        by_id = await get_configurations(session, [12, 10, 13, 99])
+        scoped = await get_configurations(session, [12, 10], organization_ids={1})
+    assert acme_counts["organizations"] == 1 and acme_counts["configurations"] == 2
+    assert "related-items" not in acme_counts, "only types that belong to an organization"
+    assert names == ["ACME-FW01", "ACME-SW01", "fw01"], "deleted ACME-OLD is not offered"
+    assert [view.id for view in by_id] == [10, 12]
+    assert [view.organization_name for view in by_id] == ["acme Corp", "Beta 100% Ltd"]
+    assert [view.id for view in scoped] == [10]
+
+
+async def test_related_items_leave_out_deleted_targets(session_factory: Sessions) -> None:
+    async with unit_of_work(session_factory) as session:
+        run_id = await start_run(session, "full", {})
+        await upsert_records(
+            session,
+            RecordType.CONFIGURATIONS,
+            [configuration(1, 7, "fw"), configuration(2, 7, "switch")],
+            run_id=run_id,
+        )
+        await upsert_records(
+            session, RecordType.CONFIGURATIONS, [configuration(3, 7, "old")], run_id=None
+        )
+        await mark_unseen_deleted(session, RecordType.CONFIGURATIONS, run_id=run_id)
+        item = {"source_id": 1, "asset_type": "configuration", "is_inverse": False}
+        await replace_related_items(
+            session,
+            "configurations",
+            [1],
+            [
+                item | {"id": 100, "resource_id": 2, "resource_name": "switch", "notes": "uplink"},
+                item | {"id": 101, "resource_id": 3, "resource_name": "old"},
+                item
+                | {"id": 102, "asset_type": "document", "resource_id": 9, "resource_name": "A"},
+                item | {"id": 103, "asset_type": "widget", "resource_id": 5, "resource_name": "B"},
+            ],
+        )
+    async with unit_of_work(session_factory) as session:
+        links = await related_items(session, RecordType.CONFIGURATIONS, [1, 2])
+    assert links == {
+        1: (
+            RelatedItemView(102, "documents", 9, "A", None, None, False),
+            RelatedItemView(103, "widget", 5, "B", None, None, False),
+            RelatedItemView(100, "configurations", 2, "switch", None, "uplink", False),
+        )
+    }

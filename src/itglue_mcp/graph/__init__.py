@@ -7,6 +7,31 @@ Example::
 """
 
 from itglue_mcp.graph.sql import SqlGraphStore
-from itglue_mcp.graph.store import Edge, GraphStore, RecordRef, Subgraph
+from itglue_mcp.graph.store import (
+    LEAF_TYPES,
+    MAX_DEPTH,
+    MAX_LIMIT,
+    NODE_TYPES,
+    Edge,
+    GraphNode,
+    GraphStore,
+    NameMatch,
+    RecordRef,
+    Relation,
+    Subgraph,
+)
 
-__all__ = ["Edge", "GraphStore", "RecordRef", "SqlGraphStore", "Subgraph"]
+__all__ = [
+    "LEAF_TYPES",
+    "MAX_DEPTH",
+    "MAX_LIMIT",
+    "NODE_TYPES",
+    "Edge",
+    "GraphNode",
+    "GraphStore",
+    "NameMatch",
+    "RecordRef",
+    "Relation",
+    "SqlGraphStore",
+    "Subgraph",
+]

@@ -1,25 +1,44 @@
 """Output schemas of the MCP tools (structured content), with their citations.
 
 Every fact a tool returns travels with the IT Glue record it came from (:class:`SourceRecord`),
-so an assistant can cite it and a person can open it in IT Glue.
+so an assistant can cite it and a person can open it in IT Glue. IT Glue free text (notes,
+descriptions) travels as an :class:`Excerpt`, marked untrusted. No schema has a field for a
+password value.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from itglue_mcp.query.answer import SourceRecord
+from itglue_mcp.query.answer import Excerpt, Fact, SourceRecord
 
 __all__ = [
+    "AddressConfiguration",
+    "AssetAddressDetail",
     "ConfigurationDetail",
     "ConfigurationInterfaceDetail",
     "ConfigurationMatches",
+    "ContactDetail",
+    "ContactPointDetail",
+    "Excerpt",
+    "Fact",
+    "IpAddressLookup",
+    "LinkedRecordDetail",
+    "LocationDetail",
+    "OrganizationDetail",
     "OrganizationList",
     "OrganizationSummary",
+    "PasswordDetail",
+    "PasswordMatches",
+    "RelatedItemDetail",
     "SourceRecord",
+    "TraitAddressDetail",
 ]
+
+_TRUNCATED = "True when more records match than returned (raise limit, or narrow the query)."
 
 
 class OrganizationSummary(BaseModel):
@@ -41,25 +60,99 @@ class OrganizationList(BaseModel):
     truncated: bool = Field(description="True when more organizations match than returned.")
 
 
+class LocationDetail(BaseModel):
+    """A location (site) of an organization."""
+
+    id: int
+    name: str | None
+    primary: bool | None = Field(description="The organization's primary location (HQ).")
+    address_1: str | None
+    address_2: str | None
+    city: str | None
+    postal_code: str | None
+    region_name: str | None
+    country_name: str | None
+    phone: str | None
+    archived: bool
+    source: SourceRecord
+
+
+class ContactPointDetail(BaseModel):
+    """An e-mail address or phone number of a contact."""
+
+    value: str | None
+    label_name: str | None = Field(description="IT Glue's label, e.g. Work or Mobile.")
+    primary: bool | None
+    extension: str | None = None
+
+
+class ContactDetail(BaseModel):
+    """A contact (a person at the organization, or a vendor's)."""
+
+    id: int
+    name: str | None
+    title: str | None
+    contact_type_name: str | None = Field(description="e.g. Approver, IT Contact, Vendor.")
+    important: bool | None = Field(description="Marked important in IT Glue: call first.")
+    location_name: str | None
+    emails: list[ContactPointDetail]
+    phones: list[ContactPointDetail]
+    archived: bool
+    source: SourceRecord
+
+
+class OrganizationDetail(BaseModel):
+    """An organization with its locations, important contacts and record counts."""
+
+    organization: OrganizationSummary
+    primary: bool | None = Field(description="True for the MSP's own organization.")
+    parent_id: int | None
+    archived: bool
+    locations: list[LocationDetail] = Field(description="Primary location first.")
+    contacts: list[ContactDetail] = Field(
+        description="Contacts marked important (approvers, on-site IT contacts)."
+    )
+    record_counts: dict[str, int] = Field(
+        description="Records of the organization per IT Glue type (deleted ones excluded)."
+    )
+    excerpts: list[Excerpt] = Field(
+        description="Description, quick notes, alert and notes: untrusted IT Glue text."
+    )
+    truncated: bool = Field(description="True when more locations or contacts exist.")
+
+
 class ConfigurationInterfaceDetail(BaseModel):
     """A network interface of a configuration."""
 
+    id: int
     name: str | None
     ip_address: str | None
     mac_address: str | None
     primary: bool | None
 
 
+class RelatedItemDetail(BaseModel):
+    """A record linked to a configuration in IT Glue (its notes are in the excerpts)."""
+
+    id: int = Field(description="IT Glue id of the related item (the link itself).")
+    record_type: str = Field(description="IT Glue JSON:API type of the linked record.")
+    record_id: int | None
+    name: str | None
+    resource_url: str | None
+
+
 class ConfigurationDetail(BaseModel):
-    """A configuration with its interfaces."""
+    """A configuration with its interfaces; notes and links with detail 'full'."""
 
     id: int
     name: str | None
     hostname: str | None
     organization_id: int | None
+    organization_name: str | None
     configuration_type_name: str | None
     configuration_status_name: str | None
     primary_ip: str | None
+    default_gateway: str | None
     mac_address: str | None
     serial_number: str | None
     asset_tag: str | None
@@ -71,13 +164,125 @@ class ConfigurationDetail(BaseModel):
     warranty_expires_at: date | None
     archived: bool
     interfaces: list[ConfigurationInterfaceDetail]
+    related_items: list[RelatedItemDetail] = Field(
+        default_factory=list, description="Linked records (detail 'full' only)."
+    )
+    excerpts: list[Excerpt] = Field(
+        default_factory=list,
+        description="Notes of the configuration, its interfaces and links (detail 'full').",
+    )
     source: SourceRecord
 
 
 class ConfigurationMatches(BaseModel):
-    """Configurations of one organization matching a name or hostname (exact matches first)."""
+    """Configurations matching a name, hostname or id (exact matches first)."""
 
-    organization: OrganizationSummary
+    organization: OrganizationSummary | None = Field(
+        description="The organization searched; null when every organization was searched."
+    )
     query: str
+    detail: Literal["summary", "full"]
     configurations: list[ConfigurationDetail]
-    truncated: bool = Field(description="True when more configurations match than returned.")
+    limit: int = Field(description="Most configurations returned by this call.")
+    truncated: bool = Field(description=_TRUNCATED)
+
+
+class AddressConfiguration(BaseModel):
+    """A configuration holding addresses of the lookup, and where it holds them."""
+
+    id: int
+    name: str | None
+    hostname: str | None
+    organization_id: int | None
+    organization_name: str | None
+    configuration_type_name: str | None
+    configuration_status_name: str | None
+    archived: bool
+    addresses: list[str] = Field(description="Its IP addresses involved in the lookup.")
+    primary_ip: str | None
+    interfaces: list[ConfigurationInterfaceDetail]
+    source: SourceRecord
+
+
+class TraitAddressDetail(BaseModel):
+    """An address, network or range written in one trait of a flexible asset."""
+
+    label: str = Field(description="The trait's field name, e.g. Gateway or Subnet.")
+    value: str
+    exact: bool = Field(description="The value is the address looked up itself.")
+
+
+class AssetAddressDetail(BaseModel):
+    """A flexible asset (LAN, Wi-Fi…) whose traits hold addresses of the lookup."""
+
+    id: int
+    name: str | None
+    flexible_asset_type_name: str | None
+    organization_id: int | None
+    organization_name: str | None
+    archived: bool
+    addresses: list[TraitAddressDetail]
+    source: SourceRecord
+
+
+class IpAddressLookup(BaseModel):
+    """What holds an IP address or network, or which addresses a named thing holds."""
+
+    query: str
+    lookup: Literal["network", "mac", "name", "kind"] = Field(
+        description="How the query was read: IP/CIDR, MAC, a name, or a kind of device."
+    )
+    network: str | None = Field(description="The address or network looked up, normalised.")
+    configuration_kind: str | None = Field(description="The kind of device, for 'kind'.")
+    organization: OrganizationSummary | None = Field(
+        description="The organization searched; null when every organization was searched."
+    )
+    configurations: list[AddressConfiguration]
+    flexible_assets: list[AssetAddressDetail]
+    facts: list[Fact] = Field(description="Each address with the record holding it.")
+    limit: int = Field(description="Most configurations, and most flexible assets, returned.")
+    truncated: bool = Field(description=_TRUNCATED)
+    message: str = Field(description="One-line summary, or why nothing was found.")
+
+
+class LinkedRecordDetail(BaseModel):
+    """The record a password belongs to (a configuration or a flexible asset)."""
+
+    record_type: str
+    record_id: int
+    name: str | None
+    resource_url: str | None
+
+
+class PasswordDetail(BaseModel):
+    """A password entry's metadata. The value is never part of it."""
+
+    id: int
+    name: str | None
+    username: str | None
+    url: str | None = Field(description="The login address stored with the entry.")
+    password_category_name: str | None
+    organization_id: int | None
+    organization_name: str | None
+    archived: bool
+    password_updated_at: datetime | None = Field(description="When the value last changed.")
+    linked: LinkedRecordDetail | None = Field(description="What the password belongs to.")
+    excerpts: list[Excerpt] = Field(description="The entry's notes: untrusted IT Glue text.")
+    source: SourceRecord
+
+
+class PasswordMatches(BaseModel):
+    """Password entries (metadata only) found by name, id and/or configuration."""
+
+    organization: OrganizationSummary | None = Field(
+        description="The organization searched; null when every organization was searched."
+    )
+    query: str | None = Field(description="The password name or id asked for, if any.")
+    configuration: str | None = Field(description="The configuration asked about, if any.")
+    passwords: list[PasswordDetail]
+    limit: int = Field(description="Most passwords returned by this call.")
+    truncated: bool = Field(description=_TRUNCATED)
+    value_returned: Literal[False] = Field(
+        default=False, description="Always false: password values are never returned here."
+    )
+    notice: str = Field(description="Why the value is not included and where to see it.")

@@ -1,42 +1,93 @@
-"""Configuration tools: ``get_configuration`` by name or hostname within an organization."""
+"""Configuration tool: ``get_configuration`` by name, hostname, IT Glue id, serial or MAC.
+
+Example (as an assistant calls it)::
+
+    get_configuration(name="ACME-FW01")                        # every organization searched
+    get_configuration(name="DC01", organization="Riverbend", detail="full")
+"""
 
 from __future__ import annotations
 
-import difflib
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import Field
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.query.answer import Excerpt
+from itglue_mcp.query.network import configuration_source
 from itglue_mcp.server.errors import RecordNotFound, tool_errors
+from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import (
     ConfigurationDetail,
     ConfigurationInterfaceDetail,
     ConfigurationMatches,
-    SourceRecord,
+    RelatedItemDetail,
 )
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.organizations import READ_ONLY, resolve_organization, summarise
-from itglue_mcp.store import ConfigurationView, RecordType, find_configurations
+from itglue_mcp.server.tools.organizations import (
+    MAX_REFERENCE_LENGTH,
+    READ_ONLY,
+    close_names,
+    resolve_scope,
+    suggestion_hint,
+    summarise,
+)
+from itglue_mcp.store.network import configurations_by_mac, configurations_by_serial, normalize_mac
+from itglue_mcp.store.queries import (
+    ConfigurationView,
+    RelatedItemView,
+    find_configurations,
+    get_configurations,
+    record_names,
+    related_items,
+)
+from itglue_mcp.store.record_types import RecordType
 
-__all__ = ["MAX_MATCHES", "register"]
+__all__ = ["MAX_MATCHES", "interface_details", "register"]
 
-MAX_MATCHES = 20
-MAX_NAME_LENGTH = 255
+MAX_MATCHES = 50
+Detail = Literal["summary", "full"]
 
 
-def _detail(view: ConfigurationView) -> ConfigurationDetail:
+def interface_details(view: ConfigurationView) -> list[ConfigurationInterfaceDetail]:
+    """The interfaces of a configuration as tools return them (primary first)."""
+    return [
+        ConfigurationInterfaceDetail(
+            id=i.id,
+            name=i.name,
+            ip_address=i.ip_address,
+            mac_address=i.mac_address,
+            primary=i.primary,
+        )
+        for i in view.interfaces
+    ]
+
+
+def _detail(
+    view: ConfigurationView, links: tuple[RelatedItemView, ...] | None
+) -> ConfigurationDetail:
+    """The tool-facing configuration; ``links`` given (possibly empty) for detail 'full'."""
+    source = configuration_source(view)
+    excerpts: list[Excerpt] = []
+    if links is not None:
+        # Fields name ids, not IT Glue names: a name is free text too, and a field is shown
+        # in the quote's header.
+        notes = [("notes", view.notes)]
+        notes += [(f"interface {i.id} notes", i.notes) for i in view.interfaces]
+        notes += [(f"related item {link.id} notes", link.notes) for link in links]
+        excerpts = [Excerpt(field=field, text=text, source=source) for field, text in notes if text]
     return ConfigurationDetail(
         id=view.id,
         name=view.name,
         hostname=view.hostname,
         organization_id=view.organization_id,
+        organization_name=view.organization_name,
         configuration_type_name=view.configuration_type_name,
         configuration_status_name=view.configuration_status_name,
         primary_ip=view.primary_ip,
+        default_gateway=view.default_gateway,
         mac_address=view.mac_address,
         serial_number=view.serial_number,
         asset_tag=view.asset_tag,
@@ -47,55 +98,74 @@ def _detail(view: ConfigurationView) -> ConfigurationDetail:
         contact_name=view.contact_name,
         warranty_expires_at=view.warranty_expires_at,
         archived=view.archived,
-        interfaces=[
-            ConfigurationInterfaceDetail(
-                name=i.name, ip_address=i.ip_address, mac_address=i.mac_address, primary=i.primary
+        interfaces=interface_details(view),
+        related_items=[
+            RelatedItemDetail(
+                id=link.id,
+                record_type=link.record_type,
+                record_id=link.resource_id,
+                name=link.resource_name,
+                resource_url=link.resource_url,
             )
-            for i in view.interfaces
+            for link in links or ()
         ],
-        source=SourceRecord(
-            record_type="configurations",
-            record_id=str(view.id),
-            name=view.name,
-            organization_id=view.organization_id,
-            resource_url=view.resource_url,
-            updated_at=view.updated_at,
-        ),
+        excerpts=excerpts,
+        source=source,
     )
 
 
 def _render(matches: ConfigurationMatches) -> str:
-    lines = [f"Configurations of {matches.organization.name} matching {matches.query!r}:"]
+    where = matches.organization.name if matches.organization else "every organization"
+    lines = [f"Configurations matching {matches.query!r} in {where}:"]
     for c in matches.configurations:
         flag = " [archived]" if c.archived else ""
         lines.append(
-            f"- {c.name} ({c.configuration_type_name or 'configuration'}{flag}) "
+            f"- {c.name} ({c.configuration_type_name or 'configuration'}, "
+            f"{c.configuration_status_name or '-'}{flag}) of {c.organization_name or '-'}: "
             f"hostname {c.hostname or '-'}, primary IP {c.primary_ip or '-'}, "
             f"{c.manufacturer_name or ''} {c.model_name or ''}".rstrip()
         )
+        if matches.detail == "full":
+            lines.append(
+                f"    serial {c.serial_number or '-'}, asset tag {c.asset_tag or '-'}, "
+                f"OS {c.operating_system_name or '-'}, location {c.location_name or '-'}, "
+                f"contact {c.contact_name or '-'}, gateway {c.default_gateway or '-'}, "
+                f"warranty until {c.warranty_expires_at or '-'}"
+            )
         lines.extend(
             f"    interface {i.name or '-'}: {i.ip_address or '-'} ({i.mac_address or '-'})"
             f"{' primary' if i.primary else ''}"
             for i in c.interfaces
         )
-        lines.append(f"    source: {c.source.resource_url or 'IT Glue id ' + c.source.record_id}")
+        lines.extend(
+            f"    related {link.record_type}: {link.name or '-'} {link.resource_url or ''}".rstrip()
+            for link in c.related_items
+        )
+        lines.append(f"    {cite(c.source)}")
+        lines.extend(quote_excerpt(excerpt) for excerpt in c.excerpts)
     if matches.truncated:
-        lines.append("… more configurations match; use a more specific name.")
+        lines.append(
+            f"… more configurations match than the {matches.limit} shown; use a more specific "
+            f"name, an organization, or a higher limit (max {MAX_MATCHES})."
+        )
     return "\n".join(lines)
 
 
-async def _suggestions(session: AsyncSession, organization_id: int, name: str) -> list[str]:
-    """Names and hostnames of the organization's configurations close to ``name``."""
-    table = RecordType.CONFIGURATIONS.table
-    rows = await session.execute(
-        select(table.c.name, table.c.hostname).where(
-            table.c.organization_id == organization_id, table.c.deleted_at.is_(None)
-        )
-    )
-    candidates = {value for row in rows for value in row if value}
-    by_lower = {value.lower(): value for value in candidates}
-    close = difflib.get_close_matches(name.lower(), list(by_lower), n=5, cutoff=0.6)
-    return [by_lower[value] for value in close]
+async def _lookup(
+    session: AsyncSession, name: str, scope: list[int] | None, limit: int
+) -> list[ConfigurationView]:
+    """Configurations by IT Glue id, name/hostname, MAC or serial number (first that finds)."""
+    name = name.strip()
+    if name.isdigit():
+        by_id = await get_configurations(session, [int(name)], organization_ids=scope)
+        if by_id:
+            return by_id
+    views = await find_configurations(session, name=name, organization_ids=scope, limit=limit)
+    if views:
+        return views
+    if normalize_mac(name) is not None:
+        return await configurations_by_mac(session, name, organization_ids=scope, limit=limit)
+    return await configurations_by_serial(session, name, organization_ids=scope, limit=limit)
 
 
 def register(mcp: FastMCP, services: Services) -> None:
@@ -107,45 +177,78 @@ def register(mcp: FastMCP, services: Services) -> None:
         output_schema=ConfigurationMatches.model_json_schema(),
     )
     async def get_configuration(
-        organization: Annotated[
-            str,
-            Field(
-                min_length=1,
-                max_length=MAX_NAME_LENGTH,
-                description="Organization: IT Glue id, name, short name or a unique part of it.",
-            ),
-        ],
         name: Annotated[
             str,
             Field(
                 min_length=1,
-                max_length=MAX_NAME_LENGTH,
-                description="Configuration name or hostname, or its beginning (any case).",
+                max_length=MAX_REFERENCE_LENGTH,
+                description=(
+                    "Configuration name or hostname (any case, or a part of it), its IT Glue "
+                    "id, serial number or MAC address."
+                ),
             ),
         ],
+        organization: Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                max_length=MAX_REFERENCE_LENGTH,
+                description=(
+                    "Organization: IT Glue id, name, short name or a unique part of it. "
+                    "Omit to search every organization."
+                ),
+            ),
+        ] = None,
+        detail: Annotated[
+            Detail,
+            Field(
+                description=(
+                    "'summary': identity, addresses and interfaces. 'full' adds serial, OS, "
+                    "warranty, notes (quoted data) and linked records."
+                )
+            ),
+        ] = "summary",
+        limit: Annotated[
+            int, Field(ge=1, le=MAX_MATCHES, description="Most configurations to return.")
+        ] = 10,
     ) -> ToolResult:
-        """Find a configuration (device) of an organization by name or hostname.
+        """Find a configuration (device) by name, hostname, IT Glue id, serial or MAC.
 
-        Returns its type, status, IPs, MACs, serial, OS, location and interfaces, each with
-        the IT Glue link it came from. Exact name/hostname matches come first.
+        Returns its type, status, organization, IPs, MACs, model and interfaces, each with
+        the IT Glue link it came from; exact name/hostname matches come first. Without an
+        organization every organization is searched and each match names its own.
         """
         with tool_errors():
             async with services.sessions() as session:
-                org = await resolve_organization(session, organization)
-                views = await find_configurations(
-                    session, organization_id=org.id, name=name, limit=MAX_MATCHES + 1
-                )
+                org, scope = await resolve_scope(session, organization)
+                views = await _lookup(session, name, scope, limit + 1)
                 if not views:
-                    close = await _suggestions(session, org.id, name)
-                    hint = f"; close names: {', '.join(close)}" if close else ""
+                    names = await record_names(
+                        session,
+                        RecordType.CONFIGURATIONS,
+                        organization_ids=scope,
+                        columns=("name", "hostname"),
+                    )
+                    where = f"of {org.name}" if org else "in any organization"
                     raise RecordNotFound(
-                        f"name: no configuration of {org.name} is named {name!r}{hint}"
+                        f"name: no configuration {where} is named {name!r}"
+                        + suggestion_hint(close_names(name, names))
+                    )
+                shown = views[:limit]
+                links = None
+                if detail == "full":
+                    links = await related_items(
+                        session, RecordType.CONFIGURATIONS, [view.id for view in shown]
                     )
         matches = ConfigurationMatches(
-            organization=summarise(org),
+            organization=summarise(org) if org else None,
             query=name,
-            configurations=[_detail(view) for view in views[:MAX_MATCHES]],
-            truncated=len(views) > MAX_MATCHES,
+            detail=detail,
+            configurations=[
+                _detail(view, None if links is None else links.get(view.id, ())) for view in shown
+            ],
+            limit=limit,
+            truncated=len(views) > limit,
         )
         return ToolResult(
             content=_render(matches), structured_content=matches.model_dump(mode="json")

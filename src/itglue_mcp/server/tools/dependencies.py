@@ -1,13 +1,137 @@
-"""PLACEHOLDER — being implemented."""
+"""Dependency tools: ``get_dependencies``, the records a record is linked to, up to 3 links away."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from fastmcp import FastMCP
+from fastmcp.tools.base import ToolResult
+from pydantic import Field
 
+from itglue_mcp.query.dependencies import (
+    Dependencies,
+    describe_type,
+    find_dependencies,
+    resolve_record,
+)
+from itglue_mcp.server.errors import tool_errors
+from itglue_mcp.server.rendering import cite, quote_untrusted
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.tools.organizations import READ_ONLY, resolve_scope
 
-__all__ = ["register"]
+__all__ = ["MAX_DEPTH", "MAX_NODES", "register", "render_dependencies"]
+
+MAX_DEPTH = 3
+MAX_NODES = 200
+MAX_NAME_LENGTH = 255
+
+RecordTypeName = Literal[
+    "configurations",
+    "documents",
+    "passwords",
+    "flexible-assets",
+    "contacts",
+    "locations",
+    "domains",
+    "expirations",
+]
+
+
+def render_dependencies(result: Dependencies) -> str:
+    """The readable text of a dependency walk: the start record, then each level's records."""
+    start = result.record
+    lines = [
+        f"Records linked to {start.name or '-'} ({describe_type(start.record_type)} "
+        f"{start.record_id}{', ' + start.organization_name if start.organization_name else ''}),"
+        f" up to {result.depth} link(s) away:",
+        cite(start),
+    ]
+    if not result.nodes:
+        lines.append("No linked records found.")
+    level = 0
+    for node in result.nodes:
+        if node.depth != level:
+            level = node.depth
+            lines.append(f"Depth {level}:")
+        record = node.record
+        archived = " [archived]" if node.archived else ""
+        label = f" ({node.label})" if node.label else ""
+        lines.append(
+            f"- {describe_type(record.record_type)} {record.name or '-'}{archived}: "
+            f"{node.relation}{label} from {node.via}; {cite(record)}"
+        )
+        if node.notes:
+            lines.append(quote_untrusted(node.notes, record, field="related item notes"))
+    if result.truncated:
+        lines.append(
+            f"… more linked records exist than the {result.limit} shown; raise limit "
+            f"(max {MAX_NODES}) or lower depth."
+        )
+    return "\n".join(lines)
 
 
 def register(mcp: FastMCP, services: Services) -> None:
-    """Placeholder: registers nothing yet."""
+    """Register the dependency tools on ``mcp``, reading through ``services``."""
+
+    @mcp.tool(
+        name="get_dependencies",
+        annotations={"title": "Get a record's dependencies", **READ_ONLY},
+        output_schema=Dependencies.model_json_schema(),
+    )
+    async def get_dependencies(
+        record_type: Annotated[
+            RecordTypeName | None,
+            Field(
+                description="JSON:API type of the record; required with record_id. With name, "
+                "omit it to search configurations, documents, passwords and flexible assets."
+            ),
+        ] = None,
+        record_id: Annotated[
+            int | None, Field(ge=1, description="IT Glue id of the record (with record_type).")
+        ] = None,
+        name: Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                max_length=MAX_NAME_LENGTH,
+                description="Name of the record, or its start or a part of it (any case).",
+            ),
+        ] = None,
+        organization: Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                max_length=MAX_NAME_LENGTH,
+                description="Only records of this organization: IT Glue id, name, short name.",
+            ),
+        ] = None,
+        depth: Annotated[
+            int, Field(ge=1, le=MAX_DEPTH, description="Links to follow from the record.")
+        ] = 1,
+        limit: Annotated[
+            int, Field(ge=1, le=MAX_NODES, description="Most linked records to return.")
+        ] = 50,
+    ) -> ToolResult:
+        """List what an IT Glue record is linked to: what depends on it and what it depends on.
+
+        Give record_type and record_id, or a name (optionally with record_type). Follows
+        related items (with their notes), passwords and expirations of the record, its
+        location and contact, and flexible assets whose tags name it, up to ``depth`` links.
+        Locations and contacts are listed but not walked through. Every record is cited.
+        """
+        with tool_errors():
+            async with services.sessions() as session:
+                _, organization_ids = await resolve_scope(session, organization)
+            start = await resolve_record(
+                services.graph,
+                record_type=record_type,
+                record_id=record_id,
+                name=name,
+                organization_ids=organization_ids,
+            )
+            result = await find_dependencies(
+                services.graph, start, depth=depth, limit=limit, organization_ids=organization_ids
+            )
+        return ToolResult(
+            content=render_dependencies(result), structured_content=result.model_dump(mode="json")
+        )

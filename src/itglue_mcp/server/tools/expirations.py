@@ -1,13 +1,136 @@
-"""PLACEHOLDER — being implemented."""
+"""Expiration tools: ``list_expirations``, what falls due (or lapsed) around today, each cited."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from fastmcp import FastMCP
+from fastmcp.tools.base import ToolResult
+from pydantic import Field
 
+from itglue_mcp.query.dependencies import describe_type
+from itglue_mcp.query.expirations import (
+    DEFAULT_WINDOW_DAYS,
+    ExpirationItem,
+    ExpirationReport,
+    expiration_window,
+    find_expirations,
+    today_utc,
+)
+from itglue_mcp.server.errors import tool_errors
+from itglue_mcp.server.rendering import cite, quote_untrusted
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.tools.organizations import READ_ONLY, resolve_scope
 
-__all__ = ["register"]
+__all__ = ["MAX_EXPIRATIONS", "MAX_WINDOW_DAYS", "register", "render_expirations"]
+
+MAX_WINDOW_DAYS = 365
+MAX_EXPIRATIONS = 200
+MAX_NAME_LENGTH = 255
+
+KindName = Literal["warranty", "ssl certificate", "domain", "license", "other"]
+
+
+def _when(item: ExpirationItem) -> str:
+    if item.days_left == 0:
+        return "today"
+    if item.days_left > 0:
+        return f"in {item.days_left} day{'s' if item.days_left != 1 else ''}"
+    ago = -item.days_left
+    return f"expired {ago} day{'s' if ago != 1 else ''} ago"
+
+
+def render_expirations(report: ExpirationReport, organization_name: str | None) -> str:
+    """The readable text of an expiration report: the window, then one entry per expiration."""
+    scope = f" for {organization_name}" if organization_name else ""
+    kinds = f" ({', '.join(report.kinds)})" if report.kinds else ""
+    lines = [
+        f"Expirations{kinds}{scope} from {report.start or 'any date'} to "
+        f"{report.end or 'any date'} (today is {report.today}), soonest first: "
+        f"{len(report.expirations)} of {report.total}."
+    ]
+    for item in report.expirations:
+        resource = item.resource
+        what = describe_type(resource.record_type) if resource else item.resource_type_name
+        where = f", {item.source.organization_name}" if not organization_name else ""
+        lines.append(
+            f"- {item.expiration_date} ({_when(item)}): {item.kind} — "
+            f"{item.resource_name or '-'} ({what or 'record'}{where})"
+        )
+        lines.append(f"  {cite(resource or item.source)}")
+        if item.description:
+            lines.append(quote_untrusted(item.description, item.source, field="description"))
+    if report.truncated:
+        lines.append(
+            f"… {report.total - len(report.expirations)} more; raise limit "
+            f"(max {MAX_EXPIRATIONS}), narrow the window or filter by kind."
+        )
+    if not report.expirations:
+        lines.append("No expiration falls in this window.")
+    return "\n".join(lines)
 
 
 def register(mcp: FastMCP, services: Services) -> None:
-    """Placeholder: registers nothing yet."""
+    """Register the expiration tools on ``mcp``, reading through ``services``."""
+
+    @mcp.tool(
+        name="list_expirations",
+        annotations={"title": "List expirations", **READ_ONLY},
+        output_schema=ExpirationReport.model_json_schema(),
+    )
+    async def list_expirations_tool(
+        within_days: Annotated[
+            int,
+            Field(
+                ge=-MAX_WINDOW_DAYS,
+                le=MAX_WINDOW_DAYS,
+                description="Days from today (UTC) to look ahead; negative looks back at "
+                "what already expired in that many days.",
+            ),
+        ] = DEFAULT_WINDOW_DAYS,
+        kind: Annotated[
+            KindName | None,
+            Field(description="Only this kind of expiration; omit for every kind."),
+        ] = None,
+        organization: Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                max_length=MAX_NAME_LENGTH,
+                description="Only this organization: IT Glue id, name or short name.",
+            ),
+        ] = None,
+        include_expired: Annotated[
+            bool,
+            Field(description="Also list what expired in the same number of days before today."),
+        ] = False,
+        limit: Annotated[
+            int, Field(ge=1, le=MAX_EXPIRATIONS, description="Most expirations to return.")
+        ] = 50,
+    ) -> ToolResult:
+        """List IT Glue expirations (warranties, SSL certificates, domains, licences) by date.
+
+        Each entry gives the date, days left (negative once expired), the kind and the
+        expiring record with its IT Glue link. Soonest first; the total is stated when more
+        match than ``limit``.
+        """
+        with tool_errors():
+            today = today_utc()
+            start, end = expiration_window(
+                today, within_days=within_days, include_expired=include_expired
+            )
+            async with services.sessions() as session:
+                org, organization_ids = await resolve_scope(session, organization)
+                report = await find_expirations(
+                    session,
+                    start=start,
+                    end=end,
+                    kinds=None if kind is None else [kind],
+                    organization_ids=organization_ids,
+                    limit=limit,
+                    today=today,
+                )
+        return ToolResult(
+            content=render_expirations(report, org.name if org else None),
+            structured_content=report.model_dump(mode="json"),
+        )

@@ -1,13 +1,219 @@
-"""PLACEHOLDER — being implemented."""
+"""Network tool: ``find_ip_address`` — what holds an IP or network, or a thing's IP addresses.
+
+Example (as an assistant calls it)::
+
+    find_ip_address(query="10.10.10.1")                            # → ACME-FW01, HQ LAN gateway
+    find_ip_address(query="firewall", organization="Acme Corporation")
+"""
 
 from __future__ import annotations
 
+from typing import Annotated, NoReturn
+
 from fastmcp import FastMCP
+from fastmcp.tools.base import ToolResult
+from pydantic import Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.query.network import (
+    AddressLookup,
+    configuration_source,
+    find_addresses,
+    flexible_asset_source,
+)
+from itglue_mcp.server.errors import RecordNotFound, tool_errors
+from itglue_mcp.server.rendering import cite
+from itglue_mcp.server.schemas import (
+    AddressConfiguration,
+    AssetAddressDetail,
+    IpAddressLookup,
+    OrganizationSummary,
+    TraitAddressDetail,
+)
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.tools.configurations import interface_details
+from itglue_mcp.server.tools.organizations import (
+    MAX_REFERENCE_LENGTH,
+    READ_ONLY,
+    close_names,
+    resolve_scope,
+    suggestion_hint,
+    summarise,
+)
+from itglue_mcp.store.queries import OrganizationView, record_names
+from itglue_mcp.store.record_types import RecordType
 
-__all__ = ["register"]
+__all__ = ["MAX_LIMIT", "register"]
+
+MAX_LIMIT = 100
+
+
+def _message(lookup: AddressLookup, where: str) -> str:
+    held = len(lookup.configurations) + len(lookup.assets)
+    if lookup.kind == "network":
+        if not held:
+            return f"No configuration or flexible asset {where} holds {lookup.network}."
+        return f"{held} record(s) {where} hold addresses of {lookup.network}."
+    if lookup.kind == "kind" and not held:
+        return f"No {lookup.configuration_kind} is recorded {where}."
+    if lookup.kind == "kind":
+        return f"{held} {lookup.configuration_kind}(s) {where}, with their IP addresses."
+    if lookup.kind == "mac" and not held:
+        return f"No configuration {where} has the MAC address {lookup.query}."
+    return f"IP addresses of {held} record(s) {where} matching {lookup.query!r}."
+
+
+def _result(
+    lookup: AddressLookup, organization: OrganizationSummary | None, limit: int
+) -> IpAddressLookup:
+    where = f"in {organization.name}" if organization else "in any organization"
+    return IpAddressLookup(
+        query=lookup.query,
+        lookup=lookup.kind,
+        network=lookup.network,
+        configuration_kind=lookup.configuration_kind,
+        organization=organization,
+        configurations=[
+            AddressConfiguration(
+                id=match.configuration.id,
+                name=match.configuration.name,
+                hostname=match.configuration.hostname,
+                organization_id=match.configuration.organization_id,
+                organization_name=match.configuration.organization_name,
+                configuration_type_name=match.configuration.configuration_type_name,
+                configuration_status_name=match.configuration.configuration_status_name,
+                archived=match.configuration.archived,
+                addresses=list(match.addresses),
+                primary_ip=match.configuration.primary_ip,
+                interfaces=interface_details(match.configuration),
+                source=configuration_source(match.configuration),
+            )
+            for match in lookup.configurations
+        ],
+        flexible_assets=[
+            AssetAddressDetail(
+                id=asset.id,
+                name=asset.name,
+                flexible_asset_type_name=asset.flexible_asset_type_name,
+                organization_id=asset.organization_id,
+                organization_name=asset.organization_name,
+                archived=asset.archived,
+                addresses=[
+                    TraitAddressDetail(label=a.label, value=a.value, exact=a.exact)
+                    for a in asset.addresses
+                ],
+                source=flexible_asset_source(asset),
+            )
+            for asset in lookup.assets
+        ],
+        facts=lookup.facts(),
+        limit=limit,
+        truncated=lookup.truncated,
+        message=_message(lookup, where),
+    )
+
+
+def _render(result: IpAddressLookup) -> str:
+    lines = [result.message]
+    for c in result.configurations:
+        flag = " [archived]" if c.archived else ""
+        lines.append(
+            f"- {c.name} ({c.configuration_type_name or 'configuration'}, "
+            f"{c.configuration_status_name or '-'}{flag}) of {c.organization_name or '-'}: "
+            f"{', '.join(c.addresses) or 'no IP address recorded'}"
+        )
+        lines.extend(
+            f"    interface {i.name or '-'}: {i.ip_address or '-'} ({i.mac_address or '-'})"
+            f"{' primary' if i.primary else ''}"
+            for i in c.interfaces
+            if i.ip_address
+        )
+        lines.append(f"    {cite(c.source)}")
+    for asset in result.flexible_assets:
+        lines.append(
+            f"- {asset.name} ({asset.flexible_asset_type_name or 'flexible asset'}) of "
+            f"{asset.organization_name or '-'}: "
+            + "; ".join(f"{a.label} {a.value}" for a in asset.addresses)
+        )
+        lines.append(f"    {cite(asset.source)}")
+    if result.truncated:
+        lines.append(
+            f"… more records match than the {result.limit} shown of each kind; narrow the "
+            f"query or the organization, or raise limit (max {MAX_LIMIT})."
+        )
+    return "\n".join(lines)
+
+
+async def _not_found(
+    session: AsyncSession, query: str, org: OrganizationView | None, scope: list[int] | None
+) -> NoReturn:
+    """Raise :class:`RecordNotFound` for a name nothing holds, offering close names."""
+    names = await record_names(
+        session, RecordType.CONFIGURATIONS, organization_ids=scope, columns=("name", "hostname")
+    )
+    names += await record_names(session, RecordType.FLEXIBLE_ASSETS, organization_ids=scope)
+    where = f"in {org.name}" if org else "in any organization"
+    raise RecordNotFound(
+        f"query: no configuration or network {where} is named {query!r}; give a name, an IP "
+        "address, a network (CIDR) or a MAC address" + suggestion_hint(close_names(query, names))
+    )
 
 
 def register(mcp: FastMCP, services: Services) -> None:
-    """Placeholder: registers nothing yet."""
+    """Register the network tools on ``mcp``, reading through ``services``."""
+
+    @mcp.tool(
+        name="find_ip_address",
+        annotations={"title": "Find an IP address", **READ_ONLY},
+        output_schema=IpAddressLookup.model_json_schema(),
+    )
+    async def find_ip_address(
+        query: Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=MAX_REFERENCE_LENGTH,
+                description=(
+                    "An IP address (10.10.10.1) or network (10.10.10.0/24): what holds it. "
+                    "A device name or hostname, a MAC address, a network's name (a LAN "
+                    "flexible asset) or a kind of device ('firewall'): its IP addresses."
+                ),
+            ),
+        ],
+        organization: Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                max_length=MAX_REFERENCE_LENGTH,
+                description=(
+                    "Organization: IT Glue id, name, short name or a unique part of it. "
+                    "Omit to search every organization."
+                ),
+            ),
+        ] = None,
+        limit: Annotated[
+            int,
+            Field(
+                ge=1,
+                le=MAX_LIMIT,
+                description="Most configurations, and most flexible assets, to return.",
+            ),
+        ] = 20,
+    ) -> ToolResult:
+        """Look up IP addresses in IT Glue, both ways.
+
+        Give an IP or CIDR to learn which configurations hold it (primary IP or an interface)
+        and which flexible assets (LANs: subnet, gateway, DHCP range, DNS) cover it; give a
+        device, network or kind of device to get its IP addresses. Each address cites the
+        IT Glue record holding it.
+        """
+        with tool_errors():
+            async with services.sessions() as session:
+                org, scope = await resolve_scope(session, organization)
+                lookup = await find_addresses(session, query, organization_ids=scope, limit=limit)
+                if lookup.kind == "name" and not (lookup.configurations or lookup.assets):
+                    await _not_found(session, query, org, scope)
+        result = _result(lookup, summarise(org) if org else None, limit)
+        return ToolResult(
+            content=_render(result), structured_content=result.model_dump(mode="json")
+        )

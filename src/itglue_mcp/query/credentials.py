@@ -1,0 +1,162 @@
+"""Password lookups as grounded facts: which credential, for what, with which login name.
+
+Only metadata ever leaves here. The store holds no password value, and :func:`password_facts`
+builds facts from the view's fields alone; :data:`VALUE_WITHHELD` is the sentence every
+answer about a password carries, so the assistant never implies it has the value.
+
+Example::
+
+    lookup = await find_credentials(session, configuration="ACME-FW01", organization_ids={7})
+    [fact.value for p in lookup.passwords for fact in password_facts(p)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from itglue_mcp.query.answer import Fact, SourceRecord
+from itglue_mcp.store.passwords import PasswordView, find_passwords, get_passwords
+from itglue_mcp.store.queries import (
+    ConfigurationView,
+    find_configurations,
+    get_configurations,
+)
+
+__all__ = [
+    "VALUE_WITHHELD",
+    "CredentialLookup",
+    "find_credentials",
+    "password_facts",
+    "password_source",
+]
+
+VALUE_WITHHELD = (
+    "Password values are never returned by this lookup: only the entry's metadata. "
+    "Open the IT Glue link to view the value."
+)
+"""What every answer about a password says about its value."""
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialLookup:
+    """The outcome of :func:`find_credentials`.
+
+    Attributes:
+        passwords: the entries found, best match first.
+        configurations: the configurations the lookup was restricted to, when one was named.
+        truncated: more passwords matched than ``limit``.
+    """
+
+    passwords: tuple[PasswordView, ...]
+    configurations: tuple[ConfigurationView, ...] = ()
+    truncated: bool = False
+
+
+def password_source(view: PasswordView) -> SourceRecord:
+    """The citation of a password entry (its metadata, never its value)."""
+    return SourceRecord(
+        record_type="passwords",
+        record_id=str(view.id),
+        name=view.name,
+        organization_id=view.organization_id,
+        organization_name=view.organization_name,
+        resource_url=view.resource_url,
+        updated_at=view.updated_at,
+    )
+
+
+def password_facts(view: PasswordView, *, confidence: float = 1.0) -> list[Fact]:
+    """Facts of a password entry: username, URL, category, what it belongs to. No value."""
+    source = password_source(view)
+    values = [
+        ("username", view.username),
+        ("login URL", view.url),
+        ("category", view.password_category_name),
+        ("belongs to", view.linked.name if view.linked else None),
+    ]
+    return [
+        Fact(label=label, value=value, source=source, confidence=confidence)
+        for label, value in values
+        if value
+    ]
+
+
+async def _configurations(
+    session: AsyncSession, configuration: str, scope: Collection[int] | None, limit: int
+) -> list[ConfigurationView]:
+    """The configurations ``configuration`` names: an IT Glue id, else exact names first."""
+    if configuration.isdigit():
+        by_id = await get_configurations(session, [int(configuration)], organization_ids=scope)
+        if by_id:
+            return by_id
+    views = await find_configurations(
+        session, name=configuration, organization_ids=scope, limit=limit
+    )
+    wanted = configuration.lower()
+    exact = [v for v in views if wanted in ((v.name or "").lower(), (v.hostname or "").lower())]
+    return exact or views
+
+
+async def find_credentials(
+    session: AsyncSession,
+    *,
+    name: str | None = None,
+    configuration: str | None = None,
+    organization_ids: Collection[int] | None = None,
+    limit: int = 20,
+) -> CredentialLookup:
+    """Password entries by IT Glue id or name, and/or by the configuration they belong to.
+
+    Args:
+        session: any session.
+        name: a password's IT Glue id, or its name or part of it.
+        configuration: a configuration's IT Glue id, name or hostname (exact matches are
+            preferred over partial ones): only its passwords.
+        organization_ids: organizations searched (``None``: all).
+        limit: most passwords returned.
+
+    Returns:
+        The passwords, and the configurations named (empty when ``configuration`` matched
+        none, in which case no password is returned either).
+
+    Raises:
+        ValueError: neither ``name`` nor ``configuration`` given, one of them blank, or
+            ``limit`` below 1.
+        StoreError: the database failed.
+    """
+    if name is None and configuration is None:
+        raise ValueError("name or configuration is required")
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    configuration_ids = None
+    configurations: list[ConfigurationView] = []
+    if configuration is not None:
+        if not configuration.strip():
+            raise ValueError("configuration must not be empty")
+        configurations = await _configurations(
+            session, configuration.strip(), organization_ids, limit
+        )
+        if not configurations:
+            return CredentialLookup(())
+        configuration_ids = [view.id for view in configurations]
+    if name is not None and name.strip().isdigit():
+        found = await get_passwords(session, [int(name.strip())], organization_ids=organization_ids)
+        if configuration_ids is not None:
+            found = [
+                view
+                for view in found
+                if view.resource_type == "Configuration" and view.resource_id in configuration_ids
+            ]
+        if found:
+            return CredentialLookup(tuple(found), tuple(configurations))
+    found = await find_passwords(
+        session,
+        name=name,
+        organization_ids=organization_ids,
+        configuration_ids=configuration_ids,
+        limit=limit + 1,
+    )
+    return CredentialLookup(tuple(found[:limit]), tuple(configurations), len(found) > limit)
