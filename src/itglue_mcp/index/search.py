@@ -2,20 +2,25 @@
 
 Joins an :class:`Embedder` and a :class:`VectorIndex` for the read path, so callers (the
 query engine, the ``search`` tool) hand over text and an organization scope and get records
-back, best first, one hit per record (its best chunk).
+back, best first, one hit per record (its best chunk). The chunk that matched can be cut out
+of the record's stored text again (:meth:`SemanticSearch.passage`) because chunking is a pure
+function of the text and the chunk sizes, which this object shares with the indexer.
 
 Example::
 
-    semantic = SemanticSearch(embedder, index)
+    semantic = SemanticSearch(embedder, index, settings=IndexSettings())
     hits = await semantic.search("reset a user's VPN access", organization_ids={7}, limit=5)
+    text = semantic.passage(stored_body, hits[0].chunk)
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
+from itglue_mcp.index.chunking import chunk_text
 from itglue_mcp.index.documents import RecordKey
 from itglue_mcp.index.embedder import Embedder
+from itglue_mcp.index.settings import IndexSettings
 from itglue_mcp.index.vector_index import VectorHit, VectorIndex
 
 __all__ = ["SemanticSearch"]
@@ -30,11 +35,18 @@ class SemanticSearch:
     Args:
         embedder: embeds the query (the same model that embedded the records).
         index: the vector index the sync fills.
+        settings: the chunk sizes the records were indexed with (``chunk_chars``,
+            ``chunk_overlap_chars``); defaults when omitted, as for the indexer.
     """
 
-    def __init__(self, embedder: Embedder, index: VectorIndex) -> None:
+    def __init__(
+        self, embedder: Embedder, index: VectorIndex, *, settings: IndexSettings | None = None
+    ) -> None:
         self.embedder = embedder
         self.index = index
+        settings = settings or IndexSettings()
+        self._chunk_chars = settings.chunk_chars
+        self._overlap_chars = settings.chunk_overlap_chars
 
     async def search(
         self,
@@ -78,3 +90,17 @@ class SemanticSearch:
             if key not in best or hit.score > best[key].score:
                 best[key] = hit
         return sorted(best.values(), key=lambda hit: -hit.score)[:limit]
+
+    def passage(self, body: str, chunk: int) -> str | None:
+        """The text of chunk ``chunk`` (0-based) of a record whose stored body is ``body``.
+
+        Args:
+            body: the record's searchable text as the store holds it now.
+            chunk: :attr:`VectorHit.chunk` of a hit.
+
+        Returns:
+            The chunk's body text (without the name header the index adds), or ``None`` when
+            the body is empty or now has fewer chunks (it changed since it was indexed).
+        """
+        chunks = chunk_text(body, max_chars=self._chunk_chars, overlap_chars=self._overlap_chars)
+        return chunks[chunk] if 0 <= chunk < len(chunks) else None

@@ -1,0 +1,309 @@
+"""The answer engine: a question in, a grounded answer out (or "no data", never a guess).
+
+:meth:`QueryEngine.answer` runs the same steps for every question:
+
+1. **scope** — ``@acme`` in the question (:func:`~itglue_mcp.query.scope.parse_scope`) or the
+   ``organization`` argument; both may be given only if they name the same organization.
+2. **organization** — resolved fuzzily among the stored organizations
+   (:func:`~itglue_mcp.query.organizations.resolve_organization`): an unknown reference raises
+   :class:`OrganizationNotFound` with close names, an ambiguous one
+   :class:`AmbiguousOrganization`.
+3. **intent** — :func:`~itglue_mcp.query.intent.detect_intent`.
+4. **dispatch** — to the :class:`~itglue_mcp.query.handlers.IntentHandler` registered for the
+   intent; when there is none, or it returns ``None``, to retrieval
+   (:func:`~itglue_mcp.query.answering.answer_search`), which every intent falls back to.
+   How-to questions (``document``) have a retrieval handler that puts documents first.
+
+:meth:`QueryEngine.search` serves the ``search`` tool: hybrid (or keyword-only, or semantic)
+retrieval with snippets and citations, no relevance verdict.
+
+Example::
+
+    engine = QueryEngine(sessions, semantic=semantic, graph=SqlGraphStore(sessions))
+    engine.register(IntentKind.DEVICE_IP, device_ip)      # a structured handler
+    answer = await engine.answer("how do we reset the Sophos VPN at @Northwind Traders")
+    answer.status, answer.sources[0].name
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import cast
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from itglue_mcp.graph.store import GraphStore
+from itglue_mcp.index.search import SemanticSearch
+from itglue_mcp.query.answer import Answer, SourceRecord
+from itglue_mcp.query.answering import answer_documentation, answer_search
+from itglue_mcp.query.entities import keywords as content_words
+from itglue_mcp.query.grounding import source_record
+from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler, ScopeOrganization
+from itglue_mcp.query.hits import RetrievedHit, Retriever
+from itglue_mcp.query.intent import IntentKind, detect_intent
+from itglue_mcp.query.organizations import candidates_from_views, resolve_organization
+from itglue_mcp.query.results import FoundBy, SearchResult, SearchResults
+from itglue_mcp.query.retrieval import SEARCHABLE_RECORD_TYPES, HybridRetriever, SearchMode
+from itglue_mcp.query.scope import parse_scope
+from itglue_mcp.query.scoping import widen_scope
+from itglue_mcp.store.citations import cite_records
+from itglue_mcp.store.database import unit_of_work
+from itglue_mcp.store.queries import OrganizationView, list_organizations
+
+__all__ = [
+    "MAX_ORGANIZATIONS",
+    "MAX_SEARCH_LIMIT",
+    "MAX_SEARCH_QUERY_LENGTH",
+    "SEARCH_SEMANTIC_FLOOR",
+    "QueryEngine",
+]
+
+MAX_SEARCH_QUERY_LENGTH = 500
+"""Longest search text accepted, in characters."""
+
+MAX_SEARCH_LIMIT = 50
+"""Most results one search returns."""
+
+SEARCH_SEMANTIC_FLOOR = 0.30
+"""Vector hits below this cosine similarity are left out of search results: the record that
+answers a calibration question scored 0.38 or more, and half of the best hits of unanswerable
+questions scored under 0.30 (see :mod:`~itglue_mcp.query.grounding`)."""
+
+MAX_ORGANIZATIONS = 10_000
+"""Organizations compared when resolving a reference (MSP accounts hold hundreds)."""
+
+_MODES: tuple[SearchMode, ...] = ("hybrid", "keyword", "semantic")
+
+
+class QueryEngine:
+    """Answers questions and runs searches over the store, the vector index and the graph.
+
+    Args:
+        sessions: the store's session factory.
+        semantic: search by meaning; ``None`` makes every retrieval keyword-only (results
+            say so).
+        graph: the record graph, for expanding hits to linked records; ``None``: no expansion.
+        handlers: intent → handler, added to (and overriding) the built-in ones.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        semantic: SemanticSearch | None = None,
+        graph: GraphStore | None = None,
+        handlers: Mapping[IntentKind, IntentHandler] | None = None,
+    ) -> None:
+        retriever = HybridRetriever(sessions, semantic=semantic, graph=graph)
+        self._context = EngineContext(
+            sessions=sessions, retriever=retriever, semantic=semantic, graph=graph
+        )
+        self._handlers: dict[IntentKind, IntentHandler] = {
+            IntentKind.DOCUMENT: answer_documentation,
+            **(handlers or {}),
+        }
+
+    @property
+    def context(self) -> EngineContext:
+        """The backends handlers read through."""
+        return self._context
+
+    def register(self, kind: IntentKind, handler: IntentHandler) -> None:
+        """Answer questions of intent ``kind`` with ``handler`` (replacing any before it)."""
+        self._handlers[kind] = handler
+
+    async def answer(self, question: str, organization: str | None = None) -> Answer:
+        """The grounded answer to ``question``.
+
+        Args:
+            question: the technician's question, possibly naming ``@organization``.
+            organization: the organization to answer for (id, name, short name or a unique
+                part); ``None``: the one the question names, else every organization.
+
+        Returns:
+            ``answered`` with sourced facts/excerpts, or ``no_data`` with suggestions.
+
+        Raises:
+            ValueError: ``question`` is blank, too long or only a scope (naming ``question``);
+                the scope is malformed, or the argument and the ``@`` mention name different
+                organizations (naming ``organization`` and both references).
+            OrganizationNotFound: the organization matches none (close names suggested).
+            AmbiguousOrganization: it matches several about equally.
+            StoreError: the store failed.
+        """
+        scoped = parse_scope(question)
+        views = await self._organizations() if scoped.organization_ref or organization else []
+        scoped = widen_scope(question, scoped, candidates_from_views(views))
+        if not scoped.text:
+            raise ValueError("question: ask something besides the organization")
+        scope = _resolve_scope(views, scoped.organization_ref, organization)
+        asked = AskedQuestion(
+            question=question,
+            text=scoped.text,
+            intent=detect_intent(scoped.text),
+            organization=scope,
+        )
+        handler = self._handlers.get(asked.intent.kind)
+        if handler is not None:
+            answer = await handler(asked, self._context)
+            if answer is not None:
+                return answer
+        return await answer_search(asked, self._context)
+
+    async def search(
+        self,
+        query: str,
+        *,
+        organization: str | None = None,
+        record_types: Collection[str] | None = None,
+        mode: SearchMode = "hybrid",
+        limit: int = 10,
+    ) -> SearchResults:
+        """Records matching ``query``, best first, with snippets and citations.
+
+        Args:
+            query: search text (1-500 characters); words, a name, an IP, a question.
+            organization: only this organization's records (``None``: every organization).
+            record_types: only these JSON:API types (``None``: all searchable types).
+            mode: ``hybrid`` (keyword + semantic + linked records), ``keyword`` or
+                ``semantic``.
+            limit: most results, 1 to :data:`MAX_SEARCH_LIMIT`.
+
+        Raises:
+            ValueError: naming the field: blank or too long ``query``, an unknown
+                ``record_types`` entry, an unknown ``mode`` (or ``semantic`` without a vector
+                index), ``limit`` out of range, a blank ``organization``.
+            OrganizationNotFound: the organization matches none (close names suggested).
+            AmbiguousOrganization: it matches several about equally.
+            StoreError: the store failed.
+        """
+        text = query.strip()
+        if not text:
+            raise ValueError("query: must not be empty")
+        if len(query) > MAX_SEARCH_QUERY_LENGTH:
+            raise ValueError(
+                f"query: {len(query)} characters is over the limit of {MAX_SEARCH_QUERY_LENGTH}"
+            )
+        types = None if record_types is None else _check_types(record_types)
+        if mode not in _MODES:
+            raise ValueError(f"mode: must be one of {', '.join(_MODES)}, got {mode!r}")
+        if not 1 <= limit <= MAX_SEARCH_LIMIT:
+            raise ValueError(f"limit: must be between 1 and {MAX_SEARCH_LIMIT}, got {limit}")
+        if organization is not None and not organization.strip():
+            raise ValueError("organization: must not be empty")
+        views = await self._organizations() if organization else []
+        scope = _resolve_scope(views, None, organization)
+        found = await self._context.retriever.retrieve(
+            text,
+            organization_ids=None if scope is None else {scope.id},
+            record_types=types,
+            mode=mode,
+            limit=limit,
+            words=content_words(text) or None,
+            exact_name=text,
+            expand_graph=mode == "hybrid",
+            semantic_floor=SEARCH_SEMANTIC_FLOOR,
+        )
+        linked = await self._linked_sources(found.hits)
+        return SearchResults(
+            query=query,
+            organization=None if scope is None else scope.source,
+            record_types=None if types is None else list(types),
+            mode=mode,
+            retrievers=[_found_by(retriever) for retriever in found.retrievers],
+            semantic_available=found.semantic_available,
+            limit=limit,
+            truncated=found.truncated,
+            note=found.note,
+            results=[
+                SearchResult(
+                    rank=rank,
+                    score=round(hit.score, 6),
+                    found_by=sorted(_found_by(r) for r in hit.found_by),
+                    semantic_score=None
+                    if hit.semantic_score is None
+                    else round(hit.semantic_score, 4),
+                    snippet=hit.snippet,
+                    linked_from=None if hit.linked_from is None else linked.get(hit.linked_from),
+                    relation=hit.relation,
+                    source=source_record(hit.record),
+                )
+                for rank, hit in enumerate(found.hits, start=1)
+            ],
+        )
+
+    async def _linked_sources(
+        self, hits: list[RetrievedHit]
+    ) -> dict[tuple[str, int], SourceRecord]:
+        """Citations of the records that graph hits were reached from."""
+        keys = {hit.linked_from for hit in hits if hit.linked_from is not None}
+        known = {hit.key: source_record(hit.record) for hit in hits if hit.key in keys}
+        unknown = keys - known.keys()
+        if unknown:
+            async with unit_of_work(self._context.sessions, read_only=True) as session:
+                cited = await cite_records(session, unknown)
+            known.update({key: source_record(record) for key, record in cited.items()})
+        return known
+
+    async def _organizations(self) -> list[OrganizationView]:
+        async with unit_of_work(self._context.sessions, read_only=True) as session:
+            return await list_organizations(session, limit=MAX_ORGANIZATIONS)
+
+
+def _resolve_scope(
+    views: list[OrganizationView], mentioned: str | None, argument: str | None
+) -> ScopeOrganization | None:
+    """The organization named by the ``@`` mention and/or the argument (they must agree)."""
+    if argument is not None and not argument.strip():
+        raise ValueError("organization: must not be empty")
+    candidates = candidates_from_views(views)
+    by_id = {view.id: view for view in views}
+    chosen = [
+        (ref, by_id[resolve_organization(ref, candidates).id])
+        for ref in (argument, mentioned)
+        if ref is not None
+    ]
+    if not chosen:
+        return None
+    if len({view.id for _, view in chosen}) > 1:
+        (arg_ref, arg_view), (at_ref, at_view) = chosen
+        raise ValueError(
+            f"organization: the argument {arg_ref!r} names {arg_view.name} but the question "
+            f"names @{at_ref} ({at_view.name}); ask about one organization at a time"
+        )
+    return _scope_organization(chosen[0][1])
+
+
+def _found_by(retriever: Retriever) -> FoundBy:
+    return cast(FoundBy, str(retriever))
+
+
+def _check_types(record_types: Collection[str]) -> tuple[str, ...]:
+    if isinstance(record_types, str):
+        record_types = [record_types]
+    unknown = [kind for kind in record_types if kind not in SEARCHABLE_RECORD_TYPES]
+    if unknown:
+        raise ValueError(
+            f"record_types: {unknown[0]!r} is not a searchable record type; use "
+            + ", ".join(SEARCHABLE_RECORD_TYPES)
+        )
+    if not record_types:
+        raise ValueError("record_types: give at least one type, or leave it out for all")
+    return tuple(dict.fromkeys(record_types))
+
+
+def _scope_organization(view: OrganizationView) -> ScopeOrganization:
+    name = view.name or f"organization {view.id}"
+    return ScopeOrganization(
+        id=view.id,
+        name=name,
+        source=SourceRecord(
+            record_type="organizations",
+            record_id=str(view.id),
+            name=view.name,
+            organization_id=view.id,
+            organization_name=view.name,
+            resource_url=view.resource_url,
+            updated_at=view.updated_at,
+        ),
+    )

@@ -1,0 +1,95 @@
+"""Does a record's text say what the question says? Word coverage and literal identifiers.
+
+Two checks the answer engine makes on the text of every candidate record, independent of how
+the record was found (full-text, vector or graph):
+
+- **coverage** — the share of the question's content words found in the text. Words are
+  compared case-folded and with separators dropped, so "wifi" finds "Wi-Fi" and "acme-fw01"
+  finds "ACME-FW01"; a word also matches a longer word it begins ("reset" → "resetting"), its
+  singular ("keys" → "key") and, from four letters on, a word up to two letters shorter that
+  begins it ("printed" → "print").
+- **mentions** — whether a literal identifier from the question (IP address, MAC address,
+  serial number, hostname) occurs in the text as a whole token: ``10.10.10.1`` is not found in
+  ``10.10.10.15``, a MAC is found in any of its usual notations.
+
+Example::
+
+    coverage(("reset", "sophos", "vpn"), "Sophos VPN — reset a user's VPN access")  # 1.0
+    mentions("10.10.10.1", "WAN 10.10.10.15")  # False
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+__all__ = ["coverage", "matched_words", "mentions", "word_forms"]
+
+# Runs of letters/digits joined by separators people put inside names and addresses.
+_COMPOUND = re.compile(r"[0-9a-z]+(?:[-_.:/'\u2019][0-9a-z]+)*")
+_PART = re.compile(r"[0-9a-z]+")
+_SEPARATORS = re.compile(r"[^0-9a-z]+")
+_PLURAL_ENDINGS = frozenset({"s", "es"})
+_MAC = re.compile(r"^[0-9A-F]{2}(?::[0-9A-F]{2}){5}$")
+
+
+def _fold(text: str) -> str:
+    return text.casefold()
+
+
+def word_forms(text: str) -> frozenset[str]:
+    """Every word of ``text`` folded: each part ("wi", "fi") and each compound joined ("wifi")."""
+    folded = _fold(text)
+    forms = set(_PART.findall(folded))
+    forms.update(_SEPARATORS.sub("", compound) for compound in _COMPOUND.findall(folded))
+    return frozenset(forms)
+
+
+def _word_matches(word: str, forms: frozenset[str]) -> bool:
+    if word in forms:
+        return True
+    for form in forms:
+        if len(word) >= 3 and form.startswith(word):
+            return True
+        if word.startswith(form) and (
+            (len(form) >= 3 and word[len(form) :] in _PLURAL_ENDINGS)
+            or (len(form) >= 4 and len(word) - len(form) <= 2)
+        ):
+            return True
+    return False
+
+
+def matched_words(words: Iterable[str], text: str) -> list[str]:
+    """The ``words`` (question content words) that ``text`` contains, in their order."""
+    forms = word_forms(text)
+    matched = []
+    for word in words:
+        key = _SEPARATORS.sub("", _fold(word))
+        if key and _word_matches(key, forms):
+            matched.append(word)
+    return matched
+
+
+def coverage(words: Sequence[str], text: str) -> float:
+    """Share (0-1) of ``words`` found in ``text``; 0.0 when there are no words."""
+    if not words:
+        return 0.0
+    return len(matched_words(words, text)) / len(words)
+
+
+def _identifier_pattern(value: str) -> re.Pattern[str]:
+    if _MAC.match(value):
+        # Any of AA:BB:…, AA-BB-…, AABB.CCDD.EEFF or bare hex: a separator is optional
+        # between every pair of digits.
+        pairs = value.split(":")
+        body = r"[:.\-]?".join(pairs)
+        return re.compile(rf"(?<![0-9a-f]){body}(?![0-9a-f])", re.IGNORECASE)
+    # A dot followed by a word character continues the token (10.10.10.1 in 10.10.10.15 or
+    # in 10.10.10.1.5); a dot ending a sentence does not.
+    return re.compile(rf"(?<![\w.\-]){re.escape(value)}(?![\w\-]|\.\w)", re.IGNORECASE)
+
+
+def mentions(value: str, text: str) -> bool:
+    """Whether the literal ``value`` (IP, MAC as ``AA:BB:…``, serial, hostname) is in ``text``."""
+    value = value.strip()
+    return bool(value) and _identifier_pattern(value).search(text) is not None
