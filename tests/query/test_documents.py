@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from itglue_mcp.query.documents import clip_sections
-from itglue_mcp.store.documents import DocumentSection
+from itglue_mcp.richtext import DocumentSection
 
 SECTIONS = (
     DocumentSection(None, "Intro text."),  # 11 characters

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 
 import pytest
 
+import itglue_mcp.query
+
 MODULES = [
     "itglue_mcp.query",
-    "itglue_mcp.query.entities",
-    "itglue_mcp.query.errors",
-    "itglue_mcp.query.intent",
-    "itglue_mcp.query.lexicon",
-    "itglue_mcp.query.organizations",
-    "itglue_mcp.query.scope",
+    *sorted(
+        info.name for info in pkgutil.walk_packages(itglue_mcp.query.__path__, "itglue_mcp.query.")
+    ),
 ]
 
 

@@ -17,7 +17,7 @@ from fastmcp.exceptions import ToolError
 
 from itglue_mcp.itglue.dataset.configurations import INJECTION_NOTE
 from itglue_mcp.query.answer import Answer
-from itglue_mcp.sync.text import html_to_text
+from itglue_mcp.richtext import html_to_text
 
 FENCE = re.compile(r"<itglue-data untrusted=\"true\"[^>]*>\n.*?\n</itglue-data>", re.DOTALL)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.richtext import DocumentSection, document_sections
 from itglue_mcp.store import (
     RecordType,
     mark_unseen_deleted,
@@ -16,12 +17,7 @@ from itglue_mcp.store import (
     unit_of_work,
     upsert_records,
 )
-from itglue_mcp.store.documents import (
-    DocumentSection,
-    document_sections,
-    get_document,
-    get_documents,
-)
+from itglue_mcp.store.documents import get_document, get_documents
 
 from .conftest import T0, organization
 

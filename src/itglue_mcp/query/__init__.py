@@ -20,8 +20,11 @@ from itglue_mcp.query.answering import answer_from_retrieval, no_data_answer
 from itglue_mcp.query.engine import QueryEngine
 from itglue_mcp.query.errors import (
     AmbiguousOrganization,
+    AmbiguousRecord,
     OrganizationNotFound,
     OrganizationResolutionError,
+    RecordLookupError,
+    RecordNotFound,
 )
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler, ScopeOrganization
 from itglue_mcp.query.hits import Retrieval, RetrievedHit
@@ -41,6 +44,7 @@ from itglue_mcp.query.scope import MAX_QUESTION_LENGTH, ScopedQuestion, parse_sc
 __all__ = [
     "MAX_QUESTION_LENGTH",
     "AmbiguousOrganization",
+    "AmbiguousRecord",
     "AskedQuestion",
     "EngineContext",
     "Entities",
@@ -52,6 +56,8 @@ __all__ = [
     "OrganizationMatch",
     "OrganizationNotFound",
     "OrganizationResolutionError",
+    "RecordLookupError",
+    "RecordNotFound",
     "QueryEngine",
     "Retrieval",
     "RetrievedHit",

@@ -3,7 +3,8 @@
 The record is found through the graph (:meth:`GraphStore.find_nodes`): by type and id, or by
 name among configurations, documents, passwords and flexible assets, exact names before
 prefixes before parts. One best match is taken; several equally good ones are an
-:class:`AmbiguousRecord` listing them, none an :class:`UnknownRecord` with close names. The
+:class:`~itglue_mcp.query.errors.AmbiguousRecord` listing them, none a
+:class:`~itglue_mcp.query.errors.RecordNotFound` with close names. The
 walk (:meth:`GraphStore.expand`) gives each linked record with its depth, the relation it was
 reached by, and the related item's notes (IT Glue free text: untrusted).
 
@@ -20,21 +21,20 @@ from collections.abc import Collection, Sequence
 
 from pydantic import BaseModel, Field
 
-from itglue_mcp.errors import ItglueMcpError
 from itglue_mcp.graph.store import NODE_TYPES, Edge, GraphNode, GraphStore, NameMatch, RecordRef
 from itglue_mcp.query.answer import SourceRecord
+from itglue_mcp.query.errors import AmbiguousRecord, RecordNotFound
 
 __all__ = [
     "MAX_CANDIDATES",
     "NAMED_TYPES",
-    "AmbiguousRecord",
     "Dependencies",
     "DependencyLink",
     "DependencyNode",
-    "RecordLookupError",
-    "UnknownRecord",
+    "ambiguous_record",
     "describe_type",
     "find_dependencies",
+    "record_not_found",
     "resolve_record",
     "source_of_node",
 ]
@@ -83,47 +83,22 @@ def _listed(nodes: Sequence[GraphNode]) -> str:
     )
 
 
-class RecordLookupError(ItglueMcpError):
-    """A record reference matched no record, or several.
-
-    Attributes:
-        field: the input field that held the reference (``name``, ``record_id``, ``document``).
-        reference: the reference as given.
-        candidates: records to offer instead, best first (may be empty).
-    """
-
-    def __init__(
-        self, message: str, field: str, reference: str, candidates: Sequence[GraphNode]
-    ) -> None:
-        super().__init__(message)
-        self.field = field
-        self.reference = reference
-        self.candidates: tuple[GraphNode, ...] = tuple(candidates)
+def record_not_found(
+    field: str, reference: str, kinds: str, candidates: Sequence[GraphNode] = ()
+) -> RecordNotFound:
+    """The error for a ``field`` whose ``reference`` names no record of ``kinds``."""
+    hint = f"; close names: {_listed(candidates)}" if candidates else ""
+    return RecordNotFound(f"{field}: no {kinds} matches {reference!r}{hint}")
 
 
-class UnknownRecord(RecordLookupError):
-    """No record matches; ``candidates`` are records with close names."""
-
-    def __init__(
-        self, field: str, reference: str, kinds: str, candidates: Sequence[GraphNode] = ()
-    ) -> None:
-        hint = f"; close names: {_listed(candidates)}" if candidates else ""
-        super().__init__(
-            f"{field}: no {kinds} matches {reference!r}{hint}", field, reference, candidates
-        )
-
-
-class AmbiguousRecord(RecordLookupError):
-    """Several records match equally well; ``candidates`` lists them."""
-
-    def __init__(self, field: str, reference: str, candidates: Sequence[GraphNode]) -> None:
-        super().__init__(
-            f"{field}: {reference!r} matches several records: {_listed(candidates)}. "
-            "Give the exact name, an organization or the id.",
-            field,
-            reference,
-            candidates,
-        )
+def ambiguous_record(
+    field: str, reference: str, candidates: Sequence[GraphNode]
+) -> AmbiguousRecord:
+    """The error for a ``field`` whose ``reference`` names several records equally well."""
+    return AmbiguousRecord(
+        f"{field}: {reference!r} matches several records: {_listed(candidates)}. "
+        "Give the exact name, an organization or the id."
+    )
 
 
 def _check_type(record_type: str) -> None:
@@ -154,7 +129,7 @@ async def resolve_record(
     Raises:
         ValueError: neither or both of ``record_id`` and ``name``, ``record_id`` without
             ``record_type``, or an unknown ``record_type`` (each naming the field).
-        UnknownRecord: nothing matches (close names suggested).
+        RecordNotFound: nothing matches (close names suggested).
         AmbiguousRecord: several records match equally well.
     """
     if (record_id is None) == (name is None or not name.strip()):
@@ -168,7 +143,7 @@ async def resolve_record(
         found = await graph.nodes([ref], organization_ids=organization_ids)
         if ref not in found:
             kind = describe_type(record_type)
-            raise UnknownRecord("record_id", str(record_id), f"{kind} with this id")
+            raise record_not_found("record_id", str(record_id), f"{kind} with this id")
         return found[ref]
     assert name is not None  # checked above, with its field named
     types = [record_type] if record_type else list(NAMED_TYPES)
@@ -180,10 +155,10 @@ async def resolve_record(
         close = await graph.similar_nodes(
             name, record_types=types, organization_ids=organization_ids, limit=5
         )
-        raise UnknownRecord(field, name.strip(), kinds, [match.node for match in close])
+        raise record_not_found(field, name.strip(), kinds, [match.node for match in close])
     best = _best(matches)
     if len(best) > 1:
-        raise AmbiguousRecord(field, name.strip(), best[:MAX_CANDIDATES])
+        raise ambiguous_record(field, name.strip(), best[:MAX_CANDIDATES])
     return best[0]
 
 

@@ -23,8 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.graph.store import GraphStore, RecordRef
 from itglue_mcp.query.answer import SourceRecord
-from itglue_mcp.query.dependencies import UnknownRecord, resolve_record, source_of_node
-from itglue_mcp.store.documents import DocumentSection, DocumentView, get_document
+from itglue_mcp.query.dependencies import record_not_found, resolve_record, source_of_node
+from itglue_mcp.richtext import DocumentSection
+from itglue_mcp.store.documents import DocumentView, get_document
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
@@ -153,7 +154,7 @@ async def _find(
     )
     view = await get_document(session, node.ref.record_id, organization_ids=organization_ids)
     if view is None:  # deleted between the two reads
-        raise UnknownRecord("document", reference, "document")
+        raise record_not_found("document", reference, "document")
     return view
 
 
@@ -178,7 +179,7 @@ async def read_document(
 
     Raises:
         ValueError: blank ``reference``, ``max_chars`` or ``related_limit`` below 1.
-        UnknownRecord: no document matches (close titles suggested).
+        RecordNotFound: no document matches (close titles suggested).
         AmbiguousRecord: several documents match equally well (listed).
     """
     if related_limit < 1:

@@ -1,12 +1,15 @@
-"""Errors of the query engine: an organization reference that names no one, or several.
+"""Errors of the query engine: a reference (organization or record) that names no one, or several.
 
-Both carry the reference and the organizations worth suggesting, so a tool can render them
-as structured content as well as text::
+Each carries what the caller should try instead, in its message (close names, the candidates
+with their organizations) and, for organizations, as values a tool can render::
 
     ItglueMcpError
-    └── OrganizationResolutionError      base: ``ref`` and ``suggestions``
-        ├── OrganizationNotFound         nothing matched well enough
-        └── AmbiguousOrganization        several matched about equally well
+    ├── OrganizationResolutionError      base: ``ref`` and ``suggestions``
+    │   ├── OrganizationNotFound         nothing matched well enough
+    │   └── AmbiguousOrganization        several matched about equally well
+    └── RecordLookupError                a record reference (name, id, IP…) in one input field
+        ├── RecordNotFound               no record matches; close names in the message
+        └── AmbiguousRecord              several records match equally; listed in the message
 
 Example::
 
@@ -26,7 +29,14 @@ from itglue_mcp.errors import ItglueMcpError
 if TYPE_CHECKING:
     from itglue_mcp.query.organizations import OrgCandidate
 
-__all__ = ["AmbiguousOrganization", "OrganizationNotFound", "OrganizationResolutionError"]
+__all__ = [
+    "AmbiguousOrganization",
+    "AmbiguousRecord",
+    "OrganizationNotFound",
+    "OrganizationResolutionError",
+    "RecordLookupError",
+    "RecordNotFound",
+]
 
 
 def _describe(suggestions: Sequence[OrgCandidate]) -> str:
@@ -65,3 +75,15 @@ class AmbiguousOrganization(OrganizationResolutionError):
             ref,
             suggestions,
         )
+
+
+class RecordLookupError(ItglueMcpError):
+    """A record reference matched no record, or several; the message names the input field."""
+
+
+class RecordNotFound(RecordLookupError):
+    """No record matches; the message lists close names that exist."""
+
+
+class AmbiguousRecord(RecordLookupError):
+    """Several records match equally well; the message lists them with their organizations."""

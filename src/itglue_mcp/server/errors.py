@@ -18,11 +18,7 @@ from fastmcp.exceptions import ToolError
 
 from itglue_mcp.errors import ItglueMcpError
 
-__all__ = ["RecordNotFound", "tool_errors"]
-
-
-class RecordNotFound(ItglueMcpError):
-    """No record matches; the message lists close names that exist."""
+__all__ = ["tool_errors"]
 
 
 @contextmanager

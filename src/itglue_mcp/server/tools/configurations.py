@@ -16,8 +16,9 @@ from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.query.answer import Excerpt
+from itglue_mcp.query.errors import RecordNotFound
 from itglue_mcp.query.network import configuration_source
-from itglue_mcp.server.errors import RecordNotFound, tool_errors
+from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import (
     ConfigurationDetail,

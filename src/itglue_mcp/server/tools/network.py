@@ -15,13 +15,14 @@ from fastmcp.tools.base import ToolResult
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.query.errors import RecordNotFound
 from itglue_mcp.query.network import (
     AddressLookup,
     configuration_source,
     find_addresses,
     flexible_asset_source,
 )
-from itglue_mcp.server.errors import RecordNotFound, tool_errors
+from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite
 from itglue_mcp.server.schemas import (
     AddressConfiguration,

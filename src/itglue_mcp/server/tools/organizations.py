@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from itglue_mcp.query.answer import Excerpt
 from itglue_mcp.query.organizations import candidates_from_views
 from itglue_mcp.query.organizations import resolve_organization as match_reference
+from itglue_mcp.richtext import html_to_text
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import (
@@ -41,7 +42,6 @@ from itglue_mcp.store.people import (
     find_locations,
 )
 from itglue_mcp.store.queries import OrganizationView, count_records, list_organizations
-from itglue_mcp.sync.text import html_to_text
 
 __all__ = [
     "MAX_LIST_LIMIT",

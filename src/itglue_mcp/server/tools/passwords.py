@@ -26,7 +26,8 @@ from itglue_mcp.query.credentials import (
     find_credentials,
     password_source,
 )
-from itglue_mcp.server.errors import RecordNotFound, tool_errors
+from itglue_mcp.query.errors import RecordNotFound
+from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import LinkedRecordDetail, PasswordDetail, PasswordMatches
 from itglue_mcp.server.services import Services
