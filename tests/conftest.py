@@ -45,7 +45,7 @@ from itglue_mcp.itglue.dataset import generate_dataset
 from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.store.migrate import upgrade
-from tests.tenant import API_KEY, Simulated, Switchable
+from tests.tenant import API_KEY, Simulated, Switchable, run_sync
 
 TEST_DATABASE_URL_ENV = "ITGLUE_MCP_TEST_DATABASE_URL"
 DEFAULT_TEST_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -283,3 +283,47 @@ def simulator(dataset_dir: Path) -> Iterator[Simulated]:
     switch = Switchable(app)
     with serve_in_thread(switch) as url:
         yield Simulated(dataset, url, switch)
+
+
+def synced_store(
+    request: pytest.FixtureRequest, directory: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Yield the URL of a new store holding a full sync of the dataset in ``directory``.
+
+    The dialect is the parametrized fixture's ``request.param`` (an entry of
+    :data:`DIALECTS`); a PostgreSQL database is returned to the pool afterwards. Callers are
+    read-only fixtures that share the store between tests.
+    """
+    databases: PostgresDatabases | None = None
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('synced') / 'itglue.db'}"
+        _blocking(upgrade(url))
+    else:
+        databases = request.getfixturevalue("pg_databases")
+        name = _blocking(databases.acquire())
+        url = databases.url(name)
+    dataset = Dataset.load(directory)
+    app = Switchable(create_app(dataset, SimulatorConfig(api_keys={API_KEY: True})))
+    with serve_in_thread(app) as simulator_url:
+        _blocking(run_sync(Simulated(dataset, simulator_url, app), url, full=True))
+    yield url
+    if databases is not None:
+        _blocking(databases.release(name))
+
+
+@pytest.fixture(scope="session", params=DIALECTS)
+def synced_url(
+    request: pytest.FixtureRequest, dataset_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A store (SQLite, then PostgreSQL) holding a full sync of ``dataset_dir``; read-only."""
+    yield from synced_store(request, dataset_dir, tmp_path_factory)
+
+
+@pytest_asyncio.fixture
+async def synced(synced_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on the synced read-only store (``synced_url``)."""
+    engine = create_engine(synced_url)
+    try:
+        yield create_session_factory(engine)
+    finally:
+        await engine.dispose()

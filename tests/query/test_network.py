@@ -11,12 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, configuration_kind
 from itglue_mcp.query.network import KIND_RULES, configurations_of, find_addresses
 from itglue_mcp.store.queries import ConfigurationView
-from tests.store import test_network as read_side
-from tests.store.test_network import records
-
-# The synced-store fixtures of the read-side tests (one sync per dialect and module).
-synced_url = read_side.synced_url
-synced = read_side.synced
+from tests.store.test_network import interfaces_by_id, records
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -110,7 +105,7 @@ async def test_a_name_gives_its_addresses(synced: Sessions, dataset_dir: Path) -
     firewall = next(
         c for c in records(dataset_dir, "configurations") if c["attributes"]["name"] == "ACME-FW01"
     )
-    interfaces = read_side.interfaces_by_id(dataset_dir)
+    interfaces = interfaces_by_id(dataset_dir)
     expected = {
         interfaces[ref["id"]]["attributes"]["ip-address"]
         for ref in firewall["relationships"]["configuration-interfaces"]["data"]

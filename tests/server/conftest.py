@@ -38,15 +38,12 @@ from itglue_mcp.index import (
 )
 from itglue_mcp.index.search import SemanticSearch
 from itglue_mcp.itglue.dataset import generate_dataset
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.server.app import build_http_app, build_server
 from itglue_mcp.server.services import Services
 from itglue_mcp.store.database import create_engine, create_session_factory
-from itglue_mcp.store.migrate import upgrade
 from itglue_mcp.store.models import SearchEntryRow
 from itglue_mcp.store.search import SearchEntry
-from tests.conftest import DIALECTS, PostgresDatabases, _blocking
-from tests.tenant import API_KEY, Simulated, Switchable, run_sync
+from tests.conftest import DIALECTS, _blocking, synced_store
 
 INDEX_SETTINGS = IndexSettings()
 
@@ -139,21 +136,7 @@ def synced_store_url(
 
     Read-only for the tests: they share it for the whole session.
     """
-    databases: PostgresDatabases | None = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('synced') / 'itglue.db'}"
-        _blocking(upgrade(url))
-    else:
-        databases = request.getfixturevalue("pg_databases")
-        name = _blocking(databases.acquire())
-        url = databases.url(name)
-    dataset = Dataset.load(tools_dataset_dir)
-    app = Switchable(create_app(dataset, SimulatorConfig(api_keys={API_KEY: True})))
-    with serve_in_thread(app) as simulator_url:
-        _blocking(run_sync(Simulated(dataset, simulator_url, app), url, full=True))
-    yield url
-    if databases is not None:
-        _blocking(databases.release(name))
+    yield from synced_store(request, tools_dataset_dir, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -15,16 +15,12 @@ import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
 
-from itglue_mcp.background import serve_in_thread
 from itglue_mcp.graph import RecordRef
 from itglue_mcp.itglue.dataset import generate_dataset
 from itglue_mcp.itglue.dataset.configurations import INJECTION_NOTE
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
-from itglue_mcp.store.migrate import upgrade
-from tests.conftest import DIALECTS, PostgresDatabases, _blocking
+from tests.conftest import DIALECTS, synced_store
 from tests.graph.dataset_links import DatasetGraph, load_graph
 from tests.server.conftest import serve_mcp_app
-from tests.tenant import API_KEY, Simulated, Switchable, run_sync
 
 FENCED = re.compile(r"<itglue-data untrusted=\"true\"[^>]*>\n(.*?)\n</itglue-data>", re.S)
 
@@ -239,21 +235,8 @@ def planted_url(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
     """An MCP server over a store synced from the planted dataset (SQLite, PostgreSQL)."""
-    databases: PostgresDatabases | None = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('planted-db') / 'itglue.db'}"
-        _blocking(upgrade(url))
-    else:
-        databases = request.getfixturevalue("pg_databases")
-        name = _blocking(databases.acquire())
-        url = databases.url(name)
-    dataset = Dataset.load(planted_dir[0])
-    app = Switchable(create_app(dataset, SimulatorConfig(api_keys={API_KEY: True})))
-    with serve_in_thread(app) as simulator_url:
-        _blocking(run_sync(Simulated(dataset, simulator_url, app), url, full=True))
-    yield from serve_mcp_app(url)
-    if databases is not None:
-        _blocking(databases.release(name))
+    for url in synced_store(request, planted_dir[0], tmp_path_factory):
+        yield from serve_mcp_app(url)
 
 
 def _only_fenced(text: str) -> None:

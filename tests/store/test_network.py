@@ -1,23 +1,19 @@
 """Configurations by IP, network, MAC, serial, hostname and kind, over a synced tenant.
 
-The ``synced_url``/``synced`` fixtures (a store holding a full sync of the three-organization
-dataset, per dialect, once per module) are shared with the other read-side tests.
+``synced`` (tests/conftest.py) is a store holding a full sync of the three-organization
+dataset, per dialect.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from itglue_mcp.background import serve_in_thread
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.store import (
     RecordType,
     mark_unseen_deleted,
@@ -26,8 +22,6 @@ from itglue_mcp.store import (
     unit_of_work,
     upsert_records,
 )
-from itglue_mcp.store.database import create_engine, create_session_factory
-from itglue_mcp.store.migrate import upgrade
 from itglue_mcp.store.network import (
     KindRule,
     configurations_by_hostname,
@@ -40,44 +34,10 @@ from itglue_mcp.store.network import (
     normalize_mac,
     parse_network,
 )
-from tests.conftest import DIALECTS, PostgresDatabases, _blocking
-from tests.tenant import API_KEY, Simulated, Switchable, run_sync
 
 from .conftest import configuration
 
 Sessions = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture(scope="module", params=DIALECTS)
-def synced_url(
-    request: pytest.FixtureRequest, dataset_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A store (SQLite, then PostgreSQL) holding a full sync of ``dataset_dir``; read-only."""
-    databases: PostgresDatabases | None = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('read-side') / 'itglue.db'}"
-        _blocking(upgrade(url))
-    else:
-        databases = request.getfixturevalue("pg_databases")
-        name = _blocking(databases.acquire())
-        url = databases.url(name)
-    dataset = Dataset.load(dataset_dir)
-    app = Switchable(create_app(dataset, SimulatorConfig(api_keys={API_KEY: True})))
-    with serve_in_thread(app) as simulator_url:
-        _blocking(run_sync(Simulated(dataset, simulator_url, app), url, full=True))
-    yield url
-    if databases is not None:
-        _blocking(databases.release(name))
-
-
-@pytest_asyncio.fixture
-async def synced(synced_url: str) -> AsyncIterator[Sessions]:
-    """Sessions on the synced store."""
-    engine = create_engine(synced_url)
-    try:
-        yield create_session_factory(engine)
-    finally:
-        await engine.dispose()
 
 
 def records(directory: Path, name: str) -> list[dict[str, Any]]:
