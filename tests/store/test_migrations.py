@@ -33,12 +33,12 @@ async def _tables(url: str) -> set[str]:
 async def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
     assert await current(empty_database_url) is None
     await upgrade(empty_database_url)
-    assert await current(empty_database_url) == head_revision() == "0001"
+    assert await current(empty_database_url) == head_revision() == "0002"
     tables = await _tables(empty_database_url)
     assert set(metadata.tables) <= tables
 
     await upgrade(empty_database_url)  # up to date: nothing happens
-    assert await current(empty_database_url) == "0001"
+    assert await current(empty_database_url) == "0002"
     assert await _tables(empty_database_url) == tables
 
     await downgrade(empty_database_url, "base")
@@ -46,7 +46,7 @@ async def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
     assert await _tables(empty_database_url) == {"alembic_version"}
 
     await upgrade(empty_database_url)
-    assert await current(empty_database_url) == "0001"
+    assert await current(empty_database_url) == "0002"
     assert await _tables(empty_database_url) == tables
 
 
@@ -105,7 +105,7 @@ async def test_full_text_structures_exist(engine: AsyncEngine) -> None:
 async def test_concurrent_upgrades_on_postgresql(empty_database_url: str) -> None:
     # Pods starting together all run the migration; the advisory lock serialises them.
     await asyncio.gather(*(upgrade(empty_database_url) for _ in range(3)))
-    assert await current(empty_database_url) == "0001"
+    assert await current(empty_database_url) == "0002"
 
 
 async def test_every_declared_index_exists(engine: AsyncEngine) -> None:
@@ -118,3 +118,29 @@ async def test_every_declared_index_exists(engine: AsyncEngine) -> None:
         existing = set(await connection.scalars(text(query)))
     declared = {index.name for table in metadata.tables.values() for index in table.indexes}
     assert declared - existing == set()
+
+
+async def test_upgrading_to_the_outbox_enqueues_every_searchable_record(
+    empty_database_url: str,
+) -> None:
+    # Records synced before revision 0002 were never embedded: the upgrade queues them.
+    await upgrade(empty_database_url, "0001")
+    engine = create_engine(empty_database_url, null_pool=True)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO search_entries (record_type, record_id, organization_id, name, "
+                    "body) VALUES ('documents', 30, 7, 'Sophos VPN', 'reset'), "
+                    "('configurations', 11, 7, 'ACME-FW01', '')"
+                )
+            )
+        await upgrade(empty_database_url)
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT record_type, record_id, enqueued_at FROM index_outbox ORDER BY id")
+            )
+            queued = [(row.record_type, row.record_id, row.enqueued_at is not None) for row in rows]
+    finally:
+        await engine.dispose()
+    assert queued == [("documents", 30, True), ("configurations", 11, True)]

@@ -1,32 +1,72 @@
-"""``itglue-mcp demo``: dataset → simulator → sync → MCP server on 127.0.0.1, all embedded.
+"""``itglue-mcp demo``: dataset → simulator → sync (store and vector index) → MCP server on
+127.0.0.1 behind a development bearer token, all embedded.
 
-The first run generates the small dataset and syncs it in full; later runs reuse both and
-sync incrementally, so a warm start takes seconds. Everything lives under the data directory
-(``ITGLUE_MCP_DATA_DIR``, default ``./.itglue-mcp``).
+The first run generates the small dataset, syncs it in full and embeds every record (the
+longest part: minutes on a laptop CPU, shown by a progress bar); later runs reuse all of it
+and sync incrementally, so a warm start takes seconds. The bearer token is generated once and
+kept (mode 0600) beside the data, so MCP client configurations keep working across restarts.
+Everything lives under the data directory (``ITGLUE_MCP_DATA_DIR``, default ``./.itglue-mcp``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import secrets
+import stat
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import SecretStr
 from rich.console import Console
-from rich.panel import Panel
+from rich.markup import escape
 
 from itglue_mcp.background import serve_in_thread
-from itglue_mcp.cli.serve import serve_mcp
+from itglue_mcp.cli.serve import bind_settings, serve_mcp
 from itglue_mcp.cli.simulate import DEFAULT_SIMULATOR_KEY
-from itglue_mcp.cli.wiring import fail_cleanly, open_store, run_sync
-from itglue_mcp.config import Settings
-from itglue_mcp.observability import configure_logging
+from itglue_mcp.cli.wiring import fail_cleanly, open_backends, run_sync
+from itglue_mcp.config import AuthMode, AuthSettings, Settings
+from itglue_mcp.config.auth import MIN_STATIC_TOKEN_CHARS
+from itglue_mcp.observability import configure_logging, quiet_model_libraries
 
-__all__ = ["demo"]
+__all__ = ["DEMO_TOKEN_FILE", "EXAMPLE_QUESTIONS", "demo", "demo_token"]
 
 _console = Console(stderr=True)
+
+DEMO_TOKEN_FILE = "demo-token"
+"""The bearer token's file under the data directory (owner read/write only)."""
+
+EXAMPLE_QUESTIONS = (
+    "what's the firewall IP at @Acme",
+    "how do we reset the Sophos VPN at @Northwind Traders",
+    "which domains or certificates expire in the next 90 days at @Acme",
+)
+
+
+def demo_token(data_dir: Path) -> str:
+    """The demo's bearer token: read from ``data_dir/demo-token``, created on first use.
+
+    Created with mode 0600 (``secrets.token_urlsafe(32)``, 43 characters); a token file others
+    could read is narrowed to 0600 before use, and one holding no usable token (cut short by
+    a crash) is written anew.
+    """
+    path = data_dir / DEMO_TOKEN_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(0o600)
+        token = path.read_text().strip()
+        if len(token) >= MIN_STATIC_TOKEN_CHARS:
+            return token
+        path.unlink()
+    token = secrets.token_urlsafe(32)
+    # O_EXCL: never write through a file (or link) someone else put there meanwhile.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(token + "\n")
+    return token
 
 
 def _dataset(settings: Settings, organizations: int, seed: int) -> Path:
@@ -40,25 +80,33 @@ def _dataset(settings: Settings, organizations: int, seed: int) -> Path:
     return directory
 
 
-def _banner(url: str) -> Panel:
-    client_config = {"mcpServers": {"itglue": {"type": "http", "url": url}}}
+def _print_banner(url: str, token: str, token_file: Path) -> None:
+    """What to connect with, printed unwrapped so the token and JSON copy as they are."""
+    header = f"Bearer {token}"
+    client_config = {
+        "mcpServers": {"itglue": {"type": "http", "url": url, "headers": {"Authorization": header}}}
+    }
     lines = [
-        f"[bold]MCP endpoint[/bold]  {url}  (Streamable HTTP, no auth: loopback only)",
+        f"MCP endpoint   {url}  (Streamable HTTP, 127.0.0.1 only)",
+        f"Bearer token   {token}",
+        f"               kept in {token_file}; delete that file for a new one",
         "",
-        "[bold]MCP client configuration[/bold] (Claude Desktop, Cursor, …):",
+        "MCP client configuration (Claude Desktop, Cursor, …):",
         json.dumps(client_config, indent=2),
         "",
-        f"[bold]Claude Code[/bold]  claude mcp add --transport http itglue {url}",
-        f"[bold]Inspector[/bold]    npx @modelcontextprotocol/inspector  → {url}",
+        f'Claude Code    claude mcp add --transport http itglue {url} --header "Authorization: '
+        f'{header}"',
+        f"Inspector      npx @modelcontextprotocol/inspector  (URL {url}, header "
+        f"Authorization: {header})",
         "",
-        "[bold]Try these tool calls[/bold]:",
-        '  list_organizations  {"name_contains": "north"}',
-        '  get_configuration   {"organization": "Acme Corporation", "name": "ACME-FW01"}',
-        '  get_configuration   {"organization": "NW", "name": "DC01"}',
+        "Ask the query_documentation tool:",
+        *(f'  {{"question": "{question}"}}' for question in EXAMPLE_QUESTIONS),
         "",
         "Ctrl-C stops the demo.",
     ]
-    return Panel("\n".join(lines), title="itglue-mcp demo is ready", expand=False)
+    _console.rule("[bold]itglue-mcp demo is ready[/bold]")
+    _console.print(escape("\n".join(lines)), soft_wrap=True, highlight=False)
+    _console.rule()
 
 
 def demo(
@@ -66,34 +114,37 @@ def demo(
     seed: Annotated[int, typer.Option(help="Dataset seed.")] = 7,
     port: Annotated[int, typer.Option(help="Port of the MCP server on 127.0.0.1.")] = 8765,
 ) -> None:
-    """Run the whole path on embedded defaults and serve MCP on 127.0.0.1."""
+    """Run the whole path on embedded defaults and serve MCP on 127.0.0.1 with a bearer token."""
     from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 
     base = Settings()
     configure_logging(base.log_level)
+    quiet_model_libraries()
     directory = _dataset(base, orgs, seed)
+    token = demo_token(base.data_dir)
     simulator = create_app(
         Dataset.load(directory), SimulatorConfig(api_keys={DEFAULT_SIMULATOR_KEY: True})
     )
     with serve_in_thread(simulator) as simulator_url:
-        settings = base.model_copy(
-            update={
-                "itglue": base.itglue.model_copy(
-                    update={"api_url": simulator_url, "api_key": SecretStr(DEFAULT_SIMULATOR_KEY)}
-                )
-            }
+        itglue = base.itglue.model_copy(
+            update={"api_url": simulator_url, "api_key": SecretStr(DEFAULT_SIMULATOR_KEY)}
         )
+        auth = AuthSettings(
+            mode=AuthMode.STATIC, static_token=SecretStr(token), static_subject="demo"
+        )
+        settings = bind_settings(
+            base.model_copy(update={"itglue": itglue, "auth": auth}), host="127.0.0.1", port=port
+        )
+        url = f"http://127.0.0.1:{port}/mcp"
 
         async def main() -> None:
-            async with open_store(settings) as store:
-                await run_sync(settings, store)
-                url = f"http://127.0.0.1:{port}/mcp"
+            # One set of backends: local-mode Qdrant allows one client per directory.
+            async with open_backends(settings) as backends:
+                await run_sync(settings, backends)
                 await serve_mcp(
                     settings,
-                    store,
-                    host="127.0.0.1",
-                    port=port,
-                    on_ready=lambda: _console.print(_banner(url)),
+                    backends,
+                    on_ready=lambda: _print_banner(url, token, base.data_dir / DEMO_TOKEN_FILE),
                 )
 
         with fail_cleanly():

@@ -7,13 +7,14 @@ Example::
 
     itglue-mcp dataset generate --out ./data --orgs 10 --seed 7
     itglue-mcp simulate --data ./data --port 8899
+    itglue-mcp index rebuild
 """
 
 from __future__ import annotations
 
 import typer
 
-from itglue_mcp.cli import dataset, demo, migrate, serve, simulate, sync
+from itglue_mcp.cli import dataset, demo, index, migrate, serve, simulate, sync
 
 __all__ = ["app"]
 
@@ -24,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(dataset.app, name="dataset")
+app.add_typer(index.app, name="index")
 app.command("simulate")(simulate.simulate)
 app.command("migrate")(migrate.migrate)
 app.command("sync")(sync.sync)

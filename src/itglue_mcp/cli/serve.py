@@ -3,68 +3,51 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from itglue_mcp.cli.wiring import Store, fail_cleanly, open_store
+from itglue_mcp.cli.wiring import Backends, fail_cleanly, open_backends
 from itglue_mcp.config import Settings
-from itglue_mcp.errors import ConfigurationError
-from itglue_mcp.observability import configure_logging
+from itglue_mcp.observability import configure_logging, quiet_model_libraries
 
-__all__ = ["serve", "serve_mcp", "stdio"]
+__all__ = ["bind_settings", "serve", "serve_mcp", "stdio"]
 
 
-def _require_loopback(host: str) -> None:
-    """Refuse a non-loopback bind: this server has no authentication yet.
-
-    Raises:
-        ConfigurationError: naming ``server.host``.
-    """
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise ConfigurationError(
-            f"server.host: {host!r} is not a loopback address; without authentication the "
-            "MCP server only binds to 127.0.0.1, ::1 or localhost"
-        )
+def bind_settings(settings: Settings, *, host: str, port: int) -> Settings:
+    """``settings`` with ``server.host`` and ``server.port`` set to the actual bind."""
+    server = settings.server.model_copy(update={"host": host, "port": port})
+    return settings.model_copy(update={"server": server})
 
 
 async def serve_mcp(
-    settings: Settings,
-    store: Store,
-    *,
-    host: str,
-    port: int,
-    on_ready: Callable[[], None] | None = None,
+    settings: Settings, backends: Backends, *, on_ready: Callable[[], None] | None = None
 ) -> None:
-    """Serve MCP over Streamable HTTP until interrupted.
+    """Serve MCP over Streamable HTTP at ``settings.server`` until interrupted.
 
     Args:
-        settings: settings (allowed hosts).
-        store: the opened store.
-        host: bind address (loopback only for now).
-        port: TCP port.
+        settings: the bind (``server.host``, ``server.port``, ``server.allowed_hosts``) and
+            the authentication (``auth``).
+        backends: the opened backends (the same ones a sync in this process uses).
         on_ready: called once the socket accepts connections.
 
     Raises:
-        ConfigurationError: ``host`` is not a loopback address.
+        ConfigurationError: the bind address is not allowed in the authentication mode.
     """
     import uvicorn
 
     from itglue_mcp.server.app import build_http_app, build_server
 
-    _require_loopback(host)
-    server_settings = settings.server.model_copy(update={"host": host, "port": port})
-    app = build_http_app(
-        build_server(store.services()), settings.model_copy(update={"server": server_settings})
-    )
+    app = build_http_app(build_server(backends.services()), settings)
     server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level="warning", ws="none")
+        uvicorn.Config(
+            app,
+            host=settings.server.host,
+            port=settings.server.port,
+            log_level="warning",
+            ws="none",
+        )
     )
 
     async def announce() -> None:
@@ -85,19 +68,24 @@ def serve(
     port: Annotated[int | None, typer.Option(help="TCP port (default: settings).")] = None,
 ) -> None:
     """Serve the MCP tools over Streamable HTTP at /mcp (stateless)."""
-    settings = Settings()
-    configure_logging(settings.log_level)
+    from itglue_mcp.security import check_bind
+
+    base = Settings()
+    configure_logging(base.log_level)
+    quiet_model_libraries()
+    settings = bind_settings(
+        base,
+        host=host or base.server.host,
+        port=port if port is not None else base.server.port,
+    )
 
     async def main() -> None:
-        async with open_store(settings) as store:
-            await serve_mcp(
-                settings,
-                store,
-                host=host or settings.server.host,
-                port=port if port is not None else settings.server.port,
-            )
+        async with open_backends(settings) as backends:
+            await serve_mcp(settings, backends)
 
     with fail_cleanly():
+        # Refused before the model loads: a wrong bind is a configuration error, not a wait.
+        check_bind(settings)
         asyncio.run(main())
 
 
@@ -108,10 +96,11 @@ def stdio() -> None:
     settings = Settings()
     # stdout carries the protocol: logs must go to stderr, as JSON so nothing looks like MCP.
     configure_logging(settings.log_level, json=True)
+    quiet_model_libraries()
 
     async def main() -> None:
-        async with open_store(settings) as store:
-            await build_server(store.services()).run_stdio_async(show_banner=False)
+        async with open_backends(settings) as backends:
+            await build_server(backends.services()).run_stdio_async(show_banner=False)
 
     with fail_cleanly():
         asyncio.run(main())

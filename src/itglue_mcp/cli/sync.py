@@ -1,4 +1,5 @@
-"""``itglue-mcp sync``: pull IT Glue into the store (incremental unless ``--full``)."""
+"""``itglue-mcp sync``: pull IT Glue into the store and the vector index (incremental unless
+``--full``)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from itglue_mcp.cli.wiring import fail_cleanly, open_store, run_sync
+from itglue_mcp.cli.wiring import fail_cleanly, open_backends, run_sync
 from itglue_mcp.config import Settings
-from itglue_mcp.observability import configure_logging
+from itglue_mcp.observability import configure_logging, quiet_model_libraries
 
 if TYPE_CHECKING:
     from itglue_mcp.sync.engine import SyncReport
+    from itglue_mcp.sync.indexing import IndexingReport
 
-__all__ = ["sync"]
+__all__ = ["describe_indexing", "print_report", "sync"]
 
 
 def sync(
@@ -31,15 +33,17 @@ def sync(
         typer.Option(help="Comma-separated record types, e.g. configurations,passwords."),
     ] = None,
 ) -> None:
-    """Sync IT Glue into the store; a run that stopped part-way is resumed."""
+    """Sync IT Glue into the store and the vector index; a run that stopped part-way is
+    resumed."""
     settings = Settings()
     configure_logging(settings.log_level)
+    quiet_model_libraries()
 
     async def main() -> SyncReport:
-        async with open_store(settings) as store:
+        async with open_backends(settings) as backends:
             return await run_sync(
                 settings,
-                store,
+                backends,
                 full=full,
                 organization_id=org,
                 types=types.split(",") if types else None,
@@ -48,6 +52,17 @@ def sync(
     with fail_cleanly():
         report = asyncio.run(main())
     print_report(report)
+
+
+def describe_indexing(report: IndexingReport) -> str:
+    """One line on what an indexing phase did, e.g. for a report's caption."""
+    chunks = report.chunks
+    return (
+        f"semantic index: {report.records} records updated, {report.removed} removed, "
+        f"{report.keyword_only} keyword-only · {chunks.embedded} chunks embedded "
+        f"({report.embedded_per_s:.0f}/s), {chunks.skipped_unchanged} unchanged · "
+        f"{report.duration_s:.1f} s"
+    )
 
 
 def print_report(report: SyncReport) -> None:
@@ -59,9 +74,12 @@ def print_report(report: SyncReport) -> None:
             str(report.records.get(record_type, 0)),
             str(report.deleted.get(record_type, 0)),
         )
-    table.caption = (
+    caption = (
         f"{report.mode}{' (resumed)' if report.resumed else ''} · {report.total_records} records"
         f" · {report.api_requests} API requests · {report.rate_limited} rate-limited"
         f" · {report.duration_s:.1f} s"
     )
+    if report.indexing is not None:
+        caption += "\n" + describe_indexing(report.indexing)
+    table.caption = caption
     Console(stderr=True).print(table)

@@ -1,15 +1,23 @@
 """Where the CLI wires concrete backends together from :class:`Settings` (once, at start-up).
 
+:func:`open_backends` opens everything a command needs, once per process: the store (migrated
+first), the embedding model and the vector index (qdrant-client local mode under the data
+directory unless ``index.qdrant_url`` names a server). Local mode locks its directory for one
+client, so a process that both syncs and serves (the demo) must pass the same
+:class:`Backends` to both.
+
 Example::
 
-    async with open_store(settings) as store:
-        report = await run_sync(settings, store, full=True)
+    async with open_backends(settings) as backends:
+        report = await run_sync(settings, backends, full=True)
+        mcp = build_server(backends.services())
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Collection, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,10 +30,13 @@ from itglue_mcp.errors import ItglueMcpError
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+    from itglue_mcp.config import IndexSettings
+    from itglue_mcp.index import Indexer, QdrantVectorIndex, SentenceTransformerEmbedder
+    from itglue_mcp.index.search import SemanticSearch
     from itglue_mcp.server.services import Services
     from itglue_mcp.sync.engine import SyncReport
 
-__all__ = ["Store", "fail_cleanly", "open_store", "run_sync"]
+__all__ = ["Backends", "Store", "fail_cleanly", "open_backends", "open_store", "run_sync"]
 
 
 @dataclass(frozen=True)
@@ -35,12 +46,51 @@ class Store:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
 
-    def services(self) -> Services:
-        """The tools' backends over this store (embedded graph, no vector index yet)."""
+    def services(self, semantic: SemanticSearch | None = None) -> Services:
+        """The tools' backends over this store: the embedded graph, and ``semantic`` search
+        when given (keyword-only retrieval without it)."""
         from itglue_mcp.graph import SqlGraphStore
         from itglue_mcp.server.services import Services
 
-        return Services(sessions=self.sessions, graph=SqlGraphStore(self.sessions))
+        return Services(
+            sessions=self.sessions, graph=SqlGraphStore(self.sessions), semantic=semantic
+        )
+
+
+@dataclass(frozen=True)
+class Backends:
+    """Every backend of one process: the store, the embedding model, the vector index.
+
+    Attributes:
+        store: the SQL store.
+        embedder: the model (already loaded) that embeds records and questions.
+        index: the open vector index; closed by :func:`open_backends` on exit.
+        index_settings: chunking and batch sizes of the index.
+    """
+
+    store: Store
+    embedder: SentenceTransformerEmbedder
+    index: QdrantVectorIndex
+    index_settings: IndexSettings
+
+    def services(self) -> Services:
+        """The tools' backends: the store, the embedded graph, semantic search."""
+        from itglue_mcp.index.search import SemanticSearch
+
+        return self.store.services(
+            SemanticSearch(self.embedder, self.index, settings=self.index_settings)
+        )
+
+    def indexer(self) -> Indexer:
+        """What the sync feeds the vector index through."""
+        from itglue_mcp.index import Indexer
+
+        return Indexer(
+            self.embedder,
+            self.index,
+            settings=self.index_settings,
+            records_per_batch=self.index_settings.records_per_batch,
+        )
 
 
 @asynccontextmanager
@@ -59,15 +109,50 @@ async def open_store(settings: Settings) -> AsyncIterator[Store]:
         await engine.dispose()
 
 
+@asynccontextmanager
+async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
+    """Open the store, load the embedding model and open the vector index.
+
+    The model loads in a worker thread (importing torch takes seconds) while the store is
+    migrated and opened; the index opens once the model states its dimension.
+
+    Raises:
+        StoreError: the store cannot be migrated or reached.
+        EmbedderError: the model cannot be loaded.
+        VectorIndexError: the index cannot be opened (a local directory held by another
+            process, a server that does not answer, vectors of another dimension).
+    """
+    from itglue_mcp.index import QdrantVectorIndex, SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder.from_settings(settings.index)
+    loading = asyncio.create_task(embedder.load())
+    try:
+        async with open_store(settings) as store:
+            await loading
+            index = await QdrantVectorIndex.open(
+                settings.index, dimension=embedder.dimension, data_dir=settings.data_dir
+            )
+            try:
+                yield Backends(store, embedder, index, settings.index)
+            finally:
+                await index.close()
+    finally:
+        if not loading.done():
+            # The store failed first: let the thread finish, its outcome no longer matters.
+            with suppress(Exception):
+                await loading
+
+
 async def run_sync(
     settings: Settings,
-    store: Store,
+    backends: Backends,
     *,
     full: bool = False,
     organization_id: int | None = None,
     types: Collection[str] | None = None,
 ) -> SyncReport:
-    """Run one sync against the configured IT Glue API, with progress on the terminal.
+    """Run one sync against the configured IT Glue API, indexing included, with progress on
+    the terminal.
 
     Returns:
         The run's report.
@@ -76,10 +161,17 @@ async def run_sync(
     from itglue_mcp.sync.engine import SyncEngine
     from itglue_mcp.sync.progress import progress_for_terminal
 
+    store = backends.store
     async with ItglueClient(settings.itglue) as client:
         with progress_for_terminal() as progress:
             engine = SyncEngine(
-                client, store.engine, store.sessions, settings=settings.sync, progress=progress
+                client,
+                store.engine,
+                store.sessions,
+                settings=settings.sync,
+                progress=progress,
+                indexer=backends.indexer(),
+                index_settings=settings.index,
             )
             return await engine.run(full=full, organization_id=organization_id, types=types)
 

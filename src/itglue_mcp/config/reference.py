@@ -6,6 +6,7 @@ compares them). Regenerate with ``uv run python -m itglue_mcp.config.reference``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from enum import Enum
 from typing import Any
@@ -21,6 +22,10 @@ PREFIX = "ITGLUE_MCP_"
 
 
 def _default(field: FieldInfo) -> str:
+    extra = field.json_schema_extra
+    if isinstance(extra, dict) and isinstance(extra.get("reference_default"), str):
+        # Defaults computed per install (a package path) are named, not printed.
+        return str(extra["reference_default"])
     value: Any = field.get_default(call_default_factory=True)
     if value is None:
         return "unset"
@@ -28,8 +33,9 @@ def _default(field: FieldInfo) -> str:
         return "(secret)"
     if isinstance(value, Enum):
         value = value.value
-    if isinstance(value, list) and not value:
-        return "[]"
+    if isinstance(value, list):
+        # Lists are read from the environment as JSON: show them as such.
+        return f"`{json.dumps(value)}`" if value else "[]"
     return f"`{value}`"
 
 

@@ -2,7 +2,9 @@
 
 Environment variables carry the prefix ``ITGLUE_MCP_`` and nest with ``__``
 (``ITGLUE_MCP_ITGLUE__API_KEY``); a ``.env`` file in the working directory is read too. An
-unset ``database_url`` selects the embedded SQLite store.
+unset ``database_url`` selects the embedded SQLite store, an unset ``index.qdrant_url`` the
+embedded vector index. Sub-models per subsystem: ``itglue``, ``sync``, ``server``, ``auth``
+(:mod:`itglue_mcp.config.auth`), ``index`` (:mod:`itglue_mcp.config.index`).
 
 Example::
 
@@ -18,6 +20,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from itglue_mcp.config.auth import AuthSettings
+from itglue_mcp.config.index import IndexSettings
 
 __all__ = ["ItglueRegion", "ItglueSettings", "ServerSettings", "Settings", "SyncSettings"]
 
@@ -136,6 +141,8 @@ class Settings(BaseSettings):
     itglue: ItglueSettings = ItglueSettings()
     sync: SyncSettings = SyncSettings()
     server: ServerSettings = ServerSettings()
+    auth: AuthSettings = AuthSettings()
+    index: IndexSettings = Field(default_factory=IndexSettings)
 
     @field_validator("database_url")
     @classmethod

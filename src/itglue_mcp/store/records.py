@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.store import index_outbox
 from itglue_mcp.store.database import Dialect
 from itglue_mcp.store.errors import StoreError, translate_errors
 from itglue_mcp.store.models import utcnow
@@ -314,8 +315,9 @@ async def mark_unseen_deleted(
     """Mark deleted the records of a scope that sync run ``run_id`` did not see.
 
     Within the scope, every record not yet deleted whose ``last_seen_run_id`` is not
-    ``run_id`` (or is NULL) gets ``deleted_at`` = now, and its search entry is removed.
-    Call it only after the run listed the whole scope.
+    ``run_id`` (or is NULL) gets ``deleted_at`` = now, its search entry is removed, and it is
+    enqueued in the index outbox (in this transaction) so that its vectors go too. Call it
+    only after the run listed the whole scope.
 
     Args:
         session: the unit of work's session.
@@ -347,6 +349,7 @@ async def mark_unseen_deleted(
     with translate_errors(f"mark deleted in {table.name}"):
         ids = sorted(await session.scalars(statement))
     await delete_search_entries(session, record_type, ids)
+    await index_outbox.enqueue(session, record_type, ids)
     return ids
 
 

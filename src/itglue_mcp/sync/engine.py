@@ -15,9 +15,14 @@ consistent, and the next run resumes from the first page not committed:
   stream's last page, so a stopped incremental run is simply done again (upserts are
   idempotent). A stream never completed before is listed in full.
 
+With an :class:`~itglue_mcp.index.Indexer`, the run ends with the indexing phase
+(:mod:`itglue_mcp.sync.indexing`): the vector index catches up with the index outbox the pages
+filled. Its failure fails the run like any other, and the next run (resumed or repeated)
+drains what is left.
+
 Example::
 
-    engine = SyncEngine(client, session_factory, settings=settings.sync)
+    engine = SyncEngine(client, store_engine, sessions, settings=settings.sync, indexer=indexer)
     report = await engine.run(full=True)
 """
 
@@ -32,13 +37,15 @@ from datetime import datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from itglue_mcp.config import SyncSettings
+from itglue_mcp.config import IndexSettings, SyncSettings
+from itglue_mcp.index import Indexer
 from itglue_mcp.itglue.client import ItglueClient
 from itglue_mcp.itglue.jsonapi import Page
 from itglue_mcp.itglue.models import ItglueRecord
 from itglue_mcp.store import sync_state
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.sync.errors import SyncError
+from itglue_mcp.sync.indexing import IndexFeed, IndexingReport
 from itglue_mcp.sync.lock import sync_lock
 from itglue_mcp.sync.plan import (
     Incremental,
@@ -68,6 +75,7 @@ class SyncReport:
         api_requests: requests sent to IT Glue by this process.
         rate_limited: 429 answers received.
         duration_s: wall-clock seconds.
+        indexing: what the indexing phase did; ``None`` when the run had no indexer.
     """
 
     run_id: int
@@ -78,6 +86,7 @@ class SyncReport:
     api_requests: int
     rate_limited: int
     duration_s: float
+    indexing: IndexingReport | None = None
 
     @property
     def total_records(self) -> int:
@@ -108,6 +117,12 @@ class SyncEngine:
         settings: sync settings (``pipeline_depth``: pages fetched ahead per stream;
             ``concurrent_streams``: streams listed at the same time).
         progress: receives progress; log lines by default.
+        indexer: feeds the vector index in the run's indexing phase; ``None`` leaves the
+            changes queued in the index outbox (for a later run that has one).
+        index_settings: the types embedded and the batch size of that phase.
+
+    Raises:
+        ConfigurationError: ``index_settings.record_types`` names a type that is not synced.
     """
 
     def __init__(
@@ -118,6 +133,8 @@ class SyncEngine:
         *,
         settings: SyncSettings,
         progress: SyncProgress | None = None,
+        indexer: Indexer | None = None,
+        index_settings: IndexSettings | None = None,
     ) -> None:
         self._client = client
         self._engine = engine
@@ -125,6 +142,13 @@ class SyncEngine:
         self._depth = settings.pipeline_depth
         self._progress = progress or LogProgress()
         self._concurrent_streams = settings.concurrent_streams
+        self._feed = (
+            None
+            if indexer is None
+            else IndexFeed(
+                session_factory, indexer, settings=index_settings, progress=self._progress
+            )
+        )
 
     async def run(
         self,
@@ -151,6 +175,9 @@ class SyncEngine:
             ItglueError: the API failed past retries (the run is recorded as failed and the
                 next run resumes it).
             StoreError: the store failed (likewise).
+            EmbedderError: the indexing phase could not embed (likewise; the records not
+                indexed stay in the index outbox).
+            VectorIndexError: the vector index failed (likewise).
         """
         wanted = normalise_types(types)
         scope = {"organization_id": organization_id, "types": list(wanted)}
@@ -180,6 +207,7 @@ class SyncEngine:
                     flexible_asset_type_ids=type_ids,
                 )
                 await self._run_streams(streams, run_id, mode, writer, counters)
+                indexing = await self._feed.drain() if self._feed is not None else None
             except BaseException as exc:
                 await self._close_run(run_id, "failed", _short_reason(exc))
                 log.warning("sync.failed", reason=_short_reason(exc))
@@ -195,6 +223,7 @@ class SyncEngine:
             api_requests=after.requests - before.requests,
             rate_limited=after.rate_limited - before.rate_limited,
             duration_s=time.monotonic() - started,
+            indexing=indexing,
         )
         log.info(
             "sync.finished",

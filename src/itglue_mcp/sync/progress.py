@@ -2,6 +2,8 @@
 
 The engine reports per record type ("configurations", "documents"…): a type's total grows as
 its streams learn their ``meta.total-count`` (documents have one stream per organization).
+The indexing phase reports under :data:`INDEX_PHASE`: records waiting for the vector index,
+counted as their chunks are embedded and written.
 
 Example::
 
@@ -20,21 +22,33 @@ from typing import Protocol
 
 import structlog
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
-__all__ = ["LogProgress", "RichProgress", "SyncProgress", "progress_for_terminal"]
+__all__ = ["INDEX_PHASE", "LogProgress", "RichProgress", "SyncProgress", "progress_for_terminal"]
 
 _log = structlog.get_logger(__name__)
+
+INDEX_PHASE = "semantic index"
+"""The name progress is reported under while the vector index catches up (in records)."""
 
 
 class SyncProgress(Protocol):
     """Receives progress from the sync engine; implementations must be cheap and never raise."""
 
     def add_total(self, record_type: str, records: int) -> None:
-        """Announce ``records`` more records expected for ``record_type``."""
+        """Announce ``records`` more records expected for ``record_type`` (a JSON:API type,
+        or :data:`INDEX_PHASE`)."""
 
     def advance(self, record_type: str, records: int) -> None:
-        """Count ``records`` records of ``record_type`` as written to the store."""
+        """Count ``records`` records of ``record_type`` as written to the store (or, for
+        :data:`INDEX_PHASE`, to the vector index)."""
 
 
 class LogProgress:
@@ -95,6 +109,8 @@ def progress_for_terminal() -> Iterator[SyncProgress]:
         TextColumn("{task.description:<22}"),
         BarColumn(),
         MofNCompleteColumn(),
+        # Embedding takes minutes on a first sync: say how many.
+        TimeRemainingColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
         yield RichProgress(progress)

@@ -1,7 +1,9 @@
 """Commit one page of a stream: rows, children, links, search text, checkpoint, counters.
 
 Everything a page changes is written in one transaction (one unit of work), so the
-checkpoint that says "page N is done" can never be ahead of, or behind, the data of page N.
+checkpoint that says "page N is done" can never be ahead of, or behind, the data of page N;
+the records whose search text changed (or went) are enqueued in the index outbox in that
+same transaction, so the vector index learns of every change (:mod:`itglue_mcp.sync.indexing`).
 
 Example::
 
@@ -22,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from itglue_mcp.itglue.client import ItglueClient
 from itglue_mcp.itglue.errors import ResourceNotFound
 from itglue_mcp.itglue.models import ItglueRecord
-from itglue_mcp.store import records, sync_state
+from itglue_mcp.store import index_outbox, records, sync_state
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.models import FlexibleAssetField, FlexibleAssetType, Organization
 from itglue_mcp.store.record_types import RecordType
@@ -153,7 +155,8 @@ class StoreWriter:
     async def _write_records(
         self, session: AsyncSession, stream: Stream, page: Sequence[ItglueRecord]
     ) -> records.UpsertResult:
-        """Upsert records with their children, related items and search text (flush only)."""
+        """Upsert records with their children, related items and search text (flush only);
+        records whose search text is new or changed are enqueued for the vector index."""
         mapped = map_page(page, columns=self._columns, secret_keys=self._secret_keys)
         ids = [row["id"] for row in mapped.rows]
         result = await records.upsert_records(
@@ -164,19 +167,19 @@ class StoreWriter:
                 session, RecordType(child_type), parent_column, ids, rows
             )
         await records.replace_related_items(session, stream.record_type, ids, mapped.related_items)
-        await replace_search_entries(
-            session,
-            [
-                SearchEntry(
-                    record_type=text.record_type,
-                    record_id=text.record_id,
-                    organization_id=text.organization_id,
-                    name=text.name,
-                    body=text.body,
-                )
-                for text in mapped.search
-            ],
-        )
+        entries = [
+            SearchEntry(
+                record_type=text.record_type,
+                record_id=text.record_id,
+                organization_id=text.organization_id,
+                name=text.name,
+                body=text.body,
+            )
+            for text in mapped.search
+        ]
+        # Compared with the stored text, so it must run before that text is replaced.
+        await index_outbox.enqueue_changed_text(session, entries)
+        await replace_search_entries(session, entries)
         return result
 
     async def _confirm_unseen(self, session: AsyncSession, stream: Stream) -> records.UpsertResult:

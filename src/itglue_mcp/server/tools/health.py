@@ -1,13 +1,236 @@
-"""PLACEHOLDER — being implemented."""
+"""The ``health`` tool, and the readiness check ``/readyz`` shares with it.
+
+A replica is *ready* when the store answers, the vector index answers (when one is
+configured) and a sync has succeeded at least once — before that, every tool would say "no
+data" for data that exists. The ``health`` tool reports the same facts and more (versions,
+counts, the embedding model, records still waiting for the vector index) so an assistant or an
+operator can tell why answers look thin. Failures are named by kind, never by message: a
+driver message may quote a URL with credentials.
+
+Example::
+
+    readiness = await check_readiness(services)
+    status = 200 if readiness.ready else 503
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
 from fastmcp import FastMCP
+from fastmcp.tools.base import ToolResult
+from pydantic import BaseModel, Field
+from sqlalchemy import text
 
+from itglue_mcp import __version__
+from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.tools.organizations import READ_ONLY
+from itglue_mcp.store import count_records, index_outbox, sync_state
+from itglue_mcp.store.database import Dialect
+from itglue_mcp.store.sync_state import SyncRun
 
-__all__ = ["register"]
+__all__ = [
+    "HealthReport",
+    "IndexHealth",
+    "LastSync",
+    "Readiness",
+    "StoreHealth",
+    "check_readiness",
+    "health_report",
+    "register",
+    "render_health",
+]
+
+_log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """Whether this replica should take traffic.
+
+    Attributes:
+        ready: store reachable, vector index reachable (if configured), a sync succeeded.
+        reason: why not, for people and probes (``None`` when ready).
+        last_sync: the newest successful sync run, when the store answered.
+        index_chunks: chunks in the vector index; ``None`` without one or when unreachable.
+    """
+
+    ready: bool
+    reason: str | None
+    last_sync: SyncRun | None = None
+    index_chunks: int | None = None
+
+
+async def check_readiness(services: Services) -> Readiness:
+    """Probe the store, then the vector index, then whether a sync has succeeded.
+
+    Never raises: a failing backend makes the replica not ready, with the reason.
+    """
+    try:
+        async with services.sessions() as session:
+            await session.execute(text("SELECT 1"))
+            last = await sync_state.latest_run(session, status=sync_state.RunStatus.SUCCEEDED)
+    except Exception as exc:  # whatever failed, the replica must not take traffic
+        _log.warning("readiness.store_unreachable", error_type=type(exc).__name__)
+        return Readiness(False, "store unreachable")
+    chunks: int | None = None
+    if services.semantic is not None:
+        try:
+            chunks = await services.semantic.index.count()
+        except Exception as exc:  # same: an index that fails cannot serve semantic search
+            _log.warning("readiness.index_unreachable", error_type=type(exc).__name__)
+            return Readiness(False, "vector index unreachable", last)
+    if last is None:
+        return Readiness(False, "no sync has succeeded", None, chunks)
+    return Readiness(True, None, last, chunks)
+
+
+class StoreHealth(BaseModel):
+    """The SQL store."""
+
+    dialect: str | None = Field(description="sqlite or postgresql; null when unreachable.")
+    reachable: bool
+    error: str | None = Field(None, description="Kind of failure when unreachable.")
+
+
+class LastSync(BaseModel):
+    """The newest successful sync run."""
+
+    run_id: int
+    mode: str = Field(description="full or incremental.")
+    finished_at: datetime | None
+    records: int = Field(description="Records the run created or updated, over every type.")
+    deleted: int = Field(description="Records the run marked deleted.")
+
+
+class IndexHealth(BaseModel):
+    """The vector index behind semantic search."""
+
+    configured: bool = Field(description="Whether this server has a vector index at all.")
+    reachable: bool | None = Field(description="null when not configured.")
+    model: str | None = Field(description="Embedding model that embeds records and questions.")
+    chunks: int | None = Field(description="Chunks (vectors) the index holds.")
+    pending_records: int | None = Field(
+        description="Records whose changed text the next sync still has to embed."
+    )
+
+
+class HealthReport(BaseModel):
+    """What the ``health`` tool returns."""
+
+    version: str = Field(description="itglue-mcp version.")
+    ready: bool = Field(description="Whether this server is ready to answer (see reason).")
+    reason: str | None = Field(description="Why it is not ready; null when ready.")
+    store: StoreHealth
+    last_sync: LastSync | None = Field(description="null before the first successful sync.")
+    record_counts: dict[str, int] = Field(
+        description="Records held per JSON:API type (deleted ones excluded)."
+    )
+    semantic_search: bool = Field(
+        description="Whether questions are also matched by meaning (else keywords only)."
+    )
+    index: IndexHealth
+
+
+def _last_sync(run: SyncRun | None) -> LastSync | None:
+    if run is None:
+        return None
+    counters = run.counts.values()
+    return LastSync(
+        run_id=run.id,
+        mode=str(run.mode),
+        finished_at=run.finished_at,
+        records=sum(c.get("created", 0) + c.get("updated", 0) for c in counters),
+        deleted=sum(c.get("deleted", 0) for c in counters),
+    )
+
+
+async def health_report(services: Services) -> HealthReport:
+    """Everything the ``health`` tool reports; backends that fail are reported, not raised."""
+    readiness = await check_readiness(services)
+    store = StoreHealth(dialect=None, reachable=False, error=None)
+    counts: dict[str, int] = {}
+    pending: int | None = None
+    try:
+        async with services.sessions() as session:
+            dialect = Dialect.of(session)
+            counts = await count_records(session)
+            pending = await index_outbox.pending_count(session)
+        store = StoreHealth(dialect=str(dialect), reachable=True)
+    except Exception as exc:  # reported in the result: health must answer when sick
+        store = StoreHealth(dialect=None, reachable=False, error=type(exc).__name__)
+    semantic = services.semantic
+    index_reachable = None if semantic is None else readiness.index_chunks is not None
+    index = IndexHealth(
+        configured=semantic is not None,
+        reachable=index_reachable,
+        model=None if semantic is None else semantic.embedder.name,
+        chunks=readiness.index_chunks,
+        pending_records=pending if semantic is not None else None,
+    )
+    return HealthReport(
+        version=__version__,
+        ready=readiness.ready,
+        reason=readiness.reason,
+        store=store,
+        last_sync=_last_sync(readiness.last_sync),
+        record_counts=counts,
+        semantic_search=bool(index_reachable),
+        index=index,
+    )
+
+
+def render_health(report: HealthReport) -> str:
+    """The readable text of a health report."""
+    state = "ready" if report.ready else f"NOT READY ({report.reason})"
+    store = (
+        f"{report.store.dialect}, reachable"
+        if report.store.reachable
+        else f"unreachable ({report.store.error})"
+    )
+    lines = [f"itglue-mcp {report.version}: {state}", f"Store: {store}"]
+    if report.last_sync is None:
+        lines.append("Last successful sync: none yet")
+    else:
+        sync = report.last_sync
+        lines.append(
+            f"Last successful sync: run {sync.run_id} ({sync.mode}) finished "
+            f"{sync.finished_at.isoformat() if sync.finished_at else '-'}, "
+            f"{sync.records} records written, {sync.deleted} marked deleted"
+        )
+    held = ", ".join(f"{kind} {count}" for kind, count in sorted(report.record_counts.items()))
+    lines.append(f"Records held: {held or 'none'}")
+    index = report.index
+    if not index.configured:
+        lines.append("Semantic search: off (no vector index configured; keyword search only)")
+    elif not index.reachable:
+        lines.append("Semantic search: off (vector index unreachable; keyword search only)")
+    else:
+        lines.append(
+            f"Semantic search: on ({index.model}, {index.chunks} chunks, "
+            f"{index.pending_records} records waiting to be embedded)"
+        )
+    return "\n".join(lines)
 
 
 def register(mcp: FastMCP, services: Services) -> None:
-    """Placeholder: registers nothing yet."""
+    """Register the ``health`` tool on ``mcp``, probing ``services``."""
+
+    @mcp.tool(
+        name="health",
+        annotations={"title": "Server health", **READ_ONLY},
+        output_schema=HealthReport.model_json_schema(),
+    )
+    async def health() -> ToolResult:
+        """Report whether this IT Glue knowledge base is ready and how fresh it is: server
+        version, store reachability, the last successful sync (when, full or incremental, how
+        many records), records held per type, and whether semantic search is on (embedding
+        model, vectors held). Use it when answers look empty or stale."""
+        with tool_errors():
+            report = await health_report(services)
+        return ToolResult(
+            content=render_health(report), structured_content=report.model_dump(mode="json")
+        )

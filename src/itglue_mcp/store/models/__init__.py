@@ -18,6 +18,7 @@ from itglue_mcp.store.models.base import (
 )
 from itglue_mcp.store.models.operational import (
     AuditEventRow,
+    IndexOutboxRow,
     SearchEntryRow,
     SyncCheckpointRow,
     SyncRunRow,
@@ -60,6 +61,7 @@ __all__ = [
     "FlexibleAsset",
     "FlexibleAssetField",
     "FlexibleAssetType",
+    "IndexOutboxRow",
     "Location",
     "Organization",
     "Password",

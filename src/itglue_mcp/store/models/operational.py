@@ -1,4 +1,5 @@
-"""Tables the store keeps for itself: the search table, sync bookkeeping and the audit log.
+"""Tables the store keeps for itself: the search table, the index outbox, sync bookkeeping and
+the audit log.
 
 The full-text index over ``search_entries`` is dialect-specific and lives only in the
 migration (an FTS5 table on SQLite, a generated ``tsvector`` column on PostgreSQL), so it is
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from itglue_mcp.store.models.base import Base
 
-__all__ = ["AuditEventRow", "SearchEntryRow", "SyncCheckpointRow", "SyncRunRow"]
+__all__ = ["AuditEventRow", "IndexOutboxRow", "SearchEntryRow", "SyncCheckpointRow", "SyncRunRow"]
 
 # Row counts of these tables grow with every sync or request: 64-bit keys on PostgreSQL.
 # SQLite needs exactly INTEGER for an auto-incrementing rowid key, which is 64-bit anyway.
@@ -37,6 +38,23 @@ class SearchEntryRow(Base):
     organization_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     name: Mapped[str]
     body: Mapped[str]
+
+    __table_args__ = (UniqueConstraint("record_type", "record_id"),)
+
+
+class IndexOutboxRow(Base):
+    """A record whose search text changed (or went) and whose vectors are not yet updated.
+
+    Written in the transaction that changes ``search_entries``, deleted only once the vector
+    index holds the change (a transactional outbox), so the index can lag but never miss one.
+    """
+
+    __tablename__ = "index_outbox"
+
+    id: Mapped[int] = mapped_column(_BIG_SERIAL, primary_key=True, autoincrement=True)
+    record_type: Mapped[str]
+    record_id: Mapped[int] = mapped_column(BigInteger)
+    enqueued_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("record_type", "record_id"),)
 

@@ -1,0 +1,102 @@
+"""Static development bearer token over real HTTP, and the loopback-only rule."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+import httpx
+import pytest
+from fastmcp import Client
+from mcp.shared.exceptions import MCPError
+from pydantic import SecretStr
+
+from itglue_mcp.config import AuthMode, AuthSettings, ServerSettings, Settings
+from itglue_mcp.errors import ConfigurationError
+from itglue_mcp.graph import SqlGraphStore
+from itglue_mcp.observability import configure_logging
+from itglue_mcp.server.app import build_http_app, build_server
+from itglue_mcp.server.services import Services
+from itglue_mcp.store.database import create_engine, create_session_factory
+from tests.sync.indexed import serving
+
+TOKEN = secrets.token_urlsafe(32)
+STATIC = Settings(
+    auth=AuthSettings(mode=AuthMode.STATIC, static_token=SecretStr(TOKEN), static_subject="dev")
+)
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
+
+
+async def test_the_static_token_is_required_and_never_logged(
+    database_url: str, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging("DEBUG", json=True)
+    caplog.set_level(logging.DEBUG)
+    wrong = secrets.token_urlsafe(32)
+
+    async with serving(database_url, settings=STATIC) as url:
+        async with httpx.AsyncClient(base_url=url, headers=MCP_HEADERS) as http:
+            missing = await http.post("/mcp", json=INITIALIZE)
+            refused = await http.post(
+                "/mcp", json=INITIALIZE, headers={"Authorization": f"Bearer {wrong}"}
+            )
+            probes = [(await http.get(path)).status_code for path in ("/healthz", "/readyz")]
+        async with Client(f"{url}/mcp", auth=TOKEN) as client:
+            result = await client.call_tool("health", {})
+        with pytest.raises(MCPError):
+            async with Client(f"{url}/mcp", auth=wrong) as client:
+                await client.call_tool("health", {})
+
+    assert missing.status_code == 401 and refused.status_code == 401
+    assert "bearer" in missing.headers["www-authenticate"].lower()
+    assert probes == [200, 503]  # probes answer without a token
+    assert result.structured_content is not None
+    assert result.structured_content["reason"] == "no sync has succeeded"
+    captured = capfd.readouterr()
+    logged = captured.out + captured.err + caplog.text
+    assert "auth.mode" in logged  # the logs were captured…
+    for token in (TOKEN, wrong):  # …and hold neither token
+        assert token not in logged
+        assert token not in missing.text + refused.text
+
+
+async def test_without_auth_the_tools_answer_anybody_on_loopback(database_url: str) -> None:
+    async with serving(database_url) as url, Client(f"{url}/mcp") as client:
+        result = await client.call_tool("health", {})
+    assert result.structured_content is not None
+    assert result.structured_content["ready"] is False
+
+
+@pytest.mark.parametrize("auth", [AuthSettings(), STATIC.auth], ids=["none", "static"])
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "mcp.example.com"])
+async def test_a_public_bind_is_refused_without_real_authentication(
+    tmp_path: Path, auth: AuthSettings, host: str
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'never-opened.db'}")
+    sessions = create_session_factory(engine)
+    settings = Settings(auth=auth, server=ServerSettings(host=host))
+    try:
+        mcp = build_server(Services(sessions=sessions, graph=SqlGraphStore(sessions)))
+        with pytest.raises(ConfigurationError, match=r"server\.host") as refused:
+            build_http_app(mcp, settings)
+    finally:
+        await engine.dispose()
+    assert "loopback" in str(refused.value) and auth.mode.value in str(refused.value)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.53", "::1", "localhost"])
+def test_loopback_binds_are_allowed(host: str) -> None:
+    from itglue_mcp.security import check_bind
+
+    check_bind(Settings(auth=STATIC.auth, server=ServerSettings(host=host)))
