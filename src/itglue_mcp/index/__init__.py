@@ -13,6 +13,7 @@ Example::
     hits = await index.search((await embedder.embed(["reset the VPN"]))[0], organization_ids={7})
 """
 
+from itglue_mcp.config.index import IndexSettings, packaged_model_path
 from itglue_mcp.index.chunking import chunk_text
 from itglue_mcp.index.documents import (
     ChunkKey,
@@ -28,7 +29,6 @@ from itglue_mcp.index.errors import EmbedderError, VectorIndexError
 from itglue_mcp.index.indexer import Indexer, IndexReport
 from itglue_mcp.index.qdrant import QdrantVectorIndex
 from itglue_mcp.index.qdrant_layout import CollectionLayout, scope_key
-from itglue_mcp.index.settings import IndexSettings, packaged_model_path
 from itglue_mcp.index.vector_index import VectorHit, VectorIndex
 
 __all__ = [

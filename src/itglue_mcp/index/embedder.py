@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from itglue_mcp.config.index import IndexSettings
 from itglue_mcp.index.errors import EmbedderError
-from itglue_mcp.index.settings import IndexSettings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

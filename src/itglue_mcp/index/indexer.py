@@ -19,9 +19,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import islice
 
+from itglue_mcp.config.index import IndexSettings
 from itglue_mcp.index.documents import IndexDocument, IndexEntry, RecordKey, build_documents
 from itglue_mcp.index.embedder import Embedder
-from itglue_mcp.index.settings import IndexSettings
 from itglue_mcp.index.vector_index import VectorIndex
 
 __all__ = ["IndexReport", "Indexer"]

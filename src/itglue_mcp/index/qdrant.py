@@ -47,6 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 from qdrant_client import AsyncQdrantClient, models
 
+from itglue_mcp.config.index import IndexSettings
 from itglue_mcp.index.documents import ChunkKey, IndexDocument, RecordKey
 from itglue_mcp.index.errors import VectorIndexError
 from itglue_mcp.index.qdrant_layout import (
@@ -60,7 +61,6 @@ from itglue_mcp.index.qdrant_layout import (
     scope_key,
     vector_hit,
 )
-from itglue_mcp.index.settings import IndexSettings
 from itglue_mcp.index.vector_index import VectorHit
 
 __all__ = ["QdrantVectorIndex"]
@@ -154,7 +154,7 @@ class QdrantVectorIndex:
 
         Raises:
             VectorIndexError: Qdrant fails, or an existing chunk collection holds vectors of
-                another dimension (the model changed: delete the index and rebuild it).
+                another dimension (the model changed: run `itglue-mcp index rebuild`).
         """
         index = cls(
             client,
@@ -187,7 +187,7 @@ class QdrantVectorIndex:
         if size != self._dimension:
             raise VectorIndexError(
                 f"Qdrant collection {name!r} holds vectors of dimension {size}, the "
-                f"embedder makes {self._dimension}: delete the index and rebuild it"
+                f"embedder makes {self._dimension}: run `itglue-mcp index rebuild`"
             )
         self._collections.add(name)
 

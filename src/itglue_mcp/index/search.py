@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from itglue_mcp.config.index import IndexSettings
 from itglue_mcp.index.chunking import chunk_text
 from itglue_mcp.index.documents import RecordKey
 from itglue_mcp.index.embedder import Embedder
-from itglue_mcp.index.settings import IndexSettings
 from itglue_mcp.index.vector_index import VectorHit, VectorIndex
 
 __all__ = ["SemanticSearch"]

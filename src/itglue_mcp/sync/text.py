@@ -12,10 +12,11 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from html.parser import HTMLParser
 from typing import Any
 
-__all__ = ["html_to_text", "search_body"]
+from itglue_mcp.richtext import html_to_text
+
+__all__ = ["search_body"]
 
 # Attributes that are links, keys or bookkeeping: they add noise, not words a person searches.
 _SKIPPED_KEYS = frozenset(
@@ -29,29 +30,6 @@ _SKIPPED_KEYS = frozenset(
         "organization-name",
     }
 )
-
-
-class _TextExtractor(HTMLParser):
-    """Collects the text nodes of an HTML fragment, one space between blocks."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        text = data.strip()
-        if text:
-            self.parts.append(text)
-
-
-def html_to_text(fragment: str) -> str:
-    """The visible text of an HTML fragment (tags dropped, entities decoded), space-joined."""
-    if "<" not in fragment and "&" not in fragment:
-        return fragment.strip()
-    extractor = _TextExtractor()
-    extractor.feed(fragment)
-    extractor.close()
-    return " ".join(extractor.parts)
 
 
 def _strings(value: Any) -> Iterable[str]:
