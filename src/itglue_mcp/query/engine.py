@@ -10,7 +10,9 @@
    :class:`AmbiguousOrganization`.
 3. **intent** — :func:`~itglue_mcp.query.intent.detect_intent`.
 4. **dispatch** — to the :class:`~itglue_mcp.query.handlers.IntentHandler` registered for the
-   intent; when there is none, or it returns ``None``, to retrieval
+   intent — the structured lookups of :mod:`~itglue_mcp.query.structured` (IP, MAC, serial,
+   hostname, device IP, configuration kind, credential metadata, contact, location,
+   expiration, relationship) — and when it returns ``None``, to retrieval
    (:func:`~itglue_mcp.query.answering.answer_search`), which every intent falls back to.
    How-to questions (``document``) have a retrieval handler that puts documents first.
 
@@ -20,7 +22,6 @@ retrieval with snippets and citations, no relevance verdict.
 Example::
 
     engine = QueryEngine(sessions, semantic=semantic, graph=SqlGraphStore(sessions))
-    engine.register(IntentKind.DEVICE_IP, device_ip)      # a structured handler
     answer = await engine.answer("how do we reset the Sophos VPN at @Northwind Traders")
     answer.status, answer.sources[0].name
 """
@@ -46,6 +47,7 @@ from itglue_mcp.query.results import FoundBy, SearchResult, SearchResults
 from itglue_mcp.query.retrieval import SEARCHABLE_RECORD_TYPES, HybridRetriever, SearchMode
 from itglue_mcp.query.scope import parse_scope
 from itglue_mcp.query.scoping import widen_scope
+from itglue_mcp.query.structured import structured_handlers
 from itglue_mcp.store.citations import cite_records
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.queries import OrganizationView, list_organizations
@@ -83,7 +85,9 @@ class QueryEngine:
         semantic: search by meaning; ``None`` makes every retrieval keyword-only (results
             say so).
         graph: the record graph, for expanding hits to linked records; ``None``: no expansion.
-        handlers: intent → handler, added to (and overriding) the built-in ones.
+        handlers: intent → handler, added to (and overriding) the built-in ones: the
+            structured handlers (:func:`~itglue_mcp.query.structured.structured_handlers`) and
+            retrieval for how-to questions.
     """
 
     def __init__(
@@ -99,6 +103,7 @@ class QueryEngine:
             sessions=sessions, retriever=retriever, semantic=semantic, graph=graph
         )
         self._handlers: dict[IntentKind, IntentHandler] = {
+            **structured_handlers(),
             IntentKind.DOCUMENT: answer_documentation,
             **(handlers or {}),
         }
