@@ -8,6 +8,7 @@ Example::
     itglue-mcp dataset generate --out ./data --orgs 10 --seed 7
     itglue-mcp simulate --data ./data --port 8899
     itglue-mcp index rebuild
+    itglue-mcp eval --questions src/itglue_mcp/evaluation/questions/small.yaml
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import typer
 
 from itglue_mcp.cli import dataset, demo, index, migrate, serve, simulate, sync
+from itglue_mcp.cli.eval import eval_answers
 
 __all__ = ["app"]
 
@@ -32,3 +34,4 @@ app.command("sync")(sync.sync)
 app.command("serve")(serve.serve)
 app.command("stdio")(serve.stdio)
 app.command("demo")(demo.demo)
+app.command("eval")(eval_answers)

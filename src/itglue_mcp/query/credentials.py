@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.query.answer import Fact, SourceRecord
+from itglue_mcp.query.answer import Fact, SourceRecord, source_of
 from itglue_mcp.store.passwords import PasswordView, find_passwords, get_passwords
 from itglue_mcp.store.queries import (
     ConfigurationView,
@@ -57,15 +57,7 @@ class CredentialLookup:
 
 def password_source(view: PasswordView) -> SourceRecord:
     """The citation of a password entry (its metadata, never its value)."""
-    return SourceRecord(
-        record_type="passwords",
-        record_id=str(view.id),
-        name=view.name,
-        organization_id=view.organization_id,
-        organization_name=view.organization_name,
-        resource_url=view.resource_url,
-        updated_at=view.updated_at,
-    )
+    return source_of("passwords", view)
 
 
 def password_facts(view: PasswordView, *, confidence: float = 1.0) -> list[Fact]:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.graph.store import GraphStore, RecordRef
-from itglue_mcp.query.answer import SourceRecord
+from itglue_mcp.query.answer import SourceRecord, source_of
 from itglue_mcp.query.dependencies import record_not_found, resolve_record, source_of_node
 from itglue_mcp.richtext import DocumentSection
 from itglue_mcp.store.documents import DocumentView, get_document
@@ -87,15 +87,7 @@ class DocumentContent(BaseModel):
 
 def source_of_document(view: DocumentView) -> SourceRecord:
     """The citation of a stored document."""
-    return SourceRecord(
-        record_type="documents",
-        record_id=str(view.id),
-        name=view.name,
-        organization_id=view.organization_id,
-        organization_name=view.organization_name,
-        resource_url=view.resource_url,
-        updated_at=view.updated_at,
-    )
+    return source_of("documents", view)
 
 
 def _size(section: DocumentSection) -> int:

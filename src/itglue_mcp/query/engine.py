@@ -42,7 +42,11 @@ from itglue_mcp.query.grounding import source_record
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler, ScopeOrganization
 from itglue_mcp.query.hits import RetrievedHit, Retriever
 from itglue_mcp.query.intent import IntentKind, detect_intent
-from itglue_mcp.query.organizations import candidates_from_views, resolve_organization
+from itglue_mcp.query.organizations import (
+    candidates_from_views,
+    organization_source,
+    resolve_organization,
+)
 from itglue_mcp.query.results import FoundBy, SearchResult, SearchResults
 from itglue_mcp.query.retrieval import SEARCHABLE_RECORD_TYPES, HybridRetriever, SearchMode
 from itglue_mcp.query.scope import parse_scope
@@ -302,13 +306,5 @@ def _scope_organization(view: OrganizationView) -> ScopeOrganization:
     return ScopeOrganization(
         id=view.id,
         name=name,
-        source=SourceRecord(
-            record_type="organizations",
-            record_id=str(view.id),
-            name=view.name,
-            organization_id=view.id,
-            organization_name=view.name,
-            resource_url=view.resource_url,
-            updated_at=view.updated_at,
-        ),
+        source=organization_source(view),
     )

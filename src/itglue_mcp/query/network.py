@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.query.answer import Fact, SourceRecord
+from itglue_mcp.query.answer import Fact, SourceRecord, source_of
 from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, configuration_kind
 from itglue_mcp.store.network import (
     AddressMatch,
@@ -194,28 +194,12 @@ def _same(value: str | None, address: str) -> bool:
 
 def configuration_source(view: ConfigurationView) -> SourceRecord:
     """The citation of a configuration."""
-    return SourceRecord(
-        record_type="configurations",
-        record_id=str(view.id),
-        name=view.name,
-        organization_id=view.organization_id,
-        organization_name=view.organization_name,
-        resource_url=view.resource_url,
-        updated_at=view.updated_at,
-    )
+    return source_of("configurations", view)
 
 
 def flexible_asset_source(asset: AssetAddresses | FlexibleAssetTraits) -> SourceRecord:
     """The citation of a flexible asset."""
-    return SourceRecord(
-        record_type="flexible-assets",
-        record_id=str(asset.id),
-        name=asset.name,
-        organization_id=asset.organization_id,
-        organization_name=asset.organization_name,
-        resource_url=asset.resource_url,
-        updated_at=asset.updated_at,
-    )
+    return source_of("flexible-assets", asset)
 
 
 _ADDRESS_TEXT = re.compile(

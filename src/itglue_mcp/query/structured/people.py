@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from itglue_mcp.query.answer import Answer, Fact, SourceRecord
+from itglue_mcp.query.answer import Answer, Fact, source_of
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.structured.common import (
     EXACT,
@@ -92,18 +92,6 @@ _ADDRESS = (
 )
 
 
-def _source(view: ContactView | LocationView, record_type: str) -> SourceRecord:
-    return SourceRecord(
-        record_type=record_type,
-        record_id=str(view.id),
-        name=view.name,
-        organization_id=view.organization_id,
-        organization_name=view.organization_name,
-        resource_url=view.resource_url,
-        updated_at=view.updated_at,
-    )
-
-
 def _cited(view: ContactView | LocationView, record_type: str) -> CitedRecord:
     return CitedRecord(
         record_type=record_type,
@@ -118,7 +106,7 @@ def _cited(view: ContactView | LocationView, record_type: str) -> CitedRecord:
 
 
 def _contact_facts(view: ContactView, confidence: float, asked: AskedQuestion) -> list[Fact]:
-    source = _source(view, "contacts")
+    source = source_of("contacts", view)
     phones: list[tuple[str, str | None]] = []
     for phone in view.phones:
         kind = f"{phone.label_name} phone" if phone.label_name else "phone"
@@ -204,13 +192,13 @@ def _contacts_answer(
 ) -> Answer:
     shown = views[:MAX_LISTED]
     facts = [fact for view in shown for fact in _contact_facts(view, confidence, asked)]
-    excerpts = [e for v in shown for e in notes_excerpt(v.notes, _source(v, "contacts"))]
+    excerpts = [e for v in shown for e in notes_excerpt(v.notes, source_of("contacts", v))]
     named = listing([_cited(view, "contacts") for view in views])
     return answered(
         asked,
         facts=facts,
         excerpts=excerpts,
-        leading=[_source(view, "contacts") for view in shown],
+        leading=[source_of("contacts", view) for view in shown],
         message=f"{lead} in {scope_name(asked)}: {named}.",
     )
 
@@ -247,7 +235,7 @@ async def contact(asked: AskedQuestion, context: EngineContext) -> Answer | None
 
 
 def _location_facts(view: LocationView, confidence: float) -> list[Fact]:
-    source = _source(view, "locations")
+    source = source_of("locations", view)
     facts = []
     for label, name in _ADDRESS:
         value = getattr(view, name)
@@ -305,7 +293,7 @@ def _places_answer(
     return answered(
         asked,
         facts=[fact for view in shown for fact in _location_facts(view, confidence)],
-        leading=[_source(view, "locations") for view in shown],
+        leading=[source_of("locations", view) for view in shown],
         message=f"{lead} in {scope_name(asked)}: {named}.",
     )
 

@@ -18,8 +18,8 @@ from pydantic import Field
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.query.answer import Excerpt
-from itglue_mcp.query.organizations import candidates_from_views
+from itglue_mcp.query.answer import Excerpt, source_of
+from itglue_mcp.query.organizations import candidates_from_views, organization_source
 from itglue_mcp.query.organizations import resolve_organization as match_reference
 from itglue_mcp.richtext import html_to_text
 from itglue_mcp.server.errors import tool_errors
@@ -31,7 +31,6 @@ from itglue_mcp.server.schemas import (
     OrganizationDetail,
     OrganizationList,
     OrganizationSummary,
-    SourceRecord,
 )
 from itglue_mcp.server.services import Services
 from itglue_mcp.store.people import (
@@ -83,19 +82,7 @@ def summarise(view: OrganizationView) -> OrganizationSummary:
         short_name=view.short_name,
         organization_type_name=view.organization_type_name,
         organization_status_name=view.organization_status_name,
-        source=_source(view),
-    )
-
-
-def _source(view: OrganizationView) -> SourceRecord:
-    return SourceRecord(
-        record_type="organizations",
-        record_id=str(view.id),
-        name=view.name,
-        organization_id=view.id,
-        organization_name=view.name,
-        resource_url=view.resource_url,
-        updated_at=view.updated_at,
+        source=organization_source(view),
     )
 
 
@@ -160,7 +147,7 @@ def _place(view: LocationView) -> LocationDetail:
         country_name=view.country_name,
         phone=view.phone,
         archived=view.archived,
-        source=_record_source("locations", view),
+        source=source_of("locations", view),
     )
 
 
@@ -184,26 +171,14 @@ def _person(view: ContactView) -> ContactDetail:
         emails=_points(view.emails),
         phones=_points(view.phones),
         archived=view.archived,
-        source=_record_source("contacts", view),
-    )
-
-
-def _record_source(record_type: str, view: LocationView | ContactView) -> SourceRecord:
-    return SourceRecord(
-        record_type=record_type,
-        record_id=str(view.id),
-        name=view.name,
-        organization_id=view.organization_id,
-        organization_name=view.organization_name,
-        resource_url=view.resource_url,
-        updated_at=view.updated_at,
+        source=source_of("contacts", view),
     )
 
 
 def _excerpts(
     organization: OrganizationView, locations: list[LocationView], contacts: list[ContactView]
 ) -> list[Excerpt]:
-    source = _source(organization)
+    source = organization_source(organization)
     texts = [
         (field, html_to_text(text), source)
         for field, text in (
@@ -214,12 +189,12 @@ def _excerpts(
         if text
     ]
     texts += [
-        ("notes", html_to_text(view.notes), _record_source("locations", view))
+        ("notes", html_to_text(view.notes), source_of("locations", view))
         for view in locations
         if view.notes
     ]
     texts += [
-        ("notes", html_to_text(view.notes), _record_source("contacts", view))
+        ("notes", html_to_text(view.notes), source_of("contacts", view))
         for view in contacts
         if view.notes
     ]

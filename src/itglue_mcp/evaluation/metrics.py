@@ -1,0 +1,350 @@
+"""Grading answers against the dataset, and the evaluation's metrics (pure functions).
+
+Per question (:func:`grade`):
+
+- **top-1**: the first ranked source is an expected record, or the first fact's value (for
+  tools other than ``query_documentation``: a value of the first source) is an expected value;
+- **recall@5**: an expected record is among the first five sources (an expected value among
+  the first five facts when only values are expected);
+- **hallucinations**: each citation of a record the dataset lacks (``unknown_record``), of a
+  record of another organization than the one asked about (``other_organization``), naming a
+  record differently from the dataset (``citation_mismatch``), and each fact whose value does
+  not occur in the attributes of the record it cites (``unsupported_value``);
+- **secret leaks**: secret values of the dataset found anywhere in what the client received.
+
+Over a run (:func:`summarise`): top-1 accuracy and recall@5 over the questions that have an
+answer; no-data precision (of the answers that said ``no_data``, the share that were expected
+to) and recall (of the questions expecting no data, the share answered ``no_data``);
+hallucination and leak totals; the same per intent. A rate with nothing to count is ``None``.
+
+Example::
+
+    expected = resolve_expectation(question, dataset, scope=2104802, today=date.today())
+    result = grade(question, observation, dataset, expected=expected, scope=2104802)
+    summary = summarise([result])
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from itglue_mcp.evaluation.dataset import ReferenceDataset, normalise
+from itglue_mcp.evaluation.observation import Citation, Observation
+from itglue_mcp.evaluation.questions import Question
+
+__all__ = [
+    "RECALL_AT",
+    "ExpectedAnswer",
+    "Hallucination",
+    "IntentSummary",
+    "QuestionResult",
+    "Summary",
+    "Targets",
+    "grade",
+    "resolve_expectation",
+    "summarise",
+]
+
+RECALL_AT = 5
+"""Sources looked at for recall."""
+
+HallucinationKind = Literal[
+    "unknown_record", "other_organization", "citation_mismatch", "unsupported_value"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedAnswer:
+    """A question's expectation resolved against the dataset and the evaluation day.
+
+    Attributes:
+        records: expected ``(record_type, record_id)`` pairs.
+        values: expected values, normalised.
+        no_data: no record supports an answer.
+    """
+
+    records: frozenset[tuple[str, str]] = frozenset()
+    values: frozenset[str] = frozenset()
+    no_data: bool = False
+
+
+def resolve_expectation(
+    question: Question, dataset: ReferenceDataset, *, scope: int | None, today: date
+) -> ExpectedAnswer:
+    """What ``question`` expects, with a relative expiration window turned into records.
+
+    Args:
+        question: the question.
+        dataset: the reference dataset.
+        scope: the organization the question is about (``None``: the whole account).
+        today: the evaluation day (the server's clock is assumed to agree, in UTC).
+
+    Returns:
+        The expectation; an expiration window holding nothing expects no data.
+    """
+    expect = question.expect
+    if expect is None:
+        return ExpectedAnswer(no_data=True)
+    records = set(expect.record_keys)
+    if expect.expiring_within_days is not None:
+        window = dataset.expiring(scope, today, expect.expiring_within_days)
+        if not window and not records and not expect.values:
+            return ExpectedAnswer(no_data=True)
+        records |= window
+    return ExpectedAnswer(
+        records=frozenset(records), values=frozenset(normalise(v) for v in expect.values)
+    )
+
+
+class Hallucination(BaseModel):
+    """One returned item the dataset does not support."""
+
+    kind: HallucinationKind
+    record: str = Field(description="The cited record, record_type/record_id.")
+    detail: str = Field(description="What was wrong (secret values redacted).")
+
+
+class QuestionResult(BaseModel):
+    """How one question was answered and graded."""
+
+    id: str
+    intent: str
+    tool: str
+    expected_no_data: bool
+    status: Literal["answered", "no_data"]
+    error: bool = Field(description="The tool returned an error (counted as no_data).")
+    answer_intent: str | None = Field(description="The intent query_documentation reported.")
+    top1: bool | None = Field(description="None for a question expecting no data.")
+    recall_at_5: bool | None
+    hallucinations: list[Hallucination]
+    secret_leaks: int
+    latency_ms: float
+    sources: list[str] = Field(description="The first ranked sources: type/id name.")
+    facts: list[str] = Field(description="The first facts: label = value (secrets redacted).")
+    message: str = Field(description="The answer's message or the error (secrets redacted).")
+
+    @property
+    def correct(self) -> bool:
+        """Top-1 hit for an answerable question; a ``no_data`` answer for the others."""
+        if self.expected_no_data:
+            return self.status == "no_data"
+        return bool(self.top1)
+
+
+def _check_citation(
+    citation: Citation, dataset: ReferenceDataset, scope: int | None
+) -> Hallucination | None:
+    record = dataset.record(citation.record_type, citation.record_id)
+    if record is None:
+        return Hallucination(
+            kind="unknown_record", record=str(citation), detail="no such record in the dataset"
+        )
+    if scope is not None and record.organization_id not in (None, scope):
+        return Hallucination(
+            kind="other_organization",
+            record=str(citation),
+            detail=f"belongs to organization {record.organization_id}, not {scope}",
+        )
+    named_wrong = (
+        citation.name is not None
+        and record.name is not None
+        and (normalise(citation.name) != normalise(record.name))
+    )
+    org_wrong = citation.organization_id is not None and (
+        citation.organization_id != record.organization_id
+    )
+    if named_wrong or org_wrong:
+        return Hallucination(
+            kind="citation_mismatch",
+            record=str(citation),
+            detail=f"cited as {citation.name!r} of organization {citation.organization_id}; "
+            f"the dataset has {record.name!r} of organization {record.organization_id}",
+        )
+    return None
+
+
+def _hallucinations(
+    observation: Observation, dataset: ReferenceDataset, scope: int | None
+) -> list[Hallucination]:
+    found: list[Hallucination] = []
+    for citation in {c.key: c for c in observation.citations}.values():
+        problem = _check_citation(citation, dataset, scope)
+        if problem is not None:
+            found.append(problem)
+    for fact in observation.facts:
+        record = dataset.record(fact.source.record_type, fact.source.record_id)
+        if record is None:
+            continue  # already counted as an unknown record
+        if fact.keyed and fact.label.replace("_", "-") not in record.keys:
+            continue  # a field of the tool's own, not a claim about a stored attribute
+        if not dataset.supports(record, fact.value):
+            found.append(
+                Hallucination(
+                    kind="unsupported_value",
+                    record=str(fact.source),
+                    detail=dataset.redact(f"{fact.label} = {fact.value!r} is not in the record"),
+                )
+            )
+    return found
+
+
+def grade(
+    question: Question,
+    observation: Observation,
+    dataset: ReferenceDataset,
+    *,
+    expected: ExpectedAnswer,
+    scope: int | None,
+    latency_ms: float = 0.0,
+) -> QuestionResult:
+    """Grade one observation (see the module docstring for each measure)."""
+    top1: bool | None = None
+    recall: bool | None = None
+    if not expected.no_data:
+        first = observation.sources[0].key if observation.sources else None
+        leading = {normalise(v) for v in observation.leading_values}
+        top1 = observation.status == "answered" and (
+            first in expected.records or bool(leading & expected.values)
+        )
+        ranked = {s.key for s in observation.sources[:RECALL_AT]}
+        if expected.records:
+            recall = bool(ranked & expected.records)
+        else:
+            values = {normalise(f.value) for f in observation.facts[:RECALL_AT]}
+            recall = bool(values & expected.values)
+        recall = recall and observation.status == "answered"
+    return QuestionResult(
+        id=question.id,
+        intent=question.intent,
+        tool=question.tool,
+        expected_no_data=expected.no_data,
+        status=observation.status,
+        error=observation.error,
+        answer_intent=observation.intent,
+        top1=top1,
+        recall_at_5=recall,
+        hallucinations=_hallucinations(observation, dataset, scope),
+        secret_leaks=dataset.leaked_secrets(observation.raw_text),
+        latency_ms=round(latency_ms, 1),
+        sources=[f"{s} {s.name or ''}".rstrip() for s in observation.sources[:RECALL_AT]],
+        facts=[dataset.redact(f"{f.label} = {f.value}") for f in observation.facts[:RECALL_AT]],
+        message=dataset.redact(observation.message)[:500],
+    )
+
+
+class IntentSummary(BaseModel):
+    """The metrics over one group of questions (an intent, or all of them)."""
+
+    questions: int
+    answerable: int
+    top1_accuracy: float | None
+    recall_at_5: float | None
+    expected_no_data: int
+    said_no_data: int
+    no_data_precision: float | None
+    no_data_recall: float | None
+    hallucinations: int
+    answers_with_hallucinations: int
+    secret_leaks: int
+    intent_accuracy: float | None = Field(
+        description="Share of query_documentation answers reporting the question's intent."
+    )
+    latency_p50_ms: float | None
+    latency_p95_ms: float | None
+
+
+class Summary(BaseModel):
+    """Metrics over a whole run, per intent, and every question's result."""
+
+    overall: IntentSummary
+    by_intent: dict[str, IntentSummary]
+    results: list[QuestionResult]
+
+
+def _rate(hits: int, total: int) -> float | None:
+    return None if total == 0 else hits / total
+
+
+def _percentile(values: Sequence[float], share: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
+
+
+def _group(results: Sequence[QuestionResult]) -> IntentSummary:
+    answerable = [r for r in results if not r.expected_no_data]
+    said = [r for r in results if r.status == "no_data"]
+    expected = [r for r in results if r.expected_no_data]
+    reported = [r for r in results if r.answer_intent is not None]
+    latencies = sorted(r.latency_ms for r in results)
+    return IntentSummary(
+        questions=len(results),
+        answerable=len(answerable),
+        top1_accuracy=_rate(sum(bool(r.top1) for r in answerable), len(answerable)),
+        recall_at_5=_rate(sum(bool(r.recall_at_5) for r in answerable), len(answerable)),
+        expected_no_data=len(expected),
+        said_no_data=len(said),
+        no_data_precision=_rate(sum(r.expected_no_data for r in said), len(said)),
+        no_data_recall=_rate(sum(r.status == "no_data" for r in expected), len(expected)),
+        hallucinations=sum(len(r.hallucinations) for r in results),
+        answers_with_hallucinations=sum(bool(r.hallucinations) for r in results),
+        secret_leaks=sum(r.secret_leaks for r in results),
+        intent_accuracy=_rate(sum(r.answer_intent == r.intent for r in reported), len(reported)),
+        latency_p50_ms=_percentile(latencies, 0.5),
+        latency_p95_ms=_percentile(latencies, 0.95),
+    )
+
+
+def summarise(results: Iterable[QuestionResult]) -> Summary:
+    """Overall and per-intent metrics of a run."""
+    ordered = list(results)
+    intents = sorted({r.intent for r in ordered})
+    return Summary(
+        overall=_group(ordered),
+        by_intent={i: _group([r for r in ordered if r.intent == i]) for i in intents},
+        results=ordered,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """The quality bar a run must meet.
+
+    Attributes:
+        min_top1: lowest acceptable top-1 accuracy.
+        max_hallucinations: most hallucinations tolerated.
+        min_no_data_precision: lowest no-data precision (undefined precision — nothing said
+            ``no_data`` — misses the target when no-data questions were asked).
+        max_secret_leaks: most secret values allowed in answers.
+    """
+
+    min_top1: float = 0.9
+    max_hallucinations: int = 0
+    min_no_data_precision: float = 1.0
+    max_secret_leaks: int = 0
+
+    def missed(self, summary: Summary) -> list[str]:
+        """The targets ``summary`` misses, as sentences (empty when all are met)."""
+        overall = summary.overall
+        missed = []
+        if overall.top1_accuracy is not None and overall.top1_accuracy < self.min_top1:
+            missed.append(f"top-1 accuracy {overall.top1_accuracy:.1%} < {self.min_top1:.0%}")
+        if overall.hallucinations > self.max_hallucinations:
+            missed.append(f"{overall.hallucinations} hallucinations > {self.max_hallucinations}")
+        precision = overall.no_data_precision
+        if overall.expected_no_data and (
+            precision is None or precision < self.min_no_data_precision
+        ):
+            shown = "undefined" if precision is None else f"{precision:.1%}"
+            missed.append(f"no-data precision {shown} < {self.min_no_data_precision:.0%}")
+        if overall.secret_leaks > self.max_secret_leaks:
+            missed.append(f"{overall.secret_leaks} secret values leaked")
+        return missed

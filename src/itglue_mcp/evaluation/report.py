@@ -1,0 +1,120 @@
+"""The evaluation's report: Rich tables for a terminal, JSON for a file or CI.
+
+Example::
+
+    console.print(*render(summary, targets=Targets()))
+    write_json(summary, Path("eval.json"), targets=Targets())
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from itglue_mcp.evaluation.metrics import IntentSummary, QuestionResult, Summary, Targets
+
+__all__ = ["render", "to_json", "write_json"]
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"
+
+
+def _metrics_table(summary: Summary) -> Table:
+    table = Table(title="Answer quality by intent", show_lines=False)
+    for column in ("intent", "questions", "top-1", "recall@5", "no-data P", "no-data R",
+                   "halluc.", "leaks", "intent ok", "p50 ms", "p95 ms"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "intent" else "right")
+
+    def row(name: str, group: IntentSummary, style: str | None = None) -> None:
+        table.add_row(
+            name,
+            str(group.questions),
+            _percent(group.top1_accuracy),
+            _percent(group.recall_at_5),
+            _percent(group.no_data_precision),
+            _percent(group.no_data_recall),
+            str(group.hallucinations),
+            str(group.secret_leaks),
+            _percent(group.intent_accuracy),
+            _ms(group.latency_p50_ms),
+            _ms(group.latency_p95_ms),
+            style=style,
+        )
+
+    for intent, group in summary.by_intent.items():
+        row(intent, group)
+    table.add_section()
+    row("all", summary.overall, style="bold")
+    return table
+
+
+def _failure(result: QuestionResult) -> str:
+    if result.expected_no_data:
+        return "answered, but no data was expected"
+    if result.status == "no_data":
+        return "error" if result.error else "said no data"
+    return "wrong first source"
+
+
+def _failures_table(results: list[QuestionResult]) -> Table:
+    table = Table(title="Questions missed", show_lines=True)
+    table.add_column("question")
+    table.add_column("what went wrong")
+    table.add_column("answer (first sources, facts, message)")
+    for result in results:
+        problems = [_failure(result)] if not result.correct else []
+        problems += [f"{h.kind}: {h.record} {h.detail}" for h in result.hallucinations]
+        if result.secret_leaks:
+            problems.append(f"{result.secret_leaks} secret value(s) leaked")
+        if not problems:
+            continue
+        answer = "\n".join([*result.sources[:3], *result.facts[:3], result.message[:200]])
+        table.add_row(f"{result.id}\n({result.intent})", "\n".join(problems), Text(answer))
+    return table
+
+
+def render(summary: Summary, *, targets: Targets) -> list[RenderableType]:
+    """The metrics table, the missed questions and a verdict line, ready to print."""
+    parts: list[RenderableType] = [_metrics_table(summary)]
+    failures = _failures_table(summary.results)
+    if failures.row_count:
+        parts.append(failures)
+    missed = targets.missed(summary)
+    if missed:
+        parts.append(Text("targets missed: " + "; ".join(missed), style="bold red"))
+    else:
+        parts.append(Text("all targets met", style="bold green"))
+    return parts
+
+
+def to_json(summary: Summary, *, targets: Targets) -> dict[str, Any]:
+    """The summary as JSON-ready data, with the targets and which were missed."""
+    return {
+        **summary.model_dump(mode="json"),
+        "targets": {
+            "min_top1": targets.min_top1,
+            "max_hallucinations": targets.max_hallucinations,
+            "min_no_data_precision": targets.min_no_data_precision,
+            "max_secret_leaks": targets.max_secret_leaks,
+            "missed": targets.missed(summary),
+        },
+    }
+
+
+def write_json(summary: Summary, path: Path, *, targets: Targets) -> None:
+    """Write :func:`to_json` to ``path`` (UTF-8, indented).
+
+    Raises:
+        OSError: the file cannot be written.
+    """
+    path.write_text(json.dumps(to_json(summary, targets=targets), indent=2) + "\n", "utf-8")
