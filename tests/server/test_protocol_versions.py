@@ -1,0 +1,72 @@
+"""Clients of three MCP protocol revisions reach the same stateless server and tools.
+
+2025-06-18 and 2025-11-25 clients open with the ``initialize`` handshake and then send each
+request with an ``MCP-Protocol-Version`` header (no session: the server is stateless, so any
+replica answers); a 2026-07-28 client speaks the handshake-free revision.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+from fastmcp import Client
+
+HANDSHAKE_VERSIONS = ["2025-06-18", "2025-11-25"]
+ACCEPT = {"Accept": "application/json, text/event-stream"}
+
+
+def _message(response: httpx.Response) -> dict[str, Any]:
+    """The JSON-RPC message of a Streamable HTTP answer (plain JSON or one SSE event)."""
+    assert response.status_code == 200, response.text
+    if response.headers["content-type"].startswith("text/event-stream"):
+        data = [line[5:] for line in response.text.splitlines() if line.startswith("data:")]
+        return dict(json.loads(data[-1]))
+    return dict(response.json())
+
+
+@pytest.mark.parametrize("version", HANDSHAKE_VERSIONS)
+async def test_handshake_clients_negotiate_their_version_and_call_tools(
+    mcp_url: str, version: str
+) -> None:
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": version,
+            "capabilities": {},
+            "clientInfo": {"name": "protocol-test", "version": "1"},
+        },
+    }
+    call = {
+        "jsonrpc": "2.0",
+        "id": 2,
+        "method": "tools/call",
+        "params": {"name": "list_organizations", "arguments": {"name_contains": "acme"}},
+    }
+    async with httpx.AsyncClient(base_url=mcp_url, headers=ACCEPT, timeout=60) as http:
+        opened = _message(await http.post("/mcp", json=initialize))
+        # A stateless server keeps nothing between requests: the call goes out on its own.
+        called = _message(
+            await http.post("/mcp", json=call, headers={"MCP-Protocol-Version": version})
+        )
+
+    assert opened["result"]["protocolVersion"] == version
+    organizations = called["result"]["structuredContent"]["organizations"]
+    assert "Acme Corporation" in [organization["name"] for organization in organizations]
+
+
+async def test_a_2026_07_28_client_calls_tools_without_a_handshake(mcp_url: str) -> None:
+    async with Client(f"{mcp_url}/mcp", mode="2026-07-28") as client:
+        version = client.protocol_version
+        tools = {tool.name for tool in await client.list_tools()}
+        result = await client.call_tool("list_organizations", {"name_contains": "acme"})
+
+    assert version == "2026-07-28"
+    assert {"query_documentation", "search", "get_configuration"} <= tools
+    assert result.structured_content is not None
+    names = [organization["name"] for organization in result.structured_content["organizations"]]
+    assert "Acme Corporation" in names
