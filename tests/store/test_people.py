@@ -9,12 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.store.people import ContactPoint, find_contacts, find_locations
-from tests.store import test_network as read_side
 from tests.store.test_network import records
-
-# The synced-store fixtures of the read-side tests (one sync per dialect and module).
-synced_url = read_side.synced_url
-synced = read_side.synced
 
 Sessions = async_sessionmaker[AsyncSession]
 
