@@ -137,13 +137,9 @@ def parse_address(text: str | None) -> Address | None:
     """The IP address a stored value names (``"10.0.0.5"``, ``"10.0.0.5/24"``), else ``None``."""
     if not text:
         return None
-    value = text.strip()
     try:
-        return ipaddress.ip_address(value)
-    except ValueError:
-        pass
-    try:
-        return ipaddress.ip_interface(value).ip
+        # ip_interface reads a bare address as well as one with a prefix ("10.0.0.5/24").
+        return ipaddress.ip_interface(text.strip()).ip
     except ValueError:
         return None
 
