@@ -11,6 +11,7 @@ after one call of each tool (the first semantic query loads the embedding model)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -68,11 +69,9 @@ def _wait_ready(process: subprocess.Popen[bytes], errors: IO[bytes], url: str) -
         if process.poll() is not None:
             errors.seek(0)
             raise AssertionError(errors.read().decode(errors="replace"))
-        try:
+        with contextlib.suppress(httpx.TransportError):
             if httpx.get(url, timeout=2).status_code == 200:
                 return
-        except httpx.TransportError:
-            pass
         assert time.monotonic() < deadline, f"{url} did not answer 200 in time"
         time.sleep(0.2)
 

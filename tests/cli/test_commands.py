@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -232,11 +233,9 @@ def test_demo_serves_the_synced_tenant_behind_its_token(tmp_path: Path) -> None:
         while True:
             assert process.poll() is None, process.stderr.read() if process.stderr else ""
             assert time.monotonic() < deadline, "the demo did not become ready in 3 minutes"
-            try:
+            with contextlib.suppress(httpx.TransportError):
                 if httpx.get(f"{base}/readyz").status_code == 200:
                     break
-            except httpx.TransportError:
-                pass
             time.sleep(0.5)
         token_file = tmp_path / "demo-token"
         token = token_file.read_text().strip()

@@ -8,7 +8,7 @@ Expectations are read from the generated dataset's JSON files.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from itglue_mcp.background import serve_in_thread
 from itglue_mcp.graph import SqlGraphStore
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.query import IntentKind, OrganizationNotFound
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.engine import QueryEngine
@@ -26,11 +24,7 @@ from itglue_mcp.query.grounding import source_record
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.store import RecordType, unit_of_work
 from itglue_mcp.store.citations import records_named
-from itglue_mcp.store.database import create_engine, create_session_factory
-from itglue_mcp.store.migrate import upgrade
-from tests.conftest import DIALECTS, PostgresDatabases, _blocking
 from tests.server.conftest import SharedSemanticIndex
-from tests.tenant import API_KEY, Simulated, Switchable, run_sync
 
 
 def _records(directory: Path, name: str) -> list[dict[str, Any]]:
@@ -39,28 +33,6 @@ def _records(directory: Path, name: str) -> list[dict[str, Any]]:
 
 def _organization(directory: Path, name: str) -> dict[str, Any]:
     return next(o for o in _records(directory, "organizations") if o["attributes"]["name"] == name)
-
-
-@pytest.fixture(scope="module", params=DIALECTS)
-def store_url(
-    request: pytest.FixtureRequest, dataset_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A full sync of the three-organization tenant, read-only for these tests."""
-    databases: PostgresDatabases | None = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('engine') / 'itglue.db'}"
-        _blocking(upgrade(url))
-    else:
-        databases = request.getfixturevalue("pg_databases")
-        name = _blocking(databases.acquire())
-        url = databases.url(name)
-    dataset = Dataset.load(dataset_dir)
-    app = Switchable(create_app(dataset, SimulatorConfig(api_keys={API_KEY: True})))
-    with serve_in_thread(app) as simulator_url:
-        _blocking(run_sync(Simulated(dataset, simulator_url, app), url, full=True))
-    yield url
-    if databases is not None:
-        _blocking(databases.release(name))
 
 
 @pytest.fixture(scope="module")
@@ -73,20 +45,11 @@ def shared_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedSem
 
 
 @pytest.fixture
-async def sessions(store_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(store_url)
-    try:
-        yield create_session_factory(engine)
-    finally:
-        await engine.dispose()
-
-
-@pytest.fixture
 def engine(
-    sessions: async_sessionmaker[AsyncSession], store_url: str, shared_index: SharedSemanticIndex
+    synced: async_sessionmaker[AsyncSession], synced_url: str, shared_index: SharedSemanticIndex
 ) -> QueryEngine:
     return QueryEngine(
-        sessions, semantic=shared_index.search_for(store_url), graph=SqlGraphStore(sessions)
+        synced, semantic=shared_index.search_for(synced_url), graph=SqlGraphStore(synced)
     )
 
 
@@ -135,8 +98,8 @@ async def test_registered_handler_answers_its_intent(
 
 
 async def test_handler_returning_none_falls_back_to_retrieval(
-    sessions: async_sessionmaker[AsyncSession],
-    store_url: str,
+    synced: async_sessionmaker[AsyncSession],
+    synced_url: str,
     shared_index: SharedSemanticIndex,
     dataset_dir: Path,
 ) -> None:
@@ -150,8 +113,8 @@ async def test_handler_returning_none_falls_back_to_retrieval(
         return None
 
     engine = QueryEngine(
-        sessions,
-        semantic=shared_index.search_for(store_url),
+        synced,
+        semantic=shared_index.search_for(synced_url),
         handlers={IntentKind.DEVICE_IP: nothing},
     )
     answer = await engine.answer("what's the IP of ACME-FW01", organization="ACME")

@@ -10,8 +10,6 @@ Expectations are read from the dataset's JSON files, never copied from results.
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 import threading
 from datetime import UTC, datetime
@@ -141,34 +139,6 @@ def secret_values(directory: Path) -> set[str]:
         traits = asset["attributes"].get("traits") or {}
         secrets.update(str(traits[key]) for key in secret_keys & traits.keys() if traits[key])
     return {secret for secret in secrets if secret}
-
-
-STRUCTURED_MODULES = [
-    "itglue_mcp.query.structured",
-    "itglue_mcp.query.structured.common",
-    "itglue_mcp.query.structured.configurations",
-    "itglue_mcp.query.structured.credentials",
-    "itglue_mcp.query.structured.devices",
-    "itglue_mcp.query.structured.expirations",
-    "itglue_mcp.query.structured.network",
-    "itglue_mcp.query.structured.people",
-    "itglue_mcp.query.structured.relationships",
-]
-
-
-@pytest.mark.parametrize("name", STRUCTURED_MODULES)
-def test_all_lists_the_public_names_defined_here(name: str) -> None:
-    module = importlib.import_module(name)
-    exported = set(module.__all__)
-    assert all(hasattr(module, item) for item in exported)
-    defined = {
-        item
-        for item, value in vars(module).items()
-        if not item.startswith("_")
-        and (inspect.isclass(value) or inspect.isfunction(value))
-        and getattr(value, "__module__", None) == name
-    }
-    assert defined <= exported
 
 
 def test_every_intent_but_how_to_and_search_has_a_structured_handler() -> None:

@@ -97,6 +97,9 @@ async def test_a_public_bind_is_refused_without_real_authentication(
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.53", "::1", "localhost"])
 def test_loopback_binds_are_allowed(host: str) -> None:
-    from itglue_mcp.security import check_bind
+    from fastmcp.server.auth.providers.jwt import StaticTokenVerifier
 
-    check_bind(Settings(auth=STATIC.auth, server=ServerSettings(host=host)))
+    from itglue_mcp.security import build_auth_provider
+
+    provider = build_auth_provider(Settings(auth=STATIC.auth, server=ServerSettings(host=host)))
+    assert isinstance(provider, StaticTokenVerifier)

@@ -239,12 +239,12 @@ def planted_url(
         yield from serve_mcp_app(url)
 
 
-def _only_fenced(text: str) -> None:
+def assert_only_fenced(text: str) -> None:
     assert INJECTION_NOTE in "\n".join(FENCED.findall(text))
     assert "AI ASSISTANTS" not in FENCED.sub("", text)
 
 
-async def test_the_injection_comes_back_only_fenced(
+async def test_the_injection_comes_backassert_only_fenced(
     planted_url: str, planted_dir: tuple[Path, dict[str, str]]
 ) -> None:
     names = planted_dir[1]
@@ -264,7 +264,7 @@ async def test_the_injection_comes_back_only_fenced(
     )
 
     for result in (document, dependencies, expirations):
-        _only_fenced(result.content[0].text)
+        assert_only_fenced(result.content[0].text)
 
 
 async def test_the_workstation_note_is_not_shown_by_get_dependencies(

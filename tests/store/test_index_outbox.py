@@ -100,7 +100,7 @@ async def test_a_deletion_is_enqueued_in_its_own_transaction(session_factory: Se
         await replace_search_entries(session, [FIREWALL])
 
     class Interrupted(Exception):
-        pass
+        """Stands for a crash in the middle of the transaction."""
 
     with pytest.raises(Interrupted):
         async with unit_of_work(session_factory) as session:
