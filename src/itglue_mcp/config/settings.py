@@ -21,8 +21,11 @@ from typing import Annotated
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from itglue_mcp.config.audit import AuditSettings
 from itglue_mcp.config.auth import AuthSettings
 from itglue_mcp.config.index import IndexSettings
+from itglue_mcp.config.rbac import RbacSettings
+from itglue_mcp.config.vault import VaultSettings
 
 __all__ = ["ItglueRegion", "ItglueSettings", "ServerSettings", "Settings", "SyncSettings"]
 
@@ -138,11 +141,32 @@ class Settings(BaseSettings):
         Field(description="SQLAlchemy async URL of the store; unset = SQLite file in data_dir."),
     ] = None
     log_level: Annotated[str, Field(description="Log level: DEBUG, INFO, WARNING, ERROR.")] = "INFO"
+    public_url: Annotated[
+        str | None,
+        Field(
+            description=(
+                "The server's external base URL (https://mcp.msp.example); the MCP endpoint "
+                "is public_url + /mcp. Required in auth mode oidc."
+            )
+        ),
+    ] = None
+    redis_url: Annotated[
+        SecretStr | None,
+        Field(
+            description=(
+                "Redis URL (redis://host:6379/0) shared by the replicas: policy reload, reveal "
+                "rate limits, OAuth proxy state. Unset = in-process (one replica)."
+            )
+        ),
+    ] = None
     itglue: ItglueSettings = ItglueSettings()
     sync: SyncSettings = SyncSettings()
     server: ServerSettings = ServerSettings()
     auth: AuthSettings = AuthSettings()
     index: IndexSettings = Field(default_factory=IndexSettings)
+    rbac: RbacSettings = RbacSettings()
+    audit: AuditSettings = AuditSettings()
+    vault: VaultSettings = VaultSettings()
 
     @field_validator("database_url")
     @classmethod
