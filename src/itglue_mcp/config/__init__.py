@@ -9,6 +9,7 @@ from itglue_mcp.config.settings import (
     Settings,
     SyncSettings,
 )
+from itglue_mcp.config.vault import VaultAuthMethod, VaultSettings
 
 __all__ = [
     "AuthMode",
@@ -19,5 +20,7 @@ __all__ = [
     "ServerSettings",
     "Settings",
     "SyncSettings",
+    "VaultAuthMethod",
+    "VaultSettings",
     "packaged_model_path",
 ]

@@ -4,7 +4,20 @@ Environment variables carry the prefix ``ITGLUE_MCP_`` and nest with ``__``
 (``ITGLUE_MCP_ITGLUE__API_KEY``); a ``.env`` file in the working directory is read too. An
 unset ``database_url`` selects the embedded SQLite store, an unset ``index.qdrant_url`` the
 embedded vector index. Sub-models per subsystem: ``itglue``, ``sync``, ``server``, ``auth``
-(:mod:`itglue_mcp.config.auth`), ``index`` (:mod:`itglue_mcp.config.index`).
+(:mod:`itglue_mcp.config.auth`), ``index`` (:mod:`itglue_mcp.config.index`), ``vault``
+(:mod:`itglue_mcp.config.vault`).
+
+Secrets (and any other setting) may also come from files in ``secrets_dir`` (a mounted
+Kubernetes Secret) and from a Vault/OpenBao KV version 2 secret
+(:mod:`itglue_mcp.config.secrets`). Precedence, highest first:
+
+1. init arguments (``Settings(itglue=…)``: code and tests decide explicitly);
+2. the environment (an operator's per-process override beats every shared store);
+3. Vault (on when ``vault.url`` is set by 1, 2 or ``.env``) — the rotating source of truth;
+4. files in ``secrets_dir`` (when ``secrets_dir`` is set by 1, 2, 3 or ``.env``);
+5. ``.env`` in the working directory (a developer convenience: a stray file in a container
+   image must not shadow the mounted production secrets);
+6. defaults.
 
 Example::
 
@@ -19,12 +32,13 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from itglue_mcp.config.audit import AuditSettings
 from itglue_mcp.config.auth import AuthSettings
 from itglue_mcp.config.index import IndexSettings
 from itglue_mcp.config.rbac import RbacSettings
+from itglue_mcp.config.secrets import MountedFilesSource, VaultSource
 from itglue_mcp.config.vault import VaultSettings
 
 __all__ = ["ItglueRegion", "ItglueSettings", "ServerSettings", "Settings", "SyncSettings"]
@@ -141,6 +155,15 @@ class Settings(BaseSettings):
         Field(description="SQLAlchemy async URL of the store; unset = SQLite file in data_dir."),
     ] = None
     log_level: Annotated[str, Field(description="Log level: DEBUG, INFO, WARNING, ERROR.")] = "INFO"
+    secrets_dir: Annotated[
+        Path | None,
+        Field(
+            description=(
+                "Directory of mounted secret files (a Kubernetes Secret volume): each file is "
+                "one setting, named like its variable without the prefix (itglue__api_key)."
+            )
+        ),
+    ] = None
     public_url: Annotated[
         str | None,
         Field(
@@ -167,6 +190,32 @@ class Settings(BaseSettings):
     rbac: RbacSettings = RbacSettings()
     audit: AuditSettings = AuditSettings()
     vault: VaultSettings = VaultSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Init > environment > Vault > ``secrets_dir`` files > ``.env`` > defaults.
+
+        The Vault and files sources read their own settings (``vault.*``, ``secrets_dir``)
+        from the sources above them, then ``.env`` (module docstring).
+
+        Raises:
+            ConfigurationError: (when the settings are read) Vault cannot be read, or a file in
+                ``secrets_dir`` cannot (:mod:`itglue_mcp.config.secrets`).
+        """
+        return (
+            init_settings,
+            env_settings,
+            VaultSource(settings_cls, dotenv=dotenv_settings),
+            MountedFilesSource(settings_cls, dotenv=dotenv_settings),
+            dotenv_settings,
+        )
 
     @field_validator("database_url")
     @classmethod

@@ -33,6 +33,7 @@ from typing import Self, TypeVar
 
 import httpx
 import structlog
+from pydantic import SecretStr
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -120,24 +121,30 @@ class ItglueClient:
     Args:
         settings: where the API is and how hard to lean on it (``settings.itglue``).
         transport: an httpx transport to use instead of the network one.
+        api_key: the key instead of ``settings.api_key``: a value, or a function called before
+            every request (a key rotated in Vault is used from the next request on,
+            :func:`itglue_mcp.config.vault_refresh.rotating_api_key`).
 
     Raises:
-        ConfigurationError: if ``settings.api_key`` is unset or empty.
+        ConfigurationError: if the API key is unset or empty.
     """
 
     def __init__(
-        self, settings: ItglueSettings, *, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        settings: ItglueSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        api_key: SecretStr | Callable[[], SecretStr] | None = None,
     ) -> None:
-        api_key = settings.api_key.get_secret_value() if settings.api_key else ""
-        if not api_key:
-            raise ConfigurationError(
-                "ITGLUE_MCP_ITGLUE__API_KEY is not set: the IT Glue client needs an API key"
-            )
+        given = settings.api_key if api_key is None else api_key
+        self._api_key_source: Callable[[], SecretStr] | None = (
+            (lambda: given) if isinstance(given, SecretStr) else given
+        )
+        self._current_api_key()  # a missing key is refused now, not at the first request
         self._settings = settings
-        self._api_key = api_key
         self._http = httpx.AsyncClient(
             base_url=settings.base_url,
-            headers={"x-api-key": api_key, "Accept": JSONAPI_MEDIA_TYPE},
+            headers={"Accept": JSONAPI_MEDIA_TYPE},
             timeout=settings.timeout_s,
             transport=transport,
         )
@@ -154,6 +161,19 @@ class ItglueClient:
             multiplier=settings.backoff_initial_s, max=settings.backoff_max_s
         )
         self._stats = ClientStats()
+
+    def _current_api_key(self) -> str:
+        """The API key to send now (read from its source per request).
+
+        Raises:
+            ConfigurationError: no key, or an empty one.
+        """
+        key = self._api_key_source().get_secret_value() if self._api_key_source else ""
+        if not key:
+            raise ConfigurationError(
+                "ITGLUE_MCP_ITGLUE__API_KEY is not set: the IT Glue client needs an API key"
+            )
+        return key
 
     async def __aenter__(self) -> Self:
         return self
@@ -326,7 +346,9 @@ class ItglueClient:
             async with self._concurrency:
                 await self._limiter.acquire()
                 self._stats.requests += 1
-                response = await self._http.get(path, params=params)
+                response = await self._http.get(
+                    path, params=params, headers={"x-api-key": self._current_api_key()}
+                )
         except httpx.RequestError as exc:
             self._breaker.record_failure()
             raise _RetryableFailure(path, _transport_reason(exc)) from None
@@ -361,7 +383,7 @@ class ItglueClient:
             raise ResourceNotFound(path)
         if status == 422:
             raise ValidationFailed(
-                path, parse_error_detail(_json_or_none(response), [self._api_key])
+                path, parse_error_detail(_json_or_none(response), [self._current_api_key()])
             )
         if not 200 <= status < 300:
             raise ItglueError(f"IT Glue answered GET {path} with unexpected HTTP {status}")
