@@ -6,6 +6,11 @@
   a request to ``/mcp`` without ``Authorization: Bearer <that token>`` gets 401. Also
   loopback only: a static token is a development convenience, not a credential to put on a
   network.
+- ``oidc``: the resource server of :mod:`itglue_mcp.security.oidc` (JWTs of the tenant's
+  identity provider). Any bind address, but ``public_url`` is required and must be https
+  (http only for a loopback host, for tests and local trials).
+- ``proxy``: fastmcp's OAuth proxy, :func:`itglue_mcp.security.proxy.build_proxy_provider`;
+  the same ``public_url`` rule.
 
 The token is compared by FastMCP and never logged here; only the fact that a mode is active is.
 stdio needs none of this: the local client that starts the process is its only caller.
@@ -18,6 +23,7 @@ Example::
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import urlsplit
 
 import structlog
 from fastmcp.server.auth import AuthProvider
@@ -25,6 +31,7 @@ from fastmcp.server.auth.providers.jwt import StaticTokenVerifier
 
 from itglue_mcp.config import AuthMode, Settings
 from itglue_mcp.errors import ConfigurationError
+from itglue_mcp.security.oidc import build_oidc_provider
 
 __all__ = ["STATIC_CLIENT_ID", "build_auth_provider", "check_bind", "require_loopback"]
 
@@ -62,14 +69,34 @@ def require_loopback(host: str, mode: AuthMode) -> None:
 
 
 def check_bind(settings: Settings) -> None:
-    """Refuse a bind address the authentication mode does not allow (before opening anything).
+    """Refuse a bind address or public URL the authentication mode does not allow.
 
-    Both modes of today (``none``, ``static``) serve this machine only.
+    Modes ``none`` and ``static`` serve this machine only. Modes ``oidc`` and ``proxy`` may
+    bind anywhere but need ``public_url`` (the resource URL tokens are issued for), over https —
+    plain http only when its host is loopback (MCP authorization spec: authorization endpoints
+    over HTTPS; OAuth 2.1 §1.5).
 
     Raises:
-        ConfigurationError: naming ``server.host``, for a non-loopback bind.
+        ConfigurationError: naming ``server.host`` for a non-loopback bind in modes none and
+            static; naming ``public_url`` when it is unset or not https in modes oidc and proxy.
     """
-    require_loopback(settings.server.host, settings.auth.mode)
+    mode = settings.auth.mode
+    if mode in (AuthMode.NONE, AuthMode.STATIC):
+        require_loopback(settings.server.host, mode)
+        return
+    if not settings.public_url:
+        raise ConfigurationError(
+            f"public_url: required when auth.mode is {mode.value} (e.g. https://mcp.msp.example)"
+        )
+    parts = urlsplit(settings.public_url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+        return
+    raise ConfigurationError(
+        f"public_url: {settings.public_url!r} must be an https URL when auth.mode is "
+        f"{mode.value} (http only on a loopback host)"
+    )
 
 
 def build_auth_provider(settings: Settings) -> AuthProvider | None:
@@ -79,15 +106,25 @@ def build_auth_provider(settings: Settings) -> AuthProvider | None:
         settings: ``auth`` selects the mode; ``server.host`` is the bind address checked.
 
     Returns:
-        ``None`` for mode ``none``; a :class:`StaticTokenVerifier` for mode ``static``.
+        ``None`` for mode ``none``; a :class:`StaticTokenVerifier` for mode ``static``; a
+        :class:`~fastmcp.server.auth.RemoteAuthProvider` for mode ``oidc``; the OAuth proxy
+        for mode ``proxy``.
 
     Raises:
-        ConfigurationError: the bind address is not loopback in mode ``none`` or ``static``.
+        ConfigurationError: see :func:`check_bind`; for mode ``oidc`` also
+            :func:`~itglue_mcp.security.oidc.build_oidc_provider`.
     """
     check_bind(settings)
     auth = settings.auth
     if auth.mode is AuthMode.NONE:
         return None
+    if auth.mode is AuthMode.OIDC:
+        return build_oidc_provider(settings)
+    if auth.mode is AuthMode.PROXY:
+        # Imported here: the proxy pulls in fastmcp's OAuth proxy and its storage backends.
+        from itglue_mcp.security.proxy import build_proxy_provider
+
+        return build_proxy_provider(settings)
     # AuthSettings refuses mode static without a token; kept explicit for the type checker.
     if auth.static_token is None:
         raise ConfigurationError("auth.static_token: required when auth.mode is static")

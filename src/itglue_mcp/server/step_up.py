@@ -1,0 +1,221 @@
+"""Step-up authorization: a tool call the token's scopes do not cover answers HTTP 403.
+
+The MCP authorization spec (scope challenge handling) and RFC 6750 §3.1 want a request that
+needs more scopes than the access token carries refused with ``403`` and
+``WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed>", resource_metadata="…"``,
+so the client can ask the user to consent to more and retry — not a ``200`` with an error
+inside the JSON-RPC result, which a client cannot act on.
+
+:class:`StepUpMiddleware` is an ASGI middleware on ``POST /mcp``, placed inside fastmcp's
+authentication middleware (``scope["user"]`` is then the verified token). It buffers the
+request body, reads the JSON-RPC ``tools/call`` message(s) in it and works out the scopes they
+need:
+
+- every tool: ``auth.scopes.read``;
+- ``get_password`` with ``arguments.reveal == true``: also ``auth.scopes.reveal``;
+- a tool of :data:`ADMIN_TOOLS`: also ``auth.scopes.admin``.
+
+If the token lacks any of them the request is answered 403; otherwise the body is replayed to
+the MCP app unchanged. Requests without a verified token pass through untouched: in mode
+``none`` nobody is authenticated (and everything is permitted), and elsewhere fastmcp's
+``RequireAuthMiddleware`` answers them 401. The token itself is never logged.
+
+Example::
+
+    app = mcp.http_app(path="/mcp", middleware=[step_up_middleware(settings)])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import structlog
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+from mcp.server.auth.routes import build_resource_metadata_url
+from pydantic import AnyHttpUrl
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from itglue_mcp.config import AuthMode, Settings
+from itglue_mcp.config.auth import ScopeNames
+
+__all__ = [
+    "ADMIN_TOOLS",
+    "REVEAL_TOOL",
+    "StepUpMiddleware",
+    "needed_scopes",
+    "step_up_middleware",
+]
+
+_log = structlog.get_logger(__name__)
+
+ADMIN_TOOLS: frozenset[str] = frozenset()
+"""Tools that need the admin scope. None of today's tools administers anything; a tool that
+does (a sync trigger, a policy reload) is added here."""
+
+REVEAL_TOOL = "get_password"
+"""The tool whose ``reveal: true`` argument returns a secret value (needs the reveal scope)."""
+
+
+def _calls(payload: Any) -> Iterable[dict[str, Any]]:
+    """The ``tools/call`` requests of a JSON-RPC message or batch."""
+    messages = payload if isinstance(payload, list) else [payload]
+    for message in messages:
+        if isinstance(message, dict) and message.get("method") == "tools/call":
+            params = message.get("params")
+            yield params if isinstance(params, dict) else {}
+
+
+def needed_scopes(
+    body: bytes, scopes: ScopeNames, admin_tools: frozenset[str] = ADMIN_TOOLS
+) -> list[str]:
+    """The scopes the JSON-RPC request ``body`` needs, in the order read, reveal, admin.
+
+    Args:
+        body: the raw HTTP request body (a JSON-RPC message or batch).
+        scopes: the configured scope names.
+        admin_tools: names of the tools that need the admin scope.
+
+    Returns:
+        Empty when the body holds no ``tools/call`` (or is not JSON: the MCP app answers
+        that with a parse error); else the read scope plus reveal and admin as the calls need.
+    """
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return []
+    needed: set[str] = set()
+    for params in _calls(payload):
+        needed.add(scopes.read)
+        name = params.get("name")
+        arguments = params.get("arguments")
+        if name == REVEAL_TOOL and isinstance(arguments, dict) and arguments.get("reveal") is True:
+            needed.add(scopes.reveal)
+        if name in admin_tools:
+            needed.add(scopes.admin)
+    return [name for name in scopes.names() if name in needed]
+
+
+class StepUpMiddleware:
+    """ASGI middleware answering 403 ``insufficient_scope`` to under-scoped tool calls.
+
+    Args:
+        app: the inner ASGI app.
+        scopes: the configured scope names.
+        resource_metadata_url: the RFC 9728 metadata URL advertised in the challenge, or
+            ``None`` when the server serves none (modes none and static).
+        admin_tools: tools that need the admin scope.
+        path: the MCP endpoint path.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        scopes: ScopeNames,
+        resource_metadata_url: str | None = None,
+        admin_tools: frozenset[str] = ADMIN_TOOLS,
+        path: str = "/mcp",
+    ) -> None:
+        self.app = app
+        self.scopes = scopes
+        self.resource_metadata_url = resource_metadata_url
+        self.admin_tools = admin_tools
+        self.path = path.rstrip("/")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        user = scope.get("user")
+        if (
+            scope["type"] != "http"
+            or scope.get("method") != "POST"
+            or scope.get("path", "").rstrip("/") != self.path
+            or not isinstance(user, AuthenticatedUser)
+        ):
+            await self.app(scope, receive, send)
+            return
+        body, disconnected = await _read_body(receive)
+        if disconnected:
+            return
+        needed = needed_scopes(body, self.scopes, self.admin_tools)
+        held = set(user.access_token.scopes)
+        missing = [name for name in needed if name not in held]
+        if missing:
+            _log.info(
+                "auth.step_up",
+                subject=user.access_token.subject,
+                needed=needed,
+                missing=missing,
+            )
+            await self._refuse(send, needed, missing)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _refuse(self, send: Send, needed: list[str], missing: list[str]) -> None:
+        description = f"Required scope: {' '.join(missing)}"
+        parts = [
+            'error="insufficient_scope"',
+            f'scope="{" ".join(needed)}"',
+            f'error_description="{description}"',
+        ]
+        if self.resource_metadata_url:
+            parts.append(f'resource_metadata="{self.resource_metadata_url}"')
+        body = json.dumps({"error": "insufficient_scope", "error_description": description})
+        encoded = body.encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 403,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(encoded)).encode()),
+                    (b"www-authenticate", ("Bearer " + ", ".join(parts)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": encoded})
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+    """The whole request body, and whether the client went away while it was read."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"", True
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that yields ``body`` once, then defers to the real one (disconnects)."""
+    pending = True
+
+    async def replay() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def step_up_middleware(settings: Settings, path: str = "/mcp") -> Middleware:
+    """The :class:`StepUpMiddleware` for ``settings``, ready for ``mcp.http_app(middleware=…)``.
+
+    In modes ``oidc`` and ``proxy`` the challenge names the protected-resource metadata at
+    ``public_url``; in modes ``none`` and ``static`` there is none to name.
+    """
+    metadata_url: str | None = None
+    if settings.auth.mode in (AuthMode.OIDC, AuthMode.PROXY) and settings.public_url:
+        resource = AnyHttpUrl(settings.public_url.rstrip("/") + path)
+        metadata_url = str(build_resource_metadata_url(resource))
+    return Middleware(
+        StepUpMiddleware,
+        scopes=settings.auth.scopes,
+        resource_metadata_url=metadata_url,
+        path=path,
+    )
