@@ -16,6 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from itglue_mcp.store import create_engine, current, downgrade, head_revision, upgrade
 from itglue_mcp.store.models import metadata
 
+# The newest revision; a new migration moves it (and this test notices a broken chain).
+HEAD = "0003"
+
 
 def _table_names(connection: Connection) -> set[str]:
     return set(inspect(connection).get_table_names())
@@ -33,12 +36,12 @@ async def _tables(url: str) -> set[str]:
 async def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
     assert await current(empty_database_url) is None
     await upgrade(empty_database_url)
-    assert await current(empty_database_url) == head_revision() == "0002"
+    assert await current(empty_database_url) == head_revision() == HEAD
     tables = await _tables(empty_database_url)
     assert set(metadata.tables) <= tables
 
     await upgrade(empty_database_url)  # up to date: nothing happens
-    assert await current(empty_database_url) == "0002"
+    assert await current(empty_database_url) == HEAD
     assert await _tables(empty_database_url) == tables
 
     await downgrade(empty_database_url, "base")
@@ -46,7 +49,7 @@ async def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
     assert await _tables(empty_database_url) == {"alembic_version"}
 
     await upgrade(empty_database_url)
-    assert await current(empty_database_url) == "0002"
+    assert await current(empty_database_url) == HEAD
     assert await _tables(empty_database_url) == tables
 
 
@@ -105,7 +108,7 @@ async def test_full_text_structures_exist(engine: AsyncEngine) -> None:
 async def test_concurrent_upgrades_on_postgresql(empty_database_url: str) -> None:
     # Pods starting together all run the migration; the advisory lock serialises them.
     await asyncio.gather(*(upgrade(empty_database_url) for _ in range(3)))
-    assert await current(empty_database_url) == "0002"
+    assert await current(empty_database_url) == HEAD
 
 
 async def test_every_declared_index_exists(engine: AsyncEngine) -> None:
