@@ -236,3 +236,16 @@ async def test_reveal_is_decided_by_the_idp_groups_and_audited_under_the_idp_ide
     logged = captured.out + captured.err + caplog.text + repr(events)
     for secret in (value, alice, bob):
         assert secret not in logged
+
+
+async def test_the_protected_resource_metadata_names_the_provider_exactly(
+    identity_provider: IdentityProvider, oidc_server: str
+) -> None:
+    async with httpx.AsyncClient(base_url=oidc_server) as http:
+        missing = await http.post("/mcp", json=INITIALIZE, headers=MCP_HEADERS)
+        challenge = missing.headers["www-authenticate"]
+        metadata_url = challenge.split('resource_metadata="')[1].split('"')[0]
+        metadata = (await http.get(metadata_url)).json()
+    assert metadata["resource"] == f"{oidc_server}/mcp"
+    # RFC 9728 section 2: issuer identifiers, compared as strings (RFC 8414 section 3.3)
+    assert metadata["authorization_servers"] == [identity_provider.issuer]

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlparse
 
 import httpx2
 import structlog
@@ -47,7 +48,12 @@ from fastmcp.server.auth.providers.jwt import JWTVerifier
 from fastmcp.utilities.auth import decode_jwt_header
 from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
+from mcp.server.auth.routes import build_resource_metadata_url, cors_middleware
+from mcp.shared.auth import ProtectedResourceMetadata
 from pydantic import AnyHttpUrl, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from itglue_mcp.config import AuthMode, Settings
 from itglue_mcp.config.auth import AuthSettings
@@ -56,6 +62,7 @@ from itglue_mcp.errors import ConfigurationError
 __all__ = [
     "MCP_PATH",
     "AccessTokenVerifier",
+    "ResourceServerProvider",
     "build_oidc_provider",
     "discover_jwks_uri",
     "resource_url",
@@ -233,6 +240,51 @@ def _token_verifier(auth: AuthSettings, audience: str) -> TokenVerifier:
     )
 
 
+class ResourceServerProvider(RemoteAuthProvider):
+    """fastmcp's :class:`RemoteAuthProvider` whose RFC 9728 metadata names the issuer verbatim.
+
+    RFC 9728 §2 lists issuer identifiers in ``authorization_servers``, and clients compare
+    them with the issuer of the authorization server's metadata as plain strings (RFC 8414
+    §3.3). The MCP SDK's metadata model types them as URLs, which appends ``/`` to an issuer
+    without a path (``https://accounts.google.com`` → ``https://accounts.google.com/``), so
+    this provider serves the same document with ``auth.issuer`` exactly as configured.
+    """
+
+    def __init__(self, *, issuer: str, **kwargs: Any) -> None:
+        super().__init__(authorization_servers=[AnyHttpUrl(issuer)], **kwargs)
+        self._issuer = issuer
+
+    def get_routes(self, mcp_path: str | None = None) -> list[Route]:
+        """fastmcp's routes, the protected-resource metadata route answering with the issuer."""
+        routes = super().get_routes(mcp_path)
+        resource = self._get_resource_url(mcp_path)
+        if resource is None:
+            return routes
+        metadata = ProtectedResourceMetadata(
+            resource=resource,
+            authorization_servers=self.authorization_servers,
+            scopes_supported=self.scopes_supported,
+            resource_name=self.resource_name,
+            resource_documentation=self.resource_documentation,
+        ).model_dump(mode="json", exclude_none=True)
+        metadata["authorization_servers"] = [self._issuer]
+
+        async def protected_resource_metadata(_request: Request) -> JSONResponse:
+            return JSONResponse(metadata, headers={"Cache-Control": "public, max-age=3600"})
+
+        well_known = urlparse(str(build_resource_metadata_url(resource))).path
+        return [
+            Route(
+                well_known,
+                endpoint=cors_middleware(protected_resource_metadata, ["GET", "OPTIONS"]),
+                methods=["GET", "OPTIONS"],
+            )
+            if isinstance(route, Route) and route.path == well_known
+            else route
+            for route in routes
+        ]
+
+
 def build_oidc_provider(settings: Settings) -> RemoteAuthProvider:
     """The auth provider of mode ``oidc``.
 
@@ -255,9 +307,9 @@ def build_oidc_provider(settings: Settings) -> RemoteAuthProvider:
     resource = resource_url(settings)
     audience = auth.audience or resource
     verifier = _token_verifier(auth, audience)
-    provider = RemoteAuthProvider(
+    provider = ResourceServerProvider(
+        issuer=auth.issuer,
         token_verifier=verifier,
-        authorization_servers=[AnyHttpUrl(auth.issuer)],
         base_url=resource.removesuffix(MCP_PATH),
         scopes_supported=auth.scopes.names(),
         resource_name="itglue-mcp",
