@@ -1,4 +1,4 @@
-"""The append-only audit log."""
+"""The append-only audit log: appended, listed, streamed in time order, purged by age only."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from itglue_mcp.store import (
     list_audit_events,
     unit_of_work,
 )
+from itglue_mcp.store.audit import iter_audit_events, purge_audit_events
 
 from .conftest import T0
 
@@ -68,7 +69,7 @@ async def test_default_time_and_bad_input(session_factory: Sessions) -> None:
             await list_audit_events(session, limit=0)
 
 
-def test_the_audit_api_cannot_change_or_remove_events() -> None:
+def test_the_audit_api_cannot_change_events_and_removes_them_only_by_age() -> None:
     functions = {
         name
         for name, value in inspect.getmembers(audit, inspect.isfunction)
@@ -76,11 +77,67 @@ def test_the_audit_api_cannot_change_or_remove_events() -> None:
     }
     assert {name for name in functions if not name.startswith("_")} == {
         "append_audit_event",
+        "iter_audit_events",
         "list_audit_events",
+        "purge_audit_events",
     }
-    assert set(audit.__all__) == {
-        "AuditDecision",
-        "AuditEvent",
-        "append_audit_event",
-        "list_audit_events",
-    }
+    assert list(inspect.signature(purge_audit_events).parameters) == ["session", "before"]
+
+
+async def _append_minutes(session_factory: Sessions, minutes: list[int]) -> list[int]:
+    """Events at T0 + each minute (in that append order); their ids."""
+    async with unit_of_work(session_factory) as session:
+        return [
+            (
+                await append_audit_event(
+                    session,
+                    subject=f"user-{index}",
+                    decision="allow",
+                    occurred_at=T0 + timedelta(minutes=minute),
+                )
+            ).id
+            for index, minute in enumerate(minutes)
+        ]
+
+
+async def test_streaming_pages_through_every_event_in_time_order(
+    session_factory: Sessions,
+) -> None:
+    # Appended out of time order, with ties that must come out in append order.
+    minutes = [5, 1, 3, 3, 0, 9, 3, 7, 1, 2, 8]
+    ids = await _append_minutes(session_factory, minutes)
+    expected = [event_id for _, event_id in sorted(zip(minutes, ids, strict=True))]
+
+    streamed = [e.id async for e in iter_audit_events(session_factory, page_size=2)]
+    window = [
+        (event.occurred_at - T0) // timedelta(minutes=1)
+        async for event in iter_audit_events(
+            session_factory,
+            since=T0 + timedelta(minutes=3),
+            until=T0 + timedelta(minutes=8),
+            page_size=3,
+        )
+    ]
+
+    assert streamed == expected
+    assert window == [3, 3, 3, 5, 7]
+    with pytest.raises(ValueError, match="page_size"):
+        await anext(iter_audit_events(session_factory, page_size=0))
+
+
+async def test_purge_deletes_only_events_before_the_cut_off(session_factory: Sessions) -> None:
+    await _append_minutes(session_factory, [0, 1, 2, 3, 4])
+
+    async with unit_of_work(session_factory) as session:
+        removed = await purge_audit_events(session, before=T0 + timedelta(minutes=2))
+    async with unit_of_work(session_factory) as session:
+        again = await purge_audit_events(session, before=T0 + timedelta(minutes=2))
+        kept = await list_audit_events(session)
+
+    assert (removed, again) == (2, 0)
+    assert [event.occurred_at for event in kept] == [
+        T0 + timedelta(minutes=minute) for minute in (2, 3, 4)
+    ]
+    async with unit_of_work(session_factory) as session:
+        with pytest.raises(ValueError, match="aware"):
+            await purge_audit_events(session, before=T0.replace(tzinfo=None))

@@ -8,6 +8,7 @@ Example::
     itglue-mcp dataset generate --out ./data --orgs 10 --seed 7
     itglue-mcp simulate --data ./data --port 8899
     itglue-mcp index rebuild
+    itglue-mcp audit export --since 2026-11-01T00:00Z --output audit.jsonl
     itglue-mcp eval --questions src/itglue_mcp/evaluation/questions/small.yaml
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import typer
 
-from itglue_mcp.cli import dataset, demo, index, migrate, serve, simulate, sync
+from itglue_mcp.cli import audit, dataset, demo, index, migrate, serve, simulate, sync
 from itglue_mcp.cli.eval import eval_answers
 
 __all__ = ["app"]
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 app.add_typer(dataset.app, name="dataset")
 app.add_typer(index.app, name="index")
+app.add_typer(audit.app, name="audit")
 app.command("simulate")(simulate.simulate)
 app.command("migrate")(migrate.migrate)
 app.command("sync")(sync.sync)

@@ -2,12 +2,15 @@
 
 Only metadata ever leaves here. The store holds no password value, and :func:`password_facts`
 builds facts from the view's fields alone; :data:`VALUE_WITHHELD` is the sentence every
-answer about a password carries, so the assistant never implies it has the value.
+answer about a password carries, so the assistant never implies it has the value. A value is
+only ever revealed live from IT Glue (:mod:`itglue_mcp.security.reveal`), for the one entry
+:func:`single_credential` picks, with :data:`REVEAL_NOTICE`.
 
 Example::
 
     lookup = await find_credentials(session, configuration="ACME-FW01", organization_ids={7})
     [fact.value for p in lookup.passwords for fact in password_facts(p)]
+    entry = single_credential(lookup, "ACME-FW01 admin")   # the one entry to reveal
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.query.answer import Fact, SourceRecord, source_of
+from itglue_mcp.query.errors import AmbiguousRecord
 from itglue_mcp.store.passwords import PasswordView, find_passwords, get_passwords
 from itglue_mcp.store.queries import (
     ConfigurationView,
@@ -26,11 +30,13 @@ from itglue_mcp.store.queries import (
 )
 
 __all__ = [
+    "REVEAL_NOTICE",
     "VALUE_WITHHELD",
     "CredentialLookup",
     "find_credentials",
     "password_facts",
     "password_source",
+    "single_credential",
 ]
 
 VALUE_WITHHELD = (
@@ -38,6 +44,13 @@ VALUE_WITHHELD = (
     "Open the IT Glue link to view the value."
 )
 """What every answer about a password says about its value."""
+
+REVEAL_NOTICE = (
+    "Secret revealed live from IT Glue for this request only: it is not stored or cached "
+    "here, and this reveal is in the audit log. Give it only to the person who asked; do not "
+    "repeat it in summaries or later answers."
+)
+"""What a revealed value is returned with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,3 +165,30 @@ async def find_credentials(
         limit=limit + 1,
     )
     return CredentialLookup(tuple(found[:limit]), tuple(configurations), len(found) > limit)
+
+
+def single_credential(lookup: CredentialLookup, asked: str) -> PasswordView:
+    """The one entry a lookup found, for a reveal (which must name exactly one secret).
+
+    Args:
+        lookup: the outcome of :func:`find_credentials` (at least one password).
+        asked: what was asked for, for the message.
+
+    Returns:
+        The only password entry found.
+
+    Raises:
+        AmbiguousRecord: several entries match; the message lists them (name, IT Glue id,
+            organization) so the caller can name one by id.
+    """
+    if len(lookup.passwords) == 1 and not lookup.truncated:
+        return lookup.passwords[0]
+    listed = "; ".join(
+        f"{view.name or '-'} (id {view.id}, {view.organization_name or 'no organization'})"
+        for view in lookup.passwords
+    )
+    count = f"{len(lookup.passwords)}{' or more' if lookup.truncated else ''}"
+    raise AmbiguousRecord(
+        f"name: {count} password entries match {asked}: {listed}; reveal needs exactly one "
+        "— give its IT Glue id as name"
+    )

@@ -1,32 +1,45 @@
 """The audit log: an append-only record of every access decision the server makes.
 
-There is deliberately no function to change or remove an event; retention, if any, is an
-operator's job on the database. Events never hold secret values or tool arguments, only who
-asked for what and the decision.
+There is deliberately no function to change an event, and exactly one that removes events:
+:func:`purge_audit_events`, which deletes those older than a cut-off (the retention of
+``audit.retention_days``, applied by ``itglue-mcp audit purge``). Events never hold secret
+values or tool arguments, only who asked for what and the decision. :func:`iter_audit_events`
+streams events in time order for an export, a page at a time.
 
 Example::
 
     await append_audit_event(
         session, subject="alice@msp.example", decision=AuditDecision.DENY,
-        tool="reveal_password", organization_id=7, record_type="passwords", record_id=42,
+        tool="get_password", organization_id=7, record_type="passwords", record_id=42,
         reason="role technician lacks passwords:reveal",
     )
     events = await list_audit_events(session, since=yesterday)
+    async for event in iter_audit_events(sessions, since=last_month):
+        ...
+    removed = await purge_audit_events(session, before=now - timedelta(days=400))
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.store.errors import StoreError, translate_errors
 from itglue_mcp.store.models import AuditEventRow, utcnow
 
-__all__ = ["AuditDecision", "AuditEvent", "append_audit_event", "list_audit_events"]
+__all__ = [
+    "AuditDecision",
+    "AuditEvent",
+    "append_audit_event",
+    "iter_audit_events",
+    "list_audit_events",
+    "purge_audit_events",
+]
 
 
 class AuditDecision(StrEnum):
@@ -178,3 +191,81 @@ async def list_audit_events(
         statement = statement.where(AuditEventRow.subject == subject)
     with translate_errors("read audit_events"):
         return [_event(row) for row in await session.scalars(statement.limit(limit))]
+
+
+async def iter_audit_events(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page_size: int = 1000,
+) -> AsyncIterator[AuditEvent]:
+    """Stream events in time order (oldest first; equal times in append order), page by page.
+
+    Each page is read in a short session of its own and the next page starts after the last
+    event seen (keyset paging on ``occurred_at, id``), so an export of millions of events holds
+    neither a long transaction nor the whole log in memory, and events appended meanwhile at
+    later times are included.
+
+    Args:
+        sessions: the store's session factory.
+        since: only events at or after this time (aware).
+        until: only events before this time (aware).
+        page_size: events read per query (at least 1).
+
+    Yields:
+        The events.
+
+    Raises:
+        ValueError: ``page_size`` is below 1.
+        StoreError: the database failed.
+    """
+    if page_size < 1:
+        raise ValueError("page_size must be at least 1")
+    after: tuple[datetime, int] | None = None
+    while True:
+        statement = select(AuditEventRow).order_by(AuditEventRow.occurred_at, AuditEventRow.id)
+        if since is not None:
+            statement = statement.where(AuditEventRow.occurred_at >= since)
+        if until is not None:
+            statement = statement.where(AuditEventRow.occurred_at < until)
+        if after is not None:
+            at, last_id = after
+            statement = statement.where(
+                or_(
+                    AuditEventRow.occurred_at > at,
+                    and_(AuditEventRow.occurred_at == at, AuditEventRow.id > last_id),
+                )
+            )
+        async with sessions() as session:
+            with translate_errors("read audit_events"):
+                page = [_event(row) for row in await session.scalars(statement.limit(page_size))]
+        for event in page:
+            yield event
+        if len(page) < page_size:
+            return
+        after = (page[-1].occurred_at, page[-1].id)
+
+
+async def purge_audit_events(session: AsyncSession, *, before: datetime) -> int:
+    """Delete the events that occurred before ``before``: the retention, and nothing else.
+
+    The only way events leave the log. Flushed; committed with the caller's unit of work.
+
+    Args:
+        session: the unit of work's session.
+        before: the cut-off (aware); events at or after it are kept.
+
+    Returns:
+        How many events were deleted.
+
+    Raises:
+        ValueError: ``before`` is naive.
+        StoreError: the database failed.
+    """
+    if before.tzinfo is None:
+        raise ValueError("before must be an aware datetime")
+    statement = delete(AuditEventRow).where(AuditEventRow.occurred_at < before)
+    with translate_errors("purge audit_events"):
+        result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,13 +1,19 @@
-"""Password tool: ``get_password`` — a password entry's metadata, never its value.
+"""Password tool: ``get_password`` — a password entry's metadata; its value only on reveal.
 
-The store holds no password value, so this tool cannot return one; its result says so
+The store holds no password value, so a plain lookup cannot return one; its result says so
 (:data:`~itglue_mcp.query.credentials.VALUE_WITHHELD`) so the assistant never implies
-otherwise.
+otherwise. With ``reveal=true`` the lookup must find exactly one entry, whose value (and OTP
+seed, when IT Glue has one) is fetched live from IT Glue by
+:class:`~itglue_mcp.security.reveal.SecretRevealer` — reveal scope, reveal permission on the
+entry's organization, per-user rate limit, an audit event either way — and returned once,
+with :data:`~itglue_mcp.query.credentials.REVEAL_NOTICE`. Lookups stay within the
+organizations the caller may read.
 
 Example (as an assistant calls it)::
 
     get_password(configuration="ACME-FW01")                  # the firewall's credentials
     get_password(name="Domain Administrator", organization="Acme Corporation")
+    get_password(name="4711", reveal=True)                    # the value of entry 4711
 """
 
 from __future__ import annotations
@@ -16,17 +22,23 @@ from typing import Annotated
 
 from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
-from pydantic import Field
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.query.answer import Excerpt
 from itglue_mcp.query.credentials import (
+    REVEAL_NOTICE,
     VALUE_WITHHELD,
     CredentialLookup,
     find_credentials,
     password_source,
+    single_credential,
 )
 from itglue_mcp.query.errors import RecordNotFound
+from itglue_mcp.security.errors import AccessDenied
+from itglue_mcp.security.rbac import Permissions
+from itglue_mcp.security.reveal import RevealedPassword, SecretRevealer
+from itglue_mcp.server.access import current_permissions
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import LinkedRecordDetail, PasswordDetail, PasswordMatches
@@ -43,7 +55,9 @@ from itglue_mcp.store.passwords import PasswordView, find_passwords
 from itglue_mcp.store.queries import OrganizationView, record_names
 from itglue_mcp.store.record_types import RecordType
 
-__all__ = ["MAX_LIMIT", "register"]
+__all__ = ["MAX_LIMIT", "PasswordResult", "RevealedSecret", "register"]
+
+TOOL = "get_password"
 
 MAX_LIMIT = 50
 _SCOPE_FIELD = Field(
@@ -54,6 +68,32 @@ _SCOPE_FIELD = Field(
         "Omit to search every organization."
     ),
 )
+
+
+class RevealedSecret(BaseModel):
+    """A password entry's secrets, fetched live from IT Glue for this call only."""
+
+    password_id: int = Field(description="IT Glue id of the entry revealed.")
+    name: str | None = Field(description="The entry's name.")
+    username: str | None = Field(description="The login name.")
+    password: str | None = Field(
+        description="The password value; null when the entry holds none in IT Glue."
+    )
+    otp_secret: str | None = Field(
+        description="The entry's one-time-password seed, when IT Glue returned one."
+    )
+
+
+class PasswordResult(PasswordMatches):
+    """Password entries (metadata), and the one entry's secrets when reveal was asked."""
+
+    value_returned: bool = Field(  # type: ignore[assignment]
+        default=False,
+        description="True only when reveal was asked and allowed; `revealed` holds the value.",
+    )
+    revealed: RevealedSecret | None = Field(
+        default=None, description="The secrets of the one entry revealed; null without reveal."
+    )
 
 
 def _detail(view: PasswordView) -> PasswordDetail:
@@ -82,7 +122,7 @@ def _detail(view: PasswordView) -> PasswordDetail:
     )
 
 
-def _render(result: PasswordMatches) -> str:
+def _render(result: PasswordResult) -> str:
     where = result.organization.name if result.organization else "every organization"
     asked = " and ".join(
         part
@@ -92,7 +132,8 @@ def _render(result: PasswordMatches) -> str:
         )
         if part
     )
-    lines = [f"Password entries matching {asked} in {where} (metadata only):", result.notice]
+    shown = "revealed" if result.revealed else "metadata only"
+    lines = [f"Password entries matching {asked} in {where} ({shown}):", result.notice]
     for p in result.passwords:
         flag = " [archived]" if p.archived else ""
         lines.append(
@@ -107,6 +148,13 @@ def _render(result: PasswordMatches) -> str:
             )
         lines.append(f"    {cite(p.source)}")
         lines.extend(quote_excerpt(excerpt) for excerpt in p.excerpts)
+    if result.revealed is not None:
+        secret = result.revealed
+        lines.append(
+            f"Password of {secret.name or secret.password_id}: {secret.password or '(empty)'}"
+        )
+        if secret.otp_secret:
+            lines.append(f"OTP seed: {secret.otp_secret}")
     if result.truncated:
         lines.append(
             f"… more entries match than the {result.limit} shown; narrow the name or the "
@@ -149,13 +197,41 @@ async def _not_found(
     )
 
 
+async def _scope_and_visibility(
+    session: AsyncSession, organization: str | None, permissions: Permissions
+) -> tuple[OrganizationView | None, list[int] | None]:
+    """The organization asked for and the scope, within what the caller may read."""
+    if not permissions.may_see("passwords"):
+        raise AccessDenied(f"{TOOL}: your roles do not allow password entries")
+    return await resolve_scope(session, organization, permissions)
+
+
+def _revealer(services: Services) -> SecretRevealer:
+    if services.revealer is None:
+        raise AccessDenied(
+            f"{TOOL}: reveal is not available on this server (no IT Glue API key with "
+            "Password Access is configured: itglue.api_key)"
+        )
+    return services.revealer
+
+
+async def _reveal(
+    revealer: SecretRevealer, permissions: Permissions, view: PasswordView
+) -> RevealedPassword:
+    if view.organization_id is None:
+        raise RecordNotFound(f"name: password entry {view.id} belongs to no organization")
+    return await revealer.reveal_password(
+        permissions, password_id=view.id, organization_id=view.organization_id, tool=TOOL
+    )
+
+
 def register(mcp: FastMCP, services: Services) -> None:
     """Register the password tools on ``mcp``, reading through ``services``."""
 
     @mcp.tool(
-        name="get_password",
-        annotations={"title": "Get a password entry (metadata only)", **READ_ONLY},
-        output_schema=PasswordMatches.model_json_schema(),
+        name=TOOL,
+        annotations={"title": "Get a password entry (metadata; value on reveal)", **READ_ONLY},
+        output_schema=PasswordResult.model_json_schema(),
     )
     async def get_password(
         name: Annotated[
@@ -181,18 +257,31 @@ def register(mcp: FastMCP, services: Services) -> None:
         limit: Annotated[
             int, Field(ge=1, le=MAX_LIMIT, description="Most password entries to return.")
         ] = 10,
+        reveal: Annotated[
+            bool,
+            Field(
+                description=(
+                    "Also return the password VALUE (and OTP seed), fetched live from IT Glue. "
+                    "Only when the user asked for the secret itself; the lookup must match "
+                    "exactly one entry; needs the reveal permission; rate-limited and audited."
+                )
+            ),
+        ] = False,
     ) -> ToolResult:
         """Find a password entry's metadata: username, login URL, category, the configuration
         it belongs to, its IT Glue link and when the value last changed.
 
-        The password VALUE is never returned; open the IT Glue link to view it. Give a name
-        or id, a configuration (its credentials), or both.
+        The password VALUE is only returned with reveal=true, for exactly one entry, when the
+        caller is allowed to reveal secrets of its organization; otherwise open the IT Glue
+        link to view it. Give a name or id, a configuration (its credentials), or both.
         """
         with tool_errors():
             if name is None and configuration is None:
                 raise ValueError("name: give a password name or IT Glue id, or a configuration")
+            permissions = current_permissions()
+            revealer = _revealer(services) if reveal else None
             async with services.sessions() as session:
-                org, scope = await resolve_scope(session, organization)
+                org, scope = await _scope_and_visibility(session, organization, permissions)
                 lookup = await find_credentials(
                     session,
                     name=name,
@@ -202,15 +291,36 @@ def register(mcp: FastMCP, services: Services) -> None:
                 )
                 if not lookup.passwords:
                     raise await _not_found(session, lookup, name, configuration, org, scope)
-        result = PasswordMatches(
+            secret = None
+            if revealer is not None:
+                asked = " and ".join(
+                    f"{label} {value!r}"
+                    for label, value in (("name", name), ("configuration", configuration))
+                    if value is not None
+                )
+                view = single_credential(lookup, asked)
+                secret = await _reveal(revealer, permissions, view)
+        result = PasswordResult(
             organization=summarise(org) if org else None,
             query=name,
             configuration=configuration,
             passwords=[_detail(view) for view in lookup.passwords],
             limit=limit,
             truncated=lookup.truncated,
-            notice=VALUE_WITHHELD,
+            notice=REVEAL_NOTICE if secret else VALUE_WITHHELD,
+            value_returned=secret is not None,
+            revealed=_revealed(secret) if secret else None,
         )
         return ToolResult(
             content=_render(result), structured_content=result.model_dump(mode="json")
         )
+
+
+def _revealed(secret: RevealedPassword) -> RevealedSecret:
+    return RevealedSecret(
+        password_id=secret.password_id,
+        name=secret.name,
+        username=secret.username,
+        password=secret.password.get_secret_value() if secret.password else None,
+        otp_secret=secret.otp_secret.get_secret_value() if secret.otp_secret else None,
+    )
