@@ -178,7 +178,8 @@ class Settings(BaseSettings):
         Field(
             description=(
                 "Redis URL (redis://host:6379/0) shared by the replicas: policy reload, reveal "
-                "rate limits, OAuth proxy state. Unset = in-process (one replica)."
+                "rate limits, OAuth proxy state. Unset = in-process (one replica); auth mode "
+                "proxy requires it."
             )
         ),
     ] = None

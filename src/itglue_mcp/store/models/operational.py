@@ -97,7 +97,11 @@ class SyncRunRow(Base):
 
 
 class AuditEventRow(Base):
-    """One access decision of the MCP server. Append-only: nothing updates or deletes rows."""
+    """One access decision of the MCP server.
+
+    Append-only: nothing updates a row, and the only deletion is the retention purge of
+    events older than ``audit.retention_days`` (:func:`itglue_mcp.store.audit.purge_audit_events`).
+    """
 
     __tablename__ = "audit_events"
 
