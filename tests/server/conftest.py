@@ -158,7 +158,8 @@ def serve_mcp_app(database_url: str, semantic: SemanticSearch | None = None) -> 
     engine = create_engine(database_url, null_pool=True)
     sessions = create_session_factory(engine)
     services = Services(sessions=sessions, graph=SqlGraphStore(sessions), semantic=semantic)
-    app = build_http_app(build_server(services), Settings())
+    settings = Settings()
+    app = build_http_app(build_server(services, settings.auth), settings)
     try:
         with serve_in_thread(app) as url:
             yield url

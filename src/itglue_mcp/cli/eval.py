@@ -130,7 +130,7 @@ def serve_data_dir(
             opened.index,
             opened.index_settings,
         )
-        mcp = build_server(served.services())
+        mcp = build_server(served.services(), settings.auth)
         if customise is not None:
             customise(mcp)
         app = build_http_app(mcp, bind_settings(settings, host="127.0.0.1", port=0))

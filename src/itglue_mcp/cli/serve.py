@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from itglue_mcp.cli.wiring import Backends, fail_cleanly, open_backends
+from itglue_mcp.cli.wiring import Access, Backends, fail_cleanly, open_access, open_backends
 from itglue_mcp.config import Settings
 from itglue_mcp.observability import configure_logging, quiet_model_libraries
 
@@ -35,11 +35,22 @@ async def serve_mcp(
     Raises:
         ConfigurationError: the bind address is not allowed in the authentication mode.
     """
+    async with open_access(settings, backends.store) as access:
+        await _serve_app(settings, backends, access, on_ready)
+
+
+async def _serve_app(
+    settings: Settings,
+    backends: Backends,
+    access: Access,
+    on_ready: Callable[[], None] | None,
+) -> None:
+    """Run uvicorn over the MCP app until it stops, calling ``on_ready`` once it accepts."""
     import uvicorn
 
     from itglue_mcp.server.app import build_http_app, build_server
 
-    app = build_http_app(build_server(backends.services()), settings)
+    app = build_http_app(build_server(backends.services(access), settings.auth), settings)
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -99,8 +110,12 @@ def stdio() -> None:
     quiet_model_libraries()
 
     async def main() -> None:
-        async with open_backends(settings) as backends:
-            await build_server(backends.services()).run_stdio_async(show_banner=False)
+        async with (
+            open_backends(settings) as backends,
+            open_access(settings, backends.store) as access,
+        ):
+            mcp = build_server(backends.services(access), settings.auth)
+            await mcp.run_stdio_async(show_banner=False)
 
     with fail_cleanly():
         asyncio.run(main())

@@ -10,7 +10,8 @@ Example::
 
     async with open_backends(settings) as backends:
         report = await run_sync(settings, backends, full=True)
-        mcp = build_server(backends.services())
+        async with open_access(settings, backends.store) as access:
+            mcp = build_server(backends.services(access), settings.auth)
 """
 
 from __future__ import annotations
@@ -33,10 +34,32 @@ if TYPE_CHECKING:
     from itglue_mcp.config import IndexSettings
     from itglue_mcp.index import Indexer, QdrantVectorIndex, SentenceTransformerEmbedder
     from itglue_mcp.index.search import SemanticSearch
+    from itglue_mcp.security.audit import AuditTrail
+    from itglue_mcp.security.rbac import Authorizer
+    from itglue_mcp.security.reveal import SecretRevealer
     from itglue_mcp.server.services import Services
     from itglue_mcp.sync.engine import SyncReport
 
-__all__ = ["Backends", "Store", "fail_cleanly", "open_backends", "open_store", "run_sync"]
+__all__ = [
+    "Access",
+    "Backends",
+    "Store",
+    "fail_cleanly",
+    "open_access",
+    "open_backends",
+    "open_store",
+    "run_sync",
+]
+
+
+@dataclass(frozen=True)
+class Access:
+    """Access control of one serving process: the RBAC policy, the audit trail, and the
+    secret revealer (``None`` without an IT Glue API key)."""
+
+    authorizer: Authorizer
+    audit: AuditTrail
+    revealer: SecretRevealer | None = None
 
 
 @dataclass(frozen=True)
@@ -46,14 +69,22 @@ class Store:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
 
-    def services(self, semantic: SemanticSearch | None = None) -> Services:
-        """The tools' backends over this store: the embedded graph, and ``semantic`` search
-        when given (keyword-only retrieval without it)."""
+    def services(
+        self, semantic: SemanticSearch | None = None, access: Access | None = None
+    ) -> Services:
+        """The tools' backends over this store: the embedded graph, ``semantic`` search
+        when given (keyword-only retrieval without it), and ``access`` control when given
+        (without it every caller may do everything)."""
         from itglue_mcp.graph import SqlGraphStore
         from itglue_mcp.server.services import Services
 
         return Services(
-            sessions=self.sessions, graph=SqlGraphStore(self.sessions), semantic=semantic
+            sessions=self.sessions,
+            graph=SqlGraphStore(self.sessions),
+            semantic=semantic,
+            authorizer=None if access is None else access.authorizer,
+            audit=None if access is None else access.audit,
+            revealer=None if access is None else access.revealer,
         )
 
 
@@ -73,12 +104,13 @@ class Backends:
     index: QdrantVectorIndex
     index_settings: IndexSettings
 
-    def services(self) -> Services:
-        """The tools' backends: the store, the embedded graph, semantic search."""
+    def services(self, access: Access | None = None) -> Services:
+        """The tools' backends: the store, the embedded graph, semantic search, and
+        ``access`` control when given (:func:`open_access`)."""
         from itglue_mcp.index.search import SemanticSearch
 
         return self.store.services(
-            SemanticSearch(self.embedder, self.index, settings=self.index_settings)
+            SemanticSearch(self.embedder, self.index, settings=self.index_settings), access
         )
 
     def indexer(self) -> Indexer:
@@ -107,6 +139,27 @@ async def open_store(settings: Settings) -> AsyncIterator[Store]:
         yield Store(engine, create_session_factory(engine))
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def open_access(settings: Settings, store: Store) -> AsyncIterator[Access]:
+    """Load the RBAC policy (``settings.rbac``; its reload watchers run until exit) and open
+    the audit trail on ``store`` and, with an IT Glue API key, the secret revealer.
+
+    Raises:
+        ConfigurationError: a policy source is missing or holds a bad line.
+    """
+    from itglue_mcp.security.audit import AuditTrail
+    from itglue_mcp.security.rbac import build_authorizer
+    from itglue_mcp.security.reveal import open_revealer
+
+    authorizer = await build_authorizer(settings, store.sessions)
+    audit = AuditTrail(store.sessions)
+    try:
+        async with open_revealer(settings, audit) as revealer:
+            yield Access(authorizer, audit, revealer)
+    finally:
+        await authorizer.aclose()
 
 
 @asynccontextmanager
@@ -157,12 +210,17 @@ async def run_sync(
     Returns:
         The run's report.
     """
+    from itglue_mcp.config.vault_refresh import rotating_api_key
     from itglue_mcp.itglue.client import ItglueClient
     from itglue_mcp.sync.engine import SyncEngine
     from itglue_mcp.sync.progress import progress_for_terminal
 
     store = backends.store
-    async with ItglueClient(settings.itglue) as client:
+    # A key rotated in Vault during a long sync is used from the next request on.
+    async with (
+        rotating_api_key(settings) as api_key,
+        ItglueClient(settings.itglue, api_key=api_key) as client,
+    ):
         with progress_for_terminal() as progress:
             engine = SyncEngine(
                 client,

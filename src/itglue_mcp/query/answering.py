@@ -127,6 +127,7 @@ async def answer_from_retrieval(
     found = await context.retriever.retrieve(
         asked.text,
         organization_ids=asked.organization_ids,
+        record_types=asked.record_types,
         words=words,
         exact_name=entities.hostname or entities.target,
         limit=CANDIDATES,
@@ -144,6 +145,8 @@ async def answer_from_retrieval(
             identifiers=set(identifiers),
             organization_ids={asked.organization.id},
             context_words=words,
+            readable=asked.readable,
+            record_types=asked.record_types,
         )
         missing = {subject: where for subject, where in located.items() if not where.here}
         if any(where.elsewhere for where in missing.values()):
@@ -271,7 +274,10 @@ async def no_data_answer(
     named: set[CitationKey] = set()
     if subject:
         close = await close_names(
-            context.sessions, subject, organization_ids=asked.organization_ids
+            context.sessions,
+            subject,
+            organization_ids=asked.organization_ids,
+            record_types=asked.record_types,
         )
         named.update(record.key for record in close)
         if close:
@@ -308,14 +314,16 @@ async def no_data_answer(
 
 
 async def _other_organizations(asked: AskedQuestion, context: EngineContext) -> list[str]:
-    """Organizations other than the one asked about holding a record that would answer."""
+    """Organizations other than the one asked about, among those the caller may read,
+    holding a record that would answer."""
     assert asked.organization is not None  # only called for a scoped question
     entities = asked.intent.entities
     words = subject_words(entities.keywords)
     identifiers = _identifiers(entities)
     found = await context.retriever.retrieve(
         asked.text,
-        organization_ids=None,
+        organization_ids=asked.readable,
+        record_types=asked.record_types,
         words=words,
         exact_name=entities.hostname or entities.target,
         limit=CANDIDATES,

@@ -18,10 +18,19 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from pydantic import BaseModel, Field
 
-from itglue_mcp.graph.store import NODE_TYPES, Edge, GraphNode, GraphStore, NameMatch, RecordRef
+from itglue_mcp.graph.store import (
+    NODE_TYPES,
+    Edge,
+    GraphNode,
+    GraphStore,
+    NameMatch,
+    RecordRef,
+    Subgraph,
+)
 from itglue_mcp.query.answer import SourceRecord
 from itglue_mcp.query.errors import AmbiguousRecord, RecordNotFound
 
@@ -114,6 +123,7 @@ async def resolve_record(
     name: str | None = None,
     organization_ids: Collection[int] | None = None,
     field: str = "name",
+    hidden_types: Collection[str] = (),
 ) -> GraphNode:
     """The one live record a reference names, within ``organization_ids``.
 
@@ -125,6 +135,8 @@ async def resolve_record(
         name: its name or a part of it (case ignored); exactly one of ``record_id``/``name``.
         organization_ids: only records of these organizations (``None``: any).
         field: the caller's name for ``name`` in error messages (``document`` for a document).
+        hidden_types: record types the caller may not see: a record of one is not found
+            (as if it did not exist) and never suggested.
 
     Raises:
         ValueError: neither or both of ``record_id`` and ``name``, ``record_id`` without
@@ -140,7 +152,11 @@ async def resolve_record(
         if record_type is None:
             raise ValueError("record_type: required with record_id")
         ref = RecordRef(record_type, record_id)
-        found = await graph.nodes([ref], organization_ids=organization_ids)
+        found = (
+            {}
+            if record_type in hidden_types
+            else await graph.nodes([ref], organization_ids=organization_ids)
+        )
         if ref not in found:
             kind = describe_type(record_type)
             raise record_not_found("record_id", str(record_id), f"{kind} with this id")
@@ -148,6 +164,9 @@ async def resolve_record(
     assert name is not None  # checked above, with its field named
     types = [record_type] if record_type else list(NAMED_TYPES)
     kinds = " or ".join(describe_type(t) for t in types)
+    types = [kind for kind in types if kind not in hidden_types]
+    if not types:
+        raise record_not_found(field, name.strip(), kinds)
     matches = await graph.find_nodes(
         name, record_types=types, organization_ids=organization_ids, limit=MAX_CANDIDATES + 1
     )
@@ -160,6 +179,28 @@ async def resolve_record(
     if len(best) > 1:
         raise ambiguous_record(field, name.strip(), best[:MAX_CANDIDATES])
     return best[0]
+
+
+def _without_types(subgraph: Subgraph, start: RecordRef, hidden: Collection[str]) -> Subgraph:
+    """``subgraph`` without records of ``hidden`` types, the links touching them, and the
+    records reachable from ``start`` only through them (depths recomputed)."""
+    edges = [
+        edge
+        for edge in subgraph.edges
+        if edge.source.record_type not in hidden and edge.target.record_type not in hidden
+    ]
+    depths = {start: 0}
+    kept: list[Edge] = []
+    for edge in edges:  # discovery order: a source is reached before the edges leaving it
+        if edge.source in depths:
+            kept.append(edge)
+            depths.setdefault(edge.target, depths[edge.source] + 1)
+    return replace(
+        subgraph,
+        nodes={ref: node for ref, node in subgraph.nodes.items() if ref in depths},
+        edges=kept,
+        depths={ref: depth for ref, depth in depths.items() if ref in subgraph.depths},
+    )
 
 
 def _best(matches: Sequence[NameMatch]) -> list[GraphNode]:
@@ -216,6 +257,7 @@ async def find_dependencies(
     depth: int,
     limit: int,
     organization_ids: Collection[int] | None = None,
+    hidden_types: Collection[str] = (),
 ) -> Dependencies:
     """Records linked to ``start`` up to ``depth`` links, at most ``limit`` of them.
 
@@ -225,6 +267,8 @@ async def find_dependencies(
         depth: most links from ``start`` (1 to the graph's maximum).
         limit: most linked records (1 to the graph's maximum).
         organization_ids: only records of these organizations (``None``: any).
+        hidden_types: record types the caller may not see: their records, the links to
+            them and what was reached only through them are left out.
 
     Raises:
         ValueError: ``depth`` or ``limit`` out of range (naming it).
@@ -232,6 +276,8 @@ async def find_dependencies(
     subgraph = await graph.expand(
         start.ref, depth=depth, limit=limit, organization_ids=organization_ids
     )
+    if hidden_types:
+        subgraph = _without_types(subgraph, start.ref, hidden_types)
     first_edge: dict[RecordRef, Edge] = {}
     for edge in subgraph.edges:
         first_edge.setdefault(edge.target, edge)

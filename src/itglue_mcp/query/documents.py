@@ -129,10 +129,13 @@ async def _find(
     graph: GraphStore,
     reference: str,
     organization_ids: Collection[int] | None,
+    hidden_types: Collection[str],
 ) -> DocumentView:
     reference = reference.strip()
     if not reference:
         raise ValueError("document: must not be empty")
+    if "documents" in hidden_types:
+        raise record_not_found("document", reference, "document")
     if reference.isdigit():
         by_id = await get_document(session, int(reference), organization_ids=organization_ids)
         if by_id is not None:
@@ -143,6 +146,7 @@ async def _find(
         name=reference,
         organization_ids=organization_ids,
         field="document",
+        hidden_types=hidden_types,
     )
     view = await get_document(session, node.ref.record_id, organization_ids=organization_ids)
     if view is None:  # deleted between the two reads
@@ -158,6 +162,7 @@ async def read_document(
     organization_ids: Collection[int] | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
     related_limit: int = DEFAULT_RELATED_LIMIT,
+    hidden_types: Collection[str] = (),
 ) -> DocumentContent:
     """The document ``reference`` names, clipped to ``max_chars``, with its related records.
 
@@ -168,6 +173,8 @@ async def read_document(
         organization_ids: only documents of these organizations (``None``: any).
         max_chars: most characters of content (headings and text) returned.
         related_limit: most related records returned.
+        hidden_types: record types the caller may see in no organization: such a document
+            is not found, and related records of those types are left out.
 
     Raises:
         ValueError: blank ``reference``, ``max_chars`` or ``related_limit`` below 1.
@@ -178,7 +185,7 @@ async def read_document(
         raise ValueError("related_limit: must be at least 1")
     if max_chars < 1:
         raise ValueError("max_chars: must be at least 1")
-    view = await _find(session, graph, reference, organization_ids)
+    view = await _find(session, graph, reference, organization_ids, hidden_types)
     sections, truncated = clip_sections(view.sections, max_chars)
     ref = RecordRef("documents", view.id)
     subgraph = await graph.expand(
@@ -192,7 +199,7 @@ async def read_document(
             notes=edge.notes,
         )
         for edge in subgraph.edges
-        if edge.source == ref
+        if edge.source == ref and edge.target.record_type not in hidden_types
     ]
     return DocumentContent(
         document=source_of_document(view),

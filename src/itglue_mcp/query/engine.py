@@ -4,10 +4,11 @@
 
 1. **scope** — ``@acme`` in the question (:func:`~itglue_mcp.query.scope.parse_scope`) or the
    ``organization`` argument; both may be given only if they name the same organization.
-2. **organization** — resolved fuzzily among the stored organizations
+2. **organization** — resolved fuzzily among the stored organizations the caller may read
    (:func:`~itglue_mcp.query.organizations.resolve_organization`): an unknown reference raises
    :class:`OrganizationNotFound` with close names, an ambiguous one
-   :class:`AmbiguousOrganization`.
+   :class:`AmbiguousOrganization`. An organization outside ``readable`` is unknown, exactly
+   as one that does not exist, and is never suggested.
 3. **intent** — :func:`~itglue_mcp.query.intent.detect_intent`.
 4. **dispatch** — to the :class:`~itglue_mcp.query.handlers.IntentHandler` registered for the
    intent — the structured lookups of :mod:`~itglue_mcp.query.structured` (IP, MAC, serial,
@@ -18,6 +19,13 @@
 
 :meth:`QueryEngine.search` serves the ``search`` tool: hybrid (or keyword-only, or semantic)
 retrieval with snippets and citations, no relevance verdict.
+
+Both take ``readable``, the organization ids the caller may read (its
+``Permissions.readable``; ``None``: every organization): every read — the answer, its hints of
+where else something exists, the search results and their linked records — stays within it.
+``hidden_types`` are record types the caller may see nowhere (``passwords`` for a
+``client-readonly`` caller): they are not searched, their handler does not run, and no fact,
+passage or source of one is returned.
 
 Example::
 
@@ -80,6 +88,14 @@ MAX_ORGANIZATIONS = 10_000
 
 _MODES: tuple[SearchMode, ...] = ("hybrid", "keyword", "semantic")
 
+# The record type a structured handler answers from, when hiding it makes the handler moot.
+_HANDLER_TYPES: dict[IntentKind, str] = {
+    IntentKind.CREDENTIAL: "passwords",
+    IntentKind.CONTACT: "contacts",
+    IntentKind.LOCATION: "locations",
+    IntentKind.EXPIRATION: "expirations",
+}
+
 
 class QueryEngine:
     """Answers questions and runs searches over the store, the vector index and the graph.
@@ -121,13 +137,23 @@ class QueryEngine:
         """Answer questions of intent ``kind`` with ``handler`` (replacing any before it)."""
         self._handlers[kind] = handler
 
-    async def answer(self, question: str, organization: str | None = None) -> Answer:
+    async def answer(
+        self,
+        question: str,
+        organization: str | None = None,
+        *,
+        readable: Collection[int] | None = None,
+        hidden_types: Collection[str] = (),
+    ) -> Answer:
         """The grounded answer to ``question``.
 
         Args:
             question: the technician's question, possibly naming ``@organization``.
             organization: the organization to answer for (id, name, short name or a unique
                 part); ``None``: the one the question names, else every organization.
+            readable: the organizations the caller may read (``None``: every one); the
+                answer, its suggestions and its errors name no other.
+            hidden_types: record types the caller may see in no organization.
 
         Returns:
             ``answered`` with sourced facts/excerpts, or ``no_data`` with suggestions.
@@ -140,8 +166,11 @@ class QueryEngine:
             AmbiguousOrganization: it matches several about equally.
             StoreError: the store failed.
         """
+        permitted = None if readable is None else frozenset(readable)
         scoped = parse_scope(question)
-        views = await self._organizations() if scoped.organization_ref or organization else []
+        views = (
+            await self._organizations(permitted) if scoped.organization_ref or organization else []
+        )
         scoped = widen_scope(question, scoped, candidates_from_views(views))
         if not scoped.text:
             raise ValueError("question: ask something besides the organization")
@@ -151,13 +180,17 @@ class QueryEngine:
             text=scoped.text,
             intent=detect_intent(scoped.text),
             organization=scope,
+            readable=permitted,
+            hidden_types=frozenset(hidden_types),
         )
         handler = self._handlers.get(asked.intent.kind)
+        if _HANDLER_TYPES.get(asked.intent.kind) in asked.hidden_types:
+            handler = None
         if handler is not None:
             answer = await handler(asked, self._context)
             if answer is not None:
-                return answer
-        return await answer_search(asked, self._context)
+                return _without_hidden(answer, asked.hidden_types)
+        return _without_hidden(await answer_search(asked, self._context), asked.hidden_types)
 
     async def search(
         self,
@@ -167,6 +200,8 @@ class QueryEngine:
         record_types: Collection[str] | None = None,
         mode: SearchMode = "hybrid",
         limit: int = 10,
+        readable: Collection[int] | None = None,
+        hidden_types: Collection[str] = (),
     ) -> SearchResults:
         """Records matching ``query``, best first, with snippets and citations.
 
@@ -177,6 +212,10 @@ class QueryEngine:
             mode: ``hybrid`` (keyword + semantic + linked records), ``keyword`` or
                 ``semantic``.
             limit: most results, 1 to :data:`MAX_SEARCH_LIMIT`.
+            readable: the organizations the caller may read (``None``: every one); no
+                result, linked record or error names another.
+            hidden_types: record types left out of the search (the caller may see them in
+                no organization).
 
         Raises:
             ValueError: naming the field: blank or too long ``query``, an unknown
@@ -194,18 +233,24 @@ class QueryEngine:
                 f"query: {len(query)} characters is over the limit of {MAX_SEARCH_QUERY_LENGTH}"
             )
         types = None if record_types is None else _check_types(record_types)
+        searched = types
+        if hidden_types:
+            searched = tuple(
+                kind for kind in types or SEARCHABLE_RECORD_TYPES if kind not in hidden_types
+            )
         if mode not in _MODES:
             raise ValueError(f"mode: must be one of {', '.join(_MODES)}, got {mode!r}")
         if not 1 <= limit <= MAX_SEARCH_LIMIT:
             raise ValueError(f"limit: must be between 1 and {MAX_SEARCH_LIMIT}, got {limit}")
         if organization is not None and not organization.strip():
             raise ValueError("organization: must not be empty")
-        views = await self._organizations() if organization else []
+        permitted = None if readable is None else frozenset(readable)
+        views = await self._organizations(permitted) if organization else []
         scope = _resolve_scope(views, None, organization)
         found = await self._context.retriever.retrieve(
             text,
-            organization_ids=None if scope is None else {scope.id},
-            record_types=types,
+            organization_ids=permitted if scope is None else {scope.id},
+            record_types=searched,
             mode=mode,
             limit=limit,
             words=content_words(text) or None,
@@ -254,9 +299,11 @@ class QueryEngine:
             known.update({key: source_record(record) for key, record in cited.items()})
         return known
 
-    async def _organizations(self) -> list[OrganizationView]:
+    async def _organizations(self, readable: frozenset[int] | None) -> list[OrganizationView]:
+        """The stored organizations a reference may name: those in ``readable`` (all: None)."""
         async with unit_of_work(self._context.sessions, read_only=True) as session:
-            return await list_organizations(session, limit=MAX_ORGANIZATIONS)
+            views = await list_organizations(session, limit=MAX_ORGANIZATIONS)
+        return [view for view in views if readable is None or view.id in readable]
 
 
 def _resolve_scope(
@@ -281,6 +328,32 @@ def _resolve_scope(
             f"names @{at_ref} ({at_view.name}); ask about one organization at a time"
         )
     return _scope_organization(chosen[0][1])
+
+
+def _without_hidden(answer: Answer, hidden: frozenset[str]) -> Answer:
+    """``answer`` without facts, passages or sources of ``hidden`` record types; an answer
+    left with nothing becomes ``no_data`` (without naming what was removed)."""
+    if not hidden:
+        return answer
+    facts = [fact for fact in answer.facts if fact.source.record_type not in hidden]
+    excerpts = [e for e in answer.excerpts if e.source.record_type not in hidden]
+    sources = [source for source in answer.sources if source.record_type not in hidden]
+    if (facts, excerpts, sources) == (answer.facts, answer.excerpts, answer.sources):
+        return answer
+    if facts or excerpts:
+        return answer.model_copy(update={"facts": facts, "excerpts": excerpts, "sources": sources})
+    scope = answer.organization.name if answer.organization else None
+    return answer.model_copy(
+        update={
+            "status": "no_data",
+            "facts": [],
+            "excerpts": [],
+            "sources": [],
+            "confidence": 0.0,
+            "suggestions": [],
+            "message": f"No data available in IT Glue for this in {scope or 'any organization'}.",
+        }
+    )
 
 
 def _found_by(retriever: Retriever) -> FoundBy:

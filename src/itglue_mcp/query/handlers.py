@@ -16,6 +16,10 @@ async function; registering it is one line::
         return None                   # nothing found: let retrieval try (and say no data)
 
     engine.register(IntentKind.DEVICE_IP, device_ip)
+
+A lookup *outside* the organization asked about (a hint that something exists elsewhere)
+reads within ``asked.readable``, never every organization: a caller limited to some
+organizations must not learn what the others hold.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from itglue_mcp.graph.store import GraphStore
 from itglue_mcp.index.search import SemanticSearch
 from itglue_mcp.query.answer import Answer, SourceRecord
 from itglue_mcp.query.intent import Intent
-from itglue_mcp.query.retrieval import HybridRetriever
+from itglue_mcp.query.retrieval import SEARCHABLE_RECORD_TYPES, HybridRetriever
 
 __all__ = ["AskedQuestion", "EngineContext", "IntentHandler", "ScopeOrganization"]
 
@@ -57,18 +61,40 @@ class AskedQuestion:
         question: the question exactly as asked (``@organization`` included).
         text: the question without its scope, whitespace tidied (never empty).
         intent: what it asks for, with its entities (target, IP, hostname, keywords…).
-        organization: the organization it is about; ``None`` for every organization.
+        organization: the organization it is about; ``None`` for every organization the
+            caller may read.
+        readable: the organizations the caller may read (its
+            ``Permissions.readable``); ``None``: every organization. ``organization`` is
+            always one of them (the engine resolves references among these only), and every
+            read a handler makes — hints of where else something exists included — stays
+            within them, so that an organization the caller may not read is never named.
+        hidden_types: record types (JSON:API) the caller may see in no organization (its
+            ``Permissions.hidden_record_types``, e.g. ``passwords`` for ``client-readonly``);
+            retrieval and hints leave them out (:attr:`record_types`), and the engine neither
+            runs a handler of such records nor returns a fact, passage or source of one.
     """
 
     question: str
     text: str
     intent: Intent
     organization: ScopeOrganization | None
+    readable: frozenset[int] | None = None
+    hidden_types: frozenset[str] = frozenset()
 
     @property
     def organization_ids(self) -> frozenset[int] | None:
-        """The scope to pass to store, index and graph reads (``None``: every organization)."""
-        return None if self.organization is None else frozenset({self.organization.id})
+        """The scope to pass to store, index and graph reads: the organization asked about,
+        else every readable one (``None``: every organization)."""
+        if self.organization is not None:
+            return frozenset({self.organization.id})
+        return self.readable
+
+    @property
+    def record_types(self) -> tuple[str, ...] | None:
+        """The searchable record types to read: all but :attr:`hidden_types` (``None``: all)."""
+        if not self.hidden_types:
+            return None
+        return tuple(kind for kind in SEARCHABLE_RECORD_TYPES if kind not in self.hidden_types)
 
 
 @dataclass(frozen=True, slots=True)

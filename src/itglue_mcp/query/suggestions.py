@@ -93,9 +93,12 @@ async def _mentioning(
     identifier: bool,
     organization_ids: Collection[int] | None,
     limit: int,
+    record_types: Collection[str] | None = None,
 ) -> list[tuple[CitedRecord, str]]:
     """Live records of the scope whose name or text mentions ``subject``, with that text."""
-    hits = await full_text_search(session, subject, organization_ids=organization_ids, limit=limit)
+    hits = await full_text_search(
+        session, subject, organization_ids=organization_ids, record_types=record_types, limit=limit
+    )
     keys = [(hit.record_type, hit.record_id) for hit in hits]
     names = {(hit.record_type, hit.record_id): hit.name for hit in hits}
     texts = await record_texts(session, keys)
@@ -112,6 +115,8 @@ async def locate_subjects(
     identifiers: Collection[str],
     organization_ids: Collection[int],
     context_words: Sequence[str] = (),
+    readable: Collection[int] | None = None,
+    record_types: Collection[str] | None = None,
 ) -> dict[str, Located]:
     """For each subject, whether the scope mentions it and which records elsewhere do.
 
@@ -123,35 +128,53 @@ async def locate_subjects(
         organization_ids: the organizations asked about.
         context_words: the question's content words; records elsewhere whose name, then
             text, holds more of them are listed first.
+        readable: the organizations the caller may read (``None``: every one); records
+            elsewhere are looked for among these only, so a hint never names another.
+        record_types: the record types looked at (``None``: every searchable type).
 
     Returns:
         subject → :class:`Located`; ``elsewhere`` is only looked up for subjects the scope
         does not mention, and holds records of other organizations only (not account-wide
-        ones), records named exactly ``subject`` first.
+        ones) that ``readable`` holds, records named exactly ``subject`` first.
 
     Raises:
         StoreError: the store failed.
     """
     located: dict[str, Located] = {}
     scope = set(organization_ids)
+    permitted = None if readable is None else set(readable)
     async with unit_of_work(sessions, read_only=True) as session:
         for subject in dict.fromkeys(subjects):
             identifier = subject in identifiers
             here = await _mentioning(
-                session, subject, identifier=identifier, organization_ids=scope, limit=10
+                session,
+                subject,
+                identifier=identifier,
+                organization_ids=scope,
+                limit=10,
+                record_types=record_types,
             )
             if here:
                 located[subject] = Located(here=True)
                 continue
-            named = await records_named(session, subject)
+            named = await records_named(
+                session, subject, organization_ids=permitted, record_types=record_types
+            )
             mentioning = await _mentioning(
-                session, subject, identifier=identifier, organization_ids=None, limit=_CANDIDATES
+                session,
+                subject,
+                identifier=identifier,
+                organization_ids=permitted,
+                limit=_CANDIDATES,
+                record_types=record_types,
             )
             ranked: dict[CitationKey, tuple[tuple[int, float, float], CitedRecord]] = {}
             for position, (record, text) in enumerate(
                 [*((record, record.name or "") for record in named), *mentioning]
             ):
                 if record.organization_id is None or record.organization_id in scope:
+                    continue
+                if permitted is not None and record.organization_id not in permitted:
                     continue
                 exact = 0 if position < len(named) else 1
                 order = (
@@ -188,14 +211,18 @@ async def close_names(
     *,
     organization_ids: Collection[int] | None,
     limit: int = 5,
+    record_types: Collection[str] | None = None,
 ) -> list[CitedRecord]:
-    """Live records of the scope whose names are close to ``subject``, closest first.
+    """Live records of the scope (of ``record_types``; ``None``: every type) whose names are
+    close to ``subject``, closest first.
 
     Raises:
         StoreError: the store failed.
     """
     async with unit_of_work(sessions, read_only=True) as session:
-        named = await record_names(session, organization_ids=organization_ids)
+        named = await record_names(
+            session, organization_ids=organization_ids, record_types=record_types
+        )
         choices = {index: entry.name.casefold() for index, entry in enumerate(named)}
         best = process.extract(
             subject.casefold(),

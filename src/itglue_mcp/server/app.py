@@ -13,15 +13,19 @@ Example::
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from fastmcp import FastMCP
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from itglue_mcp import __version__
-from itglue_mcp.config import Settings
+from itglue_mcp.config import AuthMode, AuthSettings, Settings
 from itglue_mcp.security import build_auth_provider
+from itglue_mcp.server.access import AccessMiddleware
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.step_up import step_up_middleware
 from itglue_mcp.server.tools import (
     answers,
     configurations,
@@ -64,8 +68,14 @@ INSTRUCTIONS = (
 )
 
 
-def build_server(services: Services) -> FastMCP:
+def build_server(services: Services, auth: AuthSettings | None = None) -> FastMCP:
     """A FastMCP server with the read tools and ``/healthz`` ``/readyz`` routes.
+
+    Every request passes :class:`~itglue_mcp.server.access.AccessMiddleware`: ``tools/list``
+    shows the tools the caller's roles allow (``services.authorizer``; ``None``: all), any
+    other ``tools/call`` is refused and audited, and each tool keeps its results within the
+    organizations the caller may read. ``auth`` maps a verified token's claims to the caller
+    (default: ``AuthSettings()``).
 
     ``/readyz`` answers 200 once the store and the vector index (when configured) answer and
     a sync has succeeded, 503 otherwise (with the reason), so Kubernetes sends no traffic to
@@ -76,6 +86,7 @@ def build_server(services: Services) -> FastMCP:
     )
     for module in TOOL_MODULES:
         module.register(mcp, services)
+    mcp.add_middleware(AccessMiddleware(mcp, services, auth or AuthSettings()))
 
     @mcp.custom_route("/healthz", methods=["GET"], include_in_schema=False)
     async def healthz(_request: Request) -> JSONResponse:
@@ -102,18 +113,24 @@ def build_http_app(mcp: FastMCP, settings: Settings) -> Starlette:
     """The ASGI app: Streamable HTTP at ``/mcp`` (stateless) plus the custom routes.
 
     Sets ``mcp.auth`` from ``settings.auth`` (``None`` in mode ``none``): ``/mcp`` then
-    answers 401 to a request without a valid bearer token.
+    answers 401 to a request without a valid bearer token, and 403 ``insufficient_scope`` to a
+    tool call the token's scopes do not cover (:mod:`itglue_mcp.server.step_up`). In modes
+    ``oidc`` and ``proxy`` the host of ``public_url`` is an allowed Host header too.
 
     Raises:
         ConfigurationError: ``settings.server.host`` is not a loopback address while the
-            authentication mode (``none``, ``static``) is meant for this machine only.
+            authentication mode (``none``, ``static``) is meant for this machine only;
+            ``public_url`` missing or not https in modes ``oidc`` and ``proxy``.
     """
     mcp.auth = build_auth_provider(settings)
     port = settings.server.port
     hosts = [*settings.server.allowed_hosts, f"{settings.server.host}:{port}"]
+    if settings.public_url and settings.auth.mode in (AuthMode.OIDC, AuthMode.PROXY):
+        hosts.append(urlsplit(settings.public_url).netloc)
     return mcp.http_app(
         path="/mcp",
         stateless_http=True,
         host_origin_protection=True,
         allowed_hosts=hosts,
+        middleware=[step_up_middleware(settings, path="/mcp")],
     )

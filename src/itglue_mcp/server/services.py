@@ -12,11 +12,17 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.graph import GraphStore
 from itglue_mcp.index.search import SemanticSearch
+
+if TYPE_CHECKING:
+    from itglue_mcp.security.audit import AuditTrail
+    from itglue_mcp.security.rbac import Authorizer
+    from itglue_mcp.security.reveal import SecretRevealer
 
 __all__ = ["Services"]
 
@@ -30,8 +36,16 @@ class Services:
         graph: links between records (dependencies, graph expansion).
         semantic: search by meaning over the vector index; ``None`` when no index is
             configured, in which case retrieval is keyword-only and says so.
+        authorizer: the RBAC policy deciding each caller's permissions; ``None`` permits
+            everything to everybody (auth mode ``none``, stdio, tests).
+        audit: where access decisions are recorded; ``None``: denials are only logged.
+        revealer: reveals secrets live from IT Glue (``get_password(reveal=True)``); ``None``
+            when no IT Glue API key is configured, in which case reveal is refused.
     """
 
     sessions: async_sessionmaker[AsyncSession]
     graph: GraphStore
     semantic: SemanticSearch | None = None
+    authorizer: Authorizer | None = None
+    audit: AuditTrail | None = None
+    revealer: SecretRevealer | None = None

@@ -177,7 +177,9 @@ async def close_name_hint(
     sessions: async_sessionmaker[AsyncSession], asked: AskedQuestion, subject: str
 ) -> str | None:
     """ "Records in <scope> with names close to '<subject>': …", or ``None`` when none is."""
-    close = await close_names(sessions, subject, organization_ids=asked.organization_ids)
+    close = await close_names(
+        sessions, subject, organization_ids=asked.organization_ids, record_types=asked.record_types
+    )
     if not close:
         return None
     named = ", ".join(label(record) for record in close)

@@ -270,6 +270,8 @@ async def of_kind(
 async def name_missing(context: EngineContext, asked: AskedQuestion, name: str) -> Answer | None:
     """``no_data`` for a configuration name absent from the organization but held elsewhere.
 
+    "Elsewhere" is another organization the caller may read (``asked.readable``).
+
     Returns:
         The answer naming where ``name`` exists (and close names in scope); ``None`` when
         no organization was named or no other organization holds a record of that name.
@@ -282,11 +284,11 @@ async def name_missing(context: EngineContext, asked: AskedQuestion, name: str) 
     here = asked.organization.id
     async with unit_of_work(context.sessions, read_only=True) as session:
         views, _ = await named_configurations(
-            session, name, organization_ids=None, limit=MAX_NAMED * 10
+            session, name, organization_ids=asked.readable, limit=MAX_NAMED * 10
         )
         others = [cited(view) for view in views if view.organization_id != here]
         if not others:
-            named = await records_named(session, name)
+            named = await records_named(session, name, organization_ids=asked.readable)
             others = [r for r in named if r.organization_id not in (None, here)]
     if not others:
         return None
@@ -300,6 +302,8 @@ async def name_missing(context: EngineContext, asked: AskedQuestion, name: str) 
 async def kind_missing(context: EngineContext, asked: AskedQuestion, kind: str) -> Answer | None:
     """``no_data`` for a kind of configuration the organization has none of, others do.
 
+    The others are organizations the caller may read (``asked.readable``).
+
     Returns:
         The answer naming up to three organizations with one of each; ``None`` when no
         organization was named or no other organization has one.
@@ -310,7 +314,9 @@ async def kind_missing(context: EngineContext, asked: AskedQuestion, kind: str) 
     if asked.organization is None:
         return None
     async with unit_of_work(context.sessions, read_only=True) as session:
-        views = await configurations_of(session, kind, limit=KIND_CANDIDATES)
+        views = await configurations_of(
+            session, kind, organization_ids=asked.readable, limit=KIND_CANDIDATES
+        )
     first: dict[str, ConfigurationView] = {}
     for view in views:
         if view.organization_id != asked.organization.id and not view.archived:

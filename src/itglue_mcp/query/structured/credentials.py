@@ -31,6 +31,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.credentials import VALUE_WITHHELD, password_facts, password_source
@@ -220,7 +221,8 @@ async def credential(asked: AskedQuestion, context: EngineContext) -> Answer | N
         if missing is not None:
             return missing
     if asked.organization is not None:
-        unscoped = AskedQuestion(asked.question, asked.text, asked.intent, None)
+        # Every organization the caller may read, not every organization.
+        unscoped = replace(asked, organization=None)
         others, _ = await _by_words(unscoped, context, words, distinctive)
         here = asked.organization.id
         elsewhere = [_cited(view) for view in others if view.organization_id != here]

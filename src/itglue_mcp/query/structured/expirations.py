@@ -142,14 +142,17 @@ def _answer(
 
 
 async def _organizations_naming(
-    context: EngineContext, name: str, scope: Collection[int] | None
+    context: EngineContext,
+    name: str,
+    scope: Collection[int] | None,
+    readable: Collection[int] | None,
 ) -> Collection[int] | None:
     """Where to read expirations for a record named ``name``: the scope, else the
-    organizations whose expirations mention it (none: an empty set)."""
+    organizations among ``readable`` whose expirations mention it (none: an empty set)."""
     if scope is not None:
         return scope
     found = await keyword_candidates(
-        context, keywords(name), record_type="expirations", organization_ids=None
+        context, keywords(name), record_type="expirations", organization_ids=readable
     )
     return {record.organization_id for record in found if record.organization_id is not None}
 
@@ -160,8 +163,9 @@ async def _of_record(
     kinds: list[str] | None,
     today: date,
     scope: Collection[int] | None,
+    readable: Collection[int] | None,
 ) -> tuple[list[ExpirationItem], float]:
-    organizations = await _organizations_naming(context, name, scope)
+    organizations = await _organizations_naming(context, name, scope, readable)
     if not organizations:
         return [], 0.0
     async with unit_of_work(context.sessions, read_only=True) as session:
@@ -200,7 +204,7 @@ async def _record_missing(
 ) -> Answer:
     hints: list[str | None] = []
     if asked.organization is not None:
-        others, _ = await _of_record(context, name, kinds, today, None)
+        others, _ = await _of_record(context, name, kinds, today, None, asked.readable)
         here = asked.organization.id
         hints.append(
             elsewhere_hint(name, [_cited(i) for i in others if i.source.organization_id != here])
@@ -276,7 +280,8 @@ def expiration_handler(today: Callable[[], date] = today_utc) -> IntentHandler:
         name = _name_asked(asked)
         if name is None:
             return await _in_window(context, asked, kinds, day)
-        items, confidence = await _of_record(context, name, kinds, day, asked.organization_ids)
+        scope = None if asked.organization is None else {asked.organization.id}
+        items, confidence = await _of_record(context, name, kinds, day, scope, asked.readable)
         if not items:
             return await _record_missing(context, asked, name, kinds, day)
         return _answer(asked, items, confidence, f"Expirations of {name!r}")

@@ -99,7 +99,9 @@ async def ip_lookup(asked: AskedQuestion, context: EngineContext) -> Answer | No
         if not (lookup.configurations or lookup.assets):
             if asked.organization is None:
                 return None
-            other = await find_addresses(session, ip, limit=MAX_LISTED)
+            other = await find_addresses(
+                session, ip, organization_ids=asked.readable, limit=MAX_LISTED
+            )
             elsewhere = [r for r in _holders(other) if r.organization_id != asked.organization.id]
             if not elsewhere:
                 return None
@@ -136,7 +138,8 @@ def _mac_facts(view: ConfigurationView, mac: str) -> list[Fact]:
 
 
 def _elsewhere(asked: AskedQuestion, value: str, views: list[ConfigurationView]) -> Answer | None:
-    """``no_data`` naming the configurations of other organizations holding ``value``."""
+    """``no_data`` naming the configurations of other organizations holding ``value``
+    (``views`` are read within ``asked.readable``)."""
     assert asked.organization is not None
     others = [cited(view) for view in views if view.organization_id != asked.organization.id]
     if not others:
@@ -163,7 +166,9 @@ async def mac_lookup(asked: AskedQuestion, context: EngineContext) -> Answer | N
         if not views:
             if asked.organization is None:
                 return None
-            everywhere = await configurations_by_mac(session, mac, limit=MAX_LISTED)
+            everywhere = await configurations_by_mac(
+                session, mac, organization_ids=asked.readable, limit=MAX_LISTED
+            )
             return _elsewhere(asked, mac, everywhere)
     facts = [f for view in views for f in _mac_facts(view, mac) + summary_facts(view, EXACT)]
     return answered(
@@ -189,7 +194,9 @@ async def serial_lookup(asked: AskedQuestion, context: EngineContext) -> Answer 
         if not views:
             if asked.organization is None:
                 return None
-            everywhere = await configurations_by_serial(session, serial, limit=MAX_LISTED)
+            everywhere = await configurations_by_serial(
+                session, serial, organization_ids=asked.readable, limit=MAX_LISTED
+            )
             return _elsewhere(asked, serial, everywhere)
     facts = []
     for view in views:

@@ -227,7 +227,7 @@ async def contact(asked: AskedQuestion, context: EngineContext) -> Answer | None
     subject = telling_target(asked, drop=CONTACT_WORDS) or " ".join(words)
     hints: list[str | None] = []
     if asked.organization is not None:
-        others, _ = await _find_contacts(context, asked, None)
+        others, _ = await _find_contacts(context, asked, asked.readable)
         here = asked.organization.id
         elsewhere = [_cited(view, "contacts") for view in others if view.organization_id != here]
         hints.append(elsewhere_hint(subject, elsewhere))
@@ -252,24 +252,36 @@ def _place_text(view: LocationView) -> str:
 
 
 async def _candidate_places(
-    context: EngineContext, words: list[str], scope: Collection[int] | None
+    context: EngineContext,
+    words: list[str],
+    scope: Collection[int] | None,
+    *,
+    one_organization: bool,
 ) -> list[LocationView]:
-    """Locations that may hold ``words``: all of the scope's (an organization has a few), or
-    across the account those whose name or city holds one of the words."""
+    """Locations that may hold ``words``: all of the organization's when ``scope`` is the one
+    asked about (an organization has a few), else those of ``scope`` (``None``: the whole
+    account) whose name or city holds one of the words."""
     async with unit_of_work(context.sessions, read_only=True) as session:
-        if scope is not None:
+        if one_organization:
             return await find_locations(session, organization_ids=scope, limit=_PLACES_READ)
         found: dict[int, LocationView] = {}
         for word in words:
-            for view in await find_locations(session, name=word, limit=_PLACES_READ):
+            for view in await find_locations(
+                session, name=word, organization_ids=scope, limit=_PLACES_READ
+            ):
                 found.setdefault(view.id, view)
     return list(found.values())
 
 
 async def _find_locations(
-    context: EngineContext, asked: AskedQuestion, scope: Collection[int] | None
+    context: EngineContext,
+    asked: AskedQuestion,
+    scope: Collection[int] | None,
+    *,
+    one_organization: bool,
 ) -> tuple[list[LocationView], float]:
-    """The locations a question names by name or words, and their confidence."""
+    """The locations of ``scope`` a question names by name or words, and their confidence
+    (``one_organization``: ``scope`` is the organization asked about)."""
     target = telling_target(asked, drop=LOCATION_WORDS)
     if target:
         async with unit_of_work(context.sessions, read_only=True) as session:
@@ -278,7 +290,11 @@ async def _find_locations(
             whole = [v for v in named if (v.name or "").casefold() == target.casefold()]
             return (whole, EXACT) if whole else (named, _NAMED_PART)
     words = subject_words(asked, drop=LOCATION_WORDS)
-    candidates = await _candidate_places(context, words, scope) if words else []
+    candidates = (
+        await _candidate_places(context, words, scope, one_organization=one_organization)
+        if words
+        else []
+    )
     held = [view for view in candidates if holds_enough(words, _place_text(view))]
     if not held:
         return [], 0.0
@@ -304,7 +320,9 @@ async def location(asked: AskedQuestion, context: EngineContext) -> Answer | Non
     Reads the organization's locations. Returns ``None`` for a question that names no place
     and either no organization or one without locations.
     """
-    views, confidence = await _find_locations(context, asked, asked.organization_ids)
+    views, confidence = await _find_locations(
+        context, asked, asked.organization_ids, one_organization=asked.organization is not None
+    )
     if views:
         return _places_answer(asked, views, confidence, "Locations")
     words = subject_words(asked, drop=LOCATION_WORDS)
@@ -324,7 +342,7 @@ async def location(asked: AskedQuestion, context: EngineContext) -> Answer | Non
     subject = telling_target(asked, drop=LOCATION_WORDS) or " ".join(words)
     hints: list[str | None] = []
     if asked.organization is not None:
-        others, _ = await _find_locations(context, asked, None)
+        others, _ = await _find_locations(context, asked, asked.readable, one_organization=False)
         here = asked.organization.id
         elsewhere = [_cited(v, "locations") for v in others if v.organization_id != here]
         hints.append(elsewhere_hint(subject, elsewhere))

@@ -95,29 +95,40 @@ def _best(matches: list[NameMatch]) -> list[NameMatch]:
     return [match for match in matches if match.tier == matches[0].tier]
 
 
+def _named_types(asked: AskedQuestion) -> list[str]:
+    return [kind for kind in NAMED_TYPES if kind not in asked.hidden_types]
+
+
 async def _find(
-    graph: GraphStore, name: str, organization_ids: frozenset[int] | None
+    graph: GraphStore, asked: AskedQuestion, name: str, organization_ids: frozenset[int] | None
 ) -> list[NameMatch]:
+    types = _named_types(asked)
+    if not types:
+        return []
     matches = await graph.find_nodes(
-        name, record_types=NAMED_TYPES, organization_ids=organization_ids, limit=MAX_CANDIDATES
+        name, record_types=types, organization_ids=organization_ids, limit=MAX_CANDIDATES
     )
     return _best(matches) if matches else []
 
 
 async def _missing(graph: GraphStore, asked: AskedQuestion, name: str) -> Answer | None:
-    """``no_data`` naming where ``name`` is, when another organization holds it."""
+    """``no_data`` naming where ``name`` is, when another organization the caller may read
+    holds it."""
     if asked.organization is None:
         return None
     here = asked.organization.id
     elsewhere = [
         _cited(match.node)
-        for match in await _find(graph, name, None)
+        for match in await _find(graph, asked, name, asked.readable)
         if match.node.organization_id != here
     ]
     if not elsewhere:
         return None
     close = await graph.similar_nodes(
-        name, record_types=NAMED_TYPES, organization_ids=asked.organization_ids, limit=MAX_NAMED
+        name,
+        record_types=_named_types(asked),
+        organization_ids=asked.organization_ids,
+        limit=MAX_NAMED,
     )
     named = ", ".join(_named(match.node) for match in close)
     hints = [
@@ -138,7 +149,7 @@ async def relationship(asked: AskedQuestion, context: EngineContext) -> Answer |
     if graph is None or not name:
         return None
     scope = asked.organization_ids
-    best = await _find(graph, name, scope)
+    best = await _find(graph, asked, name, scope)
     if not best:
         return await _missing(graph, asked, name)
     if len(best) > 1:
@@ -153,7 +164,12 @@ async def relationship(asked: AskedQuestion, context: EngineContext) -> Answer |
         )
     start = best[0].node
     dependencies = await find_dependencies(
-        graph, start, depth=1, limit=MAX_LINKS, organization_ids=scope
+        graph,
+        start,
+        depth=1,
+        limit=MAX_LINKS,
+        organization_ids=scope,
+        hidden_types=asked.hidden_types,
     )
     confidence = EXACT if best[0].tier == 0 else PARTIAL
     links = sorted(

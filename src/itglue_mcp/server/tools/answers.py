@@ -24,6 +24,7 @@ from pydantic import Field
 from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.engine import QueryEngine
 from itglue_mcp.query.scope import MAX_QUESTION_LENGTH
+from itglue_mcp.server.access import current_permissions
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.services import Services
@@ -109,7 +110,13 @@ def register(mcp: FastMCP, services: Services) -> None:
         beyond what is returned.
         """
         with tool_errors():
-            answer = await engine.answer(question, organization)
+            permissions = current_permissions()
+            answer = await engine.answer(
+                question,
+                organization,
+                readable=permissions.readable,
+                hidden_types=permissions.hidden_record_types,
+            )
         return ToolResult(
             content=render_answer(answer), structured_content=answer.model_dump(mode="json")
         )

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from itglue_mcp.query.answer import Excerpt
 from itglue_mcp.query.errors import RecordNotFound
 from itglue_mcp.query.network import configuration_source
+from itglue_mcp.security.rbac import Permissions
+from itglue_mcp.server.access import current_permissions
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import (
@@ -35,6 +37,7 @@ from itglue_mcp.server.tools.organizations import (
     suggestion_hint,
     summarise,
 )
+from itglue_mcp.store.citations import cite_records
 from itglue_mcp.store.network import configurations_by_mac, configurations_by_serial, normalize_mac
 from itglue_mcp.store.queries import (
     ConfigurationView,
@@ -169,6 +172,35 @@ async def _lookup(
     return await configurations_by_serial(session, name, organization_ids=scope, limit=limit)
 
 
+async def _readable_links(
+    session: AsyncSession,
+    links: dict[int, tuple[RelatedItemView, ...]],
+    permissions: Permissions,
+) -> dict[int, tuple[RelatedItemView, ...]]:
+    """``links`` without related items of a record type the caller may not see, or whose
+    record belongs to an organization it may not read (or is not stored: its organization is
+    unknown, so it is left out)."""
+    hidden = permissions.hidden_record_types
+    links = {
+        source: tuple(item for item in items if item.record_type not in hidden)
+        for source, items in links.items()
+    }
+    if permissions.readable is None:
+        return links
+    keys = {(item.record_type, item.resource_id) for items in links.values() for item in items}
+    cited = await cite_records(session, [(kind, rid) for kind, rid in keys if rid is not None])
+
+    def readable(item: RelatedItemView) -> bool:
+        record = cited.get((item.record_type, item.resource_id or 0))
+        return (
+            record is not None
+            and record.organization_id is not None
+            and permissions.may_read(record.organization_id)
+        )
+
+    return {source: tuple(filter(readable, items)) for source, items in links.items()}
+
+
 def register(mcp: FastMCP, services: Services) -> None:
     """Register the configuration tools on ``mcp``, reading through ``services``."""
 
@@ -220,8 +252,9 @@ def register(mcp: FastMCP, services: Services) -> None:
         organization every organization is searched and each match names its own.
         """
         with tool_errors():
+            permissions = current_permissions()
             async with services.sessions() as session:
-                org, scope = await resolve_scope(session, organization)
+                org, scope = await resolve_scope(session, organization, permissions)
                 views = await _lookup(session, name, scope, limit + 1)
                 if not views:
                     names = await record_names(
@@ -238,8 +271,12 @@ def register(mcp: FastMCP, services: Services) -> None:
                 shown = views[:limit]
                 links = None
                 if detail == "full":
-                    links = await related_items(
-                        session, RecordType.CONFIGURATIONS, [view.id for view in shown]
+                    links = await _readable_links(
+                        session,
+                        await related_items(
+                            session, RecordType.CONFIGURATIONS, [view.id for view in shown]
+                        ),
+                        permissions,
                     )
         matches = ConfigurationMatches(
             organization=summarise(org) if org else None,

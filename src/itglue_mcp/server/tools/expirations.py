@@ -17,6 +17,7 @@ from itglue_mcp.query.expirations import (
     find_expirations,
     today_utc,
 )
+from itglue_mcp.server.access import current_permissions
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted
 from itglue_mcp.server.services import Services
@@ -119,8 +120,9 @@ def register(mcp: FastMCP, services: Services) -> None:
             start, end = expiration_window(
                 today, within_days=within_days, include_expired=include_expired
             )
+            permissions = current_permissions()
             async with services.sessions() as session:
-                org, organization_ids = await resolve_scope(session, organization)
+                org, organization_ids = await resolve_scope(session, organization, permissions)
                 report = await find_expirations(
                     session,
                     start=start,

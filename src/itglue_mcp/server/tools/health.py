@@ -5,7 +5,9 @@ configured) and a sync has succeeded at least once — before that, every tool w
 data" for data that exists. The ``health`` tool reports the same facts and more (versions,
 counts, the embedding model, records still waiting for the vector index) so an assistant or an
 operator can tell why answers look thin. Failures are named by kind, never by message: a
-driver message may quote a URL with credentials.
+driver message may quote a URL with credentials. A caller limited to some organizations sees
+the counts of those organizations only, and no account-wide totals (records a sync wrote,
+vectors held), which would tell it how much the other organizations hold.
 
 Example::
 
@@ -25,6 +27,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from itglue_mcp import __version__
+from itglue_mcp.security.rbac import Permissions
+from itglue_mcp.server.access import current_permissions
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import READ_ONLY
@@ -102,8 +106,14 @@ class LastSync(BaseModel):
     run_id: int
     mode: str = Field(description="full or incremental.")
     finished_at: datetime | None
-    records: int = Field(description="Records the run created or updated, over every type.")
-    deleted: int = Field(description="Records the run marked deleted.")
+    records: int | None = Field(
+        description="Records the run created or updated, over every type; null for a caller "
+        "limited to some organizations."
+    )
+    deleted: int | None = Field(
+        description="Records the run marked deleted; null for a caller limited to some "
+        "organizations."
+    )
 
 
 class IndexHealth(BaseModel):
@@ -127,7 +137,8 @@ class HealthReport(BaseModel):
     store: StoreHealth
     last_sync: LastSync | None = Field(description="null before the first successful sync.")
     record_counts: dict[str, int] = Field(
-        description="Records held per JSON:API type (deleted ones excluded)."
+        description="Records held per JSON:API type (deleted ones excluded), in the "
+        "organizations the caller may read."
     )
     semantic_search: bool = Field(
         description="Whether questions are also matched by meaning (else keywords only)."
@@ -135,7 +146,7 @@ class HealthReport(BaseModel):
     index: IndexHealth
 
 
-def _last_sync(run: SyncRun | None) -> LastSync | None:
+def _last_sync(run: SyncRun | None, *, totals: bool = True) -> LastSync | None:
     if run is None:
         return None
     counters = run.counts.values()
@@ -143,13 +154,23 @@ def _last_sync(run: SyncRun | None) -> LastSync | None:
         run_id=run.id,
         mode=str(run.mode),
         finished_at=run.finished_at,
-        records=sum(c.get("created", 0) + c.get("updated", 0) for c in counters),
-        deleted=sum(c.get("deleted", 0) for c in counters),
+        records=sum(c.get("created", 0) + c.get("updated", 0) for c in counters)
+        if totals
+        else None,
+        deleted=sum(c.get("deleted", 0) for c in counters) if totals else None,
     )
 
 
-async def health_report(services: Services) -> HealthReport:
-    """Everything the ``health`` tool reports; backends that fail are reported, not raised."""
+async def health_report(services: Services, permissions: Permissions | None = None) -> HealthReport:
+    """Everything the ``health`` tool reports; backends that fail are reported, not raised.
+
+    Args:
+        services: the backends probed.
+        permissions: the caller's; when it may not read every organization, record counts
+            cover its organizations only and account-wide totals are left out (null).
+            ``None``: every organization (an operator's view).
+    """
+    scope = None if permissions is None else permissions.scope(None)
     readiness = await check_readiness(services)
     store = StoreHealth(dialect=None, reachable=False, error=None)
     counts: dict[str, int] = {}
@@ -157,7 +178,9 @@ async def health_report(services: Services) -> HealthReport:
     try:
         async with services.sessions() as session:
             dialect = Dialect.of(session)
-            counts = await count_records(session)
+            counts = await count_records(session, organization_ids=scope)
+            if permissions is not None:
+                counts = {kind: n for kind, n in counts.items() if permissions.may_see(kind)}
             pending = await index_outbox.pending_count(session)
         store = StoreHealth(dialect=str(dialect), reachable=True)
     except Exception as exc:  # reported in the result: health must answer when sick
@@ -168,15 +191,15 @@ async def health_report(services: Services) -> HealthReport:
         configured=semantic is not None,
         reachable=index_reachable,
         model=None if semantic is None else semantic.embedder.name,
-        chunks=readiness.index_chunks,
-        pending_records=pending if semantic is not None else None,
+        chunks=readiness.index_chunks if scope is None else None,
+        pending_records=pending if semantic is not None and scope is None else None,
     )
     return HealthReport(
         version=__version__,
         ready=readiness.ready,
         reason=readiness.reason,
         store=store,
-        last_sync=_last_sync(readiness.last_sync),
+        last_sync=_last_sync(readiness.last_sync, totals=scope is None),
         record_counts=counts,
         semantic_search=bool(index_reachable),
         index=index,
@@ -198,8 +221,12 @@ def render_health(report: HealthReport) -> str:
         sync = report.last_sync
         lines.append(
             f"Last successful sync: run {sync.run_id} ({sync.mode}) finished "
-            f"{sync.finished_at.isoformat() if sync.finished_at else '-'}, "
-            f"{sync.records} records written, {sync.deleted} marked deleted"
+            f"{sync.finished_at.isoformat() if sync.finished_at else '-'}"
+            + (
+                f", {sync.records} records written, {sync.deleted} marked deleted"
+                if sync.records is not None
+                else ""
+            )
         )
     held = ", ".join(f"{kind} {count}" for kind, count in sorted(report.record_counts.items()))
     lines.append(f"Records held: {held or 'none'}")
@@ -208,6 +235,8 @@ def render_health(report: HealthReport) -> str:
         lines.append("Semantic search: off (no vector index configured; keyword search only)")
     elif not index.reachable:
         lines.append("Semantic search: off (vector index unreachable; keyword search only)")
+    elif index.chunks is None:
+        lines.append(f"Semantic search: on ({index.model})")
     else:
         lines.append(
             f"Semantic search: on ({index.model}, {index.chunks} chunks, "
@@ -230,7 +259,7 @@ def register(mcp: FastMCP, services: Services) -> None:
         many records), records held per type, and whether semantic search is on (embedding
         model, vectors held). Use it when answers look empty or stale."""
         with tool_errors():
-            report = await health_report(services)
+            report = await health_report(services, current_permissions())
         return ToolResult(
             content=render_health(report), structured_content=report.model_dump(mode="json")
         )

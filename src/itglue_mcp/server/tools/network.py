@@ -22,6 +22,7 @@ from itglue_mcp.query.network import (
     find_addresses,
     flexible_asset_source,
 )
+from itglue_mcp.server.access import current_permissions
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite
 from itglue_mcp.server.schemas import (
@@ -209,8 +210,9 @@ def register(mcp: FastMCP, services: Services) -> None:
         IT Glue record holding it.
         """
         with tool_errors():
+            permissions = current_permissions()
             async with services.sessions() as session:
-                org, scope = await resolve_scope(session, organization)
+                org, scope = await resolve_scope(session, organization, permissions)
                 lookup = await find_addresses(session, query, organization_ids=scope, limit=limit)
                 if lookup.kind == "name" and not (lookup.configurations or lookup.assets):
                     await _not_found(session, query, org, scope)

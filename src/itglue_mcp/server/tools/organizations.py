@@ -1,9 +1,16 @@
 """Organization tools (``list_organizations``, ``get_organization``) and the helpers every tool
 uses to resolve a caller's organization reference and to suggest close names.
 
+Tenant isolation starts here: :func:`resolve_scope` resolves a reference among the
+organizations the caller may read (``Permissions.readable``) only — one it may not read is
+reported exactly as one that does not exist, and close names offered are readable ones — and
+without a reference it returns the readable organizations as the scope, so that every lookup
+a tool makes stays within them.
+
 Example::
 
-    organization, scope = await resolve_scope(session, "acme")   # scope: [2104801]
+    organization, scope = await resolve_scope(session, "acme", permissions)  # [2104801]
+    organization, scope = await resolve_scope(session, None, permissions)    # readable ids
     hint = suggestion_hint(close_names("ACME-FWO1", names))     # "; close names: ACME-FW01"
 """
 
@@ -22,6 +29,8 @@ from itglue_mcp.query.answer import Excerpt, source_of
 from itglue_mcp.query.organizations import candidates_from_views, organization_source
 from itglue_mcp.query.organizations import resolve_organization as match_reference
 from itglue_mcp.richtext import html_to_text
+from itglue_mcp.security.rbac import Permissions
+from itglue_mcp.server.access import current_permissions
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import (
@@ -47,6 +56,7 @@ __all__ = [
     "MAX_REFERENCE_LENGTH",
     "READ_ONLY",
     "close_names",
+    "readable_organizations",
     "register",
     "resolve_organization",
     "resolve_scope",
@@ -86,33 +96,70 @@ def summarise(view: OrganizationView) -> OrganizationSummary:
     )
 
 
-async def resolve_organization(session: AsyncSession, ref: str) -> OrganizationView:
-    """The one organization ``ref`` names: id, name, short name, a unique part, or a near miss.
+async def readable_organizations(
+    session: AsyncSession, permissions: Permissions, *, name_contains: str | None = None
+) -> list[OrganizationView]:
+    """The stored organizations ``permissions`` may read, by name (at most 10,000).
 
-    Matching rules are :func:`itglue_mcp.query.organizations.match_organizations`'s.
+    Raises:
+        StoreError: the store failed.
+    """
+    views = await list_organizations(session, name_contains=name_contains, limit=MAX_ORGANIZATIONS)
+    return [view for view in views if permissions.may_read(view.id)]
+
+
+async def resolve_organization(
+    session: AsyncSession, ref: str, permissions: Permissions | None = None
+) -> OrganizationView:
+    """The one organization ``ref`` names: id, name, short name, a unique part, or a near miss,
+    among those the caller may read.
+
+    Matching rules are :func:`itglue_mcp.query.organizations.match_organizations`'s, over the
+    readable organizations only: one the caller may not read is not found (with the same
+    message as one that does not exist) and never suggested.
+
+    Args:
+        session: a session on the store.
+        ref: the caller's reference.
+        permissions: the caller's; ``None``: the current tool call's
+            (:func:`~itglue_mcp.server.access.current_permissions`).
 
     Raises:
         ValueError: ``ref`` is blank (naming ``organization``).
-        OrganizationNotFound: nothing matches well enough (close names suggested).
+        OrganizationNotFound: nothing readable matches well enough (close names suggested).
         AmbiguousOrganization: several organizations match about equally (listed).
+        AccessDenied: ``permissions`` is ``None`` outside a tool call.
     """
-    views = await list_organizations(session, limit=MAX_ORGANIZATIONS)
+    permissions = permissions if permissions is not None else current_permissions()
+    views = await readable_organizations(session, permissions)
     chosen = match_reference(ref, candidates_from_views(views))
     return next(view for view in views if view.id == chosen.id)
 
 
 async def resolve_scope(
-    session: AsyncSession, ref: str | None
+    session: AsyncSession, ref: str | None, permissions: Permissions | None = None
 ) -> tuple[OrganizationView | None, list[int] | None]:
-    """The organization ``ref`` names and the ids to scope a lookup to; ``(None, None)`` for all.
+    """The organization ``ref`` names and the ids to scope a lookup to.
+
+    Args:
+        session: a session on the store.
+        ref: the caller's organization reference; ``None``: every organization it may read.
+        permissions: the caller's; ``None``: the current tool call's
+            (:func:`~itglue_mcp.server.access.current_permissions`).
+
+    Returns:
+        ``(organization, [its id])`` for a reference; ``(None, readable ids)`` without one —
+        ``(None, None)`` when the caller may read every organization, an empty list when it
+        may read none (a lookup then finds nothing).
 
     Raises:
-        ValueError, OrganizationNotFound, AmbiguousOrganization: as
+        ValueError, OrganizationNotFound, AmbiguousOrganization, AccessDenied: as
             :func:`resolve_organization`.
     """
+    permissions = permissions if permissions is not None else current_permissions()
     if ref is None:
-        return None, None
-    organization = await resolve_organization(session, ref)
+        return None, permissions.scope(None)
+    organization = await resolve_organization(session, ref, permissions)
     return organization, [organization.id]
 
 
@@ -272,10 +319,16 @@ def register(mcp: FastMCP, services: Services) -> None:
     ) -> ToolResult:
         """List the IT Glue organizations (customers), by name, optionally filtered."""
         with tool_errors():
+            permissions = current_permissions()
             async with services.sessions() as session:
-                views = await list_organizations(
-                    session, name_contains=name_contains, limit=limit + 1
-                )
+                if permissions.readable is None:
+                    views = await list_organizations(
+                        session, name_contains=name_contains, limit=limit + 1
+                    )
+                else:
+                    views = await readable_organizations(
+                        session, permissions, name_contains=name_contains
+                    )
         result = OrganizationList(
             organizations=[summarise(view) for view in views[:limit]],
             limit=limit,
@@ -302,16 +355,24 @@ def register(mcp: FastMCP, services: Services) -> None:
         IT Glue holds for it. Every item cites its IT Glue record; notes are quoted data.
         """
         with tool_errors():
+            permissions = current_permissions()
             async with services.sessions() as session:
-                org = await resolve_organization(session, organization)
+                org = await resolve_organization(session, organization, permissions)
                 scope = [org.id]
-                locations = await find_locations(
-                    session, organization_ids=scope, limit=MAX_LOCATIONS + 1
+                locations = (
+                    await find_locations(session, organization_ids=scope, limit=MAX_LOCATIONS + 1)
+                    if permissions.may_see("locations")
+                    else []
                 )
-                contacts = await find_contacts(
-                    session, important=True, organization_ids=scope, limit=MAX_CONTACTS + 1
+                contacts = (
+                    await find_contacts(
+                        session, important=True, organization_ids=scope, limit=MAX_CONTACTS + 1
+                    )
+                    if permissions.may_see("contacts")
+                    else []
                 )
                 counts = await count_records(session, organization_ids=scope)
+            counts = {kind: n for kind, n in counts.items() if permissions.may_see(kind)}
         detail = OrganizationDetail(
             organization=summarise(org),
             primary=org.primary,

@@ -21,6 +21,7 @@ from pydantic import Field
 from itglue_mcp.query.engine import MAX_SEARCH_LIMIT, MAX_SEARCH_QUERY_LENGTH, QueryEngine
 from itglue_mcp.query.results import SearchResults
 from itglue_mcp.query.retrieval import SearchableRecordType, SearchMode
+from itglue_mcp.server.access import current_permissions
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted
 from itglue_mcp.server.services import Services
@@ -127,12 +128,15 @@ def register(mcp: FastMCP, services: Services) -> None:
         instructions). For a direct answer to a question use query_documentation.
         """
         with tool_errors():
+            permissions = current_permissions()
             results = await engine.search(
                 query,
                 organization=organization,
                 record_types=record_types,
                 mode=mode,
                 limit=limit,
+                readable=permissions.readable,
+                hidden_types=permissions.hidden_record_types,
             )
         return ToolResult(
             content=render_results(results), structured_content=results.model_dump(mode="json")

@@ -1,0 +1,185 @@
+"""Access control on every MCP request: who the caller is, what it may list, call and read.
+
+:class:`AccessMiddleware` runs inside the FastMCP server (installed by
+:func:`itglue_mcp.server.app.build_server`), for HTTP and stdio alike:
+
+- **who** — the :class:`~itglue_mcp.security.identity.Caller` of the verified access token
+  (:func:`~itglue_mcp.security.identity.caller_from_token`); without a token (auth mode
+  ``none``, stdio, an in-memory client) the local caller.
+- **what** — its :class:`~itglue_mcp.security.rbac.Permissions`, computed per request from the
+  policy by ``services.authorizer`` (``None``: every organization, secret and tool). Nothing
+  is cached between requests, so a policy reload applies to the next request, and no result
+  computed for one caller is ever served to another.
+- ``tools/list`` shows only the tools :meth:`Permissions.may_call` allows.
+- ``tools/call`` of any other tool is refused with a :class:`~fastmcp.exceptions.ToolError`
+  naming the tool, and leaves a ``deny`` audit event (``services.audit``).
+- a permitted call runs with its permissions in a context variable: the tools read them with
+  :func:`current_permissions` and keep every result within ``Permissions.readable``.
+  Outside a call there are none, and :func:`current_permissions` refuses (fail closed).
+
+Example::
+
+    mcp.add_middleware(AccessMiddleware(mcp, services, settings.auth))
+    ...
+    permissions = current_permissions()        # inside a tool
+    organization, scope = await resolve_scope(session, ref, permissions)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import mcp_types as mt
+import structlog
+from fastmcp import FastMCP
+from fastmcp.exceptions import ToolError
+from fastmcp.server.dependencies import get_access_token
+from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
+from fastmcp.tools.base import Tool, ToolResult
+
+from itglue_mcp.config.auth import AuthSettings
+from itglue_mcp.errors import ItglueMcpError
+from itglue_mcp.security.errors import AccessDenied
+from itglue_mcp.security.identity import Caller, caller_from_token
+from itglue_mcp.security.rbac import Permissions
+from itglue_mcp.server.services import Services
+from itglue_mcp.store.audit import AuditDecision
+
+__all__ = [
+    "DENIED_REASON",
+    "AccessMiddleware",
+    "current_permissions",
+    "denial_message",
+    "permitted",
+]
+
+_log = structlog.get_logger(__name__)
+
+_PERMISSIONS: ContextVar[Permissions | None] = ContextVar("itglue_mcp_permissions", default=None)
+
+# Longest tool name echoed or recorded: the name of an unknown tool is the caller's text.
+_MAX_TOOL_NAME = 128
+
+DENIED_REASON = "no role of the caller grants read on this tool"
+"""The audit reason of a refused ``tools/call`` (the policy decides; no argument recorded)."""
+
+
+def current_permissions() -> Permissions:
+    """The permissions of the tool call being served.
+
+    Returns:
+        What :class:`AccessMiddleware` computed for this call's caller.
+
+    Raises:
+        AccessDenied: outside a tool call the middleware admitted (no permissions known):
+            access is refused rather than assumed.
+    """
+    permissions = _PERMISSIONS.get()
+    if permissions is None:
+        raise AccessDenied(
+            "access: no caller permissions for this request; refusing (the access middleware "
+            "did not run)"
+        )
+    return permissions
+
+
+@contextmanager
+def permitted(permissions: Permissions) -> Iterator[Permissions]:
+    """Run the block with ``permissions`` as :func:`current_permissions` (restored after).
+
+    The middleware uses it around each admitted call; a caller outside MCP (a CLI command
+    acting for the local user) may use it too.
+    """
+    token = _PERMISSIONS.set(permissions)
+    try:
+        yield permissions
+    finally:
+        _PERMISSIONS.reset(token)
+
+
+def denial_message(tool: str) -> str:
+    """The error text of a refused call: names the tool, nothing else (no organization)."""
+    return (
+        f"{tool}: not permitted — your roles do not allow this tool; ask your administrator "
+        "for a role that grants it"
+    )
+
+
+class AccessMiddleware(Middleware):
+    """Role-based access control of ``tools/list`` and ``tools/call`` (see the module).
+
+    Args:
+        server: the server whose tools are controlled (their names are what the policy is
+            asked about).
+        services: ``authorizer`` (``None``: everything permitted) and ``audit`` (``None``:
+            denials are logged only).
+        auth: the authentication settings, for mapping token claims to a caller.
+    """
+
+    def __init__(self, server: FastMCP, services: Services, auth: AuthSettings) -> None:
+        self._server = server
+        self._services = services
+        self._auth = auth
+
+    def caller(self) -> Caller:
+        """The caller of the request being served (local caller without a token)."""
+        return caller_from_token(get_access_token(), self._auth)
+
+    async def permissions(self, caller: Caller, tools: Iterable[str]) -> Permissions:
+        """``caller``'s permissions over ``tools``, from the policy (or everything).
+
+        Raises:
+            ItglueMcpError: the policy could not be evaluated (the request then fails).
+        """
+        authorizer = self._services.authorizer
+        if authorizer is None:
+            return Permissions.everything(caller, tools)
+        return await authorizer.permissions(caller, tools)
+
+    async def _tool_names(self) -> list[str]:
+        return [tool.name for tool in await self._server.list_tools(run_middleware=False)]
+
+    async def on_list_tools(
+        self,
+        context: MiddlewareContext[mt.ListToolsRequest],
+        call_next: CallNext[mt.ListToolsRequest, Sequence[Tool]],
+    ) -> Sequence[Tool]:
+        """Only the tools the caller may call."""
+        tools = await call_next(context)
+        permissions = await self.permissions(self.caller(), [tool.name for tool in tools])
+        return [tool for tool in tools if permissions.may_call(tool.name)]
+
+    async def on_call_tool(
+        self,
+        context: MiddlewareContext[mt.CallToolRequestParams],
+        call_next: CallNext[mt.CallToolRequestParams, ToolResult],
+    ) -> ToolResult:
+        """Refuse a tool the caller may not call (audited); run the others with their
+        permissions set for :func:`current_permissions`.
+
+        Raises:
+            ToolError: the tool is not permitted (its name in the message).
+        """
+        tool = context.message.name[:_MAX_TOOL_NAME]
+        caller = self.caller()
+        permissions = await self.permissions(caller, await self._tool_names())
+        if not permissions.may_call(context.message.name):
+            await self._record_denial(caller, tool)
+            raise ToolError(denial_message(tool))
+        with permitted(permissions):
+            return await call_next(context)
+
+    async def _record_denial(self, caller: Caller, tool: str) -> None:
+        _log.info("access.denied", subject=caller.subject, tool=tool)
+        audit = self._services.audit
+        if audit is None:
+            return
+        try:
+            await audit.record(caller, tool=tool, decision=AuditDecision.DENY, reason=DENIED_REASON)
+        except ItglueMcpError as error:
+            # The call is refused either way; a lost audit event is an operator's alarm.
+            _log.error(
+                "access.audit_failed", subject=caller.subject, tool=tool, error=type(error).__name__
+            )

@@ -1,0 +1,105 @@
+"""The MCP app with access control, served on loopback for the enforcement tests.
+
+Callers are bearer tokens of a fastmcp :class:`StaticTokenVerifier` whose claims carry IdP
+``roles`` and ``groups`` (mapped by :func:`~itglue_mcp.security.identity.caller_from_token`
+with the generic claim preset); the policy is the built-in roles plus ``rbac.bindings`` from
+settings (a real Casbin enforcer, :func:`~itglue_mcp.security.rbac.build_authorizer`); denials
+go to a real audit trail in a private SQLite store. The secret revealer's IT Glue endpoint is
+a closed loopback port: these tests only exercise reveals that policy refuses before any call.
+
+Example::
+
+    tokens = {"tok-a": caller_claims("alice", groups=["Client A"])}
+    for url in serve_secured_app(store_url, audit_url, tokens, {"group:Client A": [...]}):
+        async with Client(f"{url}/mcp", auth="tok-a") as client: ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+from fastmcp.server.auth.providers.jwt import StaticTokenVerifier
+from pydantic import SecretStr
+
+from itglue_mcp.background import serve_in_thread
+from itglue_mcp.config import AuthSettings, Settings
+from itglue_mcp.config.rbac import RbacSettings
+from itglue_mcp.config.settings import ItglueSettings
+from itglue_mcp.graph import SqlGraphStore
+from itglue_mcp.itglue.client import ItglueClient
+from itglue_mcp.security.audit import AuditTrail
+from itglue_mcp.security.rbac import build_authorizer
+from itglue_mcp.security.reveal import RevealRateLimiter, SecretRevealer
+from itglue_mcp.server.app import build_server
+from itglue_mcp.server.services import Services
+from itglue_mcp.store.database import create_engine, create_session_factory
+from tests.conftest import _blocking
+
+__all__ = ["caller_claims", "serve_secured_app"]
+
+SCOPES = ["itglue.read", "itglue.secrets.reveal"]
+
+
+def caller_claims(
+    subject: str, *, roles: list[str] | None = None, groups: list[str] | None = None
+) -> dict[str, Any]:
+    """The claims a static token stands for: subject, client id, scopes, roles, groups."""
+    return {
+        "sub": subject,
+        "client_id": f"client-of-{subject}",
+        "scopes": SCOPES,
+        "roles": roles or [],
+        "groups": groups or [],
+    }
+
+
+def serve_secured_app(
+    database_url: str,
+    audit_url: str,
+    tokens: dict[str, dict[str, Any]],
+    bindings: dict[str, list[str]],
+) -> Iterator[str]:
+    """Serve the access-controlled MCP app over ``database_url``; yields the base URL.
+
+    Args:
+        database_url: the synced store the tools read.
+        audit_url: the store audit events are written to.
+        tokens: bearer token → its claims (:func:`caller_claims`).
+        bindings: ``rbac.bindings`` (IdP group/role → roles).
+    """
+    engine = create_engine(database_url, null_pool=True)
+    audit_engine = create_engine(audit_url, null_pool=True)
+    sessions = create_session_factory(engine)
+    settings = Settings(rbac=RbacSettings(bindings=bindings))
+    authorizer = _blocking(build_authorizer(settings, None))
+    audit = AuditTrail(create_session_factory(audit_engine))
+    itglue = ItglueClient(
+        ItglueSettings(api_url="http://127.0.0.1:9", api_key=SecretStr("not-a-real-key"))
+    )
+    revealer = SecretRevealer(
+        itglue,
+        audit,
+        RevealRateLimiter.from_settings(settings),
+        reveal_scope=settings.auth.scopes.reveal,
+    )
+    services = Services(
+        sessions=sessions,
+        graph=SqlGraphStore(sessions),
+        authorizer=authorizer,
+        audit=audit,
+        revealer=revealer,
+    )
+    # Claims are mapped with the generic preset (roles, groups), as in mode oidc.
+    mcp = build_server(services, AuthSettings())
+    mcp.auth = StaticTokenVerifier(tokens=tokens)
+    app = mcp.http_app(path="/mcp", stateless_http=True)
+    try:
+        with serve_in_thread(app) as url:
+            yield url
+    finally:
+        _blocking(authorizer.aclose())
+        _blocking(itglue.aclose())
+        asyncio.run(engine.dispose())
+        asyncio.run(audit_engine.dispose())
