@@ -312,7 +312,7 @@ async def serving_reveal(
         audit=trail,
         revealer=revealer,
     )
-    app = build_http_app(build_server(services, settings.auth), settings)
+    app = build_http_app(build_server(services, settings.auth), settings, audit=trail)
     try:
         with serve_in_thread(app) as url:
             yield url
@@ -482,8 +482,11 @@ async def test_a_token_without_the_reveal_scope_is_refused(
     challenge = refused.headers["www-authenticate"]
     assert 'error="insufficient_scope"' in challenge and "itglue.secrets.reveal" in challenge
     assert entry["attributes"]["password"] not in refused.text
-    allowed = [e for e in await _audit_events(audit_url) if e.decision is AuditDecision.ALLOW]
-    assert allowed == []
+    events = await _audit_events(audit_url)
+    assert [e.decision for e in events] == [AuditDecision.DENY]
+    assert events[0].tool == "get_password"
+    assert events[0].reason == "missing scope itglue.secrets.reveal"
+    assert events[0].source_ip == "127.0.0.1"
 
 
 async def test_reveals_are_rate_limited_over_http(

@@ -50,7 +50,8 @@ async def _serve_app(
 
     from itglue_mcp.server.app import build_http_app, build_server
 
-    app = build_http_app(build_server(backends.services(access), settings.auth), settings)
+    services = backends.services(access)
+    app = build_http_app(build_server(services, settings.auth), settings, audit=services.audit)
     server = uvicorn.Server(
         uvicorn.Config(
             app,

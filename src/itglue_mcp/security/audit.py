@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from itglue_mcp.security.identity import Caller
 
-__all__ = ["AuditTrail", "RequestInfo", "current_request_info"]
+__all__ = ["AuditTrail", "RequestInfo", "current_request_info", "request_info"]
 
 _log = structlog.get_logger(__name__)
 
@@ -108,7 +108,18 @@ def current_request_info() -> RequestInfo:
     Returns:
         The request id, trace id and source IP, each ``None`` when unknown.
     """
-    request = _http_request()
+    return request_info(_http_request())
+
+
+def request_info(request: Request | None) -> RequestInfo:
+    """Correlation data of ``request`` (an HTTP request seen before or outside FastMCP).
+
+    Args:
+        request: the HTTP request, or ``None`` outside one.
+
+    Returns:
+        As :func:`current_request_info`, read from ``request``'s headers and client address.
+    """
     client = request.client if request is not None else None
     return RequestInfo(
         request_id=_request_id(request),

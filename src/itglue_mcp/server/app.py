@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse
 from itglue_mcp import __version__
 from itglue_mcp.config import AuthMode, AuthSettings, Settings
 from itglue_mcp.security import build_auth_provider
+from itglue_mcp.security.audit import AuditTrail
 from itglue_mcp.server.access import AccessMiddleware
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.step_up import step_up_middleware
@@ -109,13 +110,16 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
     return mcp
 
 
-def build_http_app(mcp: FastMCP, settings: Settings) -> Starlette:
+def build_http_app(
+    mcp: FastMCP, settings: Settings, *, audit: AuditTrail | None = None
+) -> Starlette:
     """The ASGI app: Streamable HTTP at ``/mcp`` (stateless) plus the custom routes.
 
     Sets ``mcp.auth`` from ``settings.auth`` (``None`` in mode ``none``): ``/mcp`` then
     answers 401 to a request without a valid bearer token, and 403 ``insufficient_scope`` to a
     tool call the token's scopes do not cover (:mod:`itglue_mcp.server.step_up`). In modes
-    ``oidc`` and ``proxy`` the host of ``public_url`` is an allowed Host header too.
+    ``oidc`` and ``proxy`` the host of ``public_url`` is an allowed Host header too. A 403 is
+    recorded in ``audit`` (the services' audit trail) as a denial.
 
     Raises:
         ConfigurationError: ``settings.server.host`` is not a loopback address while the
@@ -132,5 +136,5 @@ def build_http_app(mcp: FastMCP, settings: Settings) -> Starlette:
         stateless_http=True,
         host_origin_protection=True,
         allowed_hosts=hosts,
-        middleware=[step_up_middleware(settings, path="/mcp")],
+        middleware=[step_up_middleware(settings, path="/mcp", audit=audit)],
     )

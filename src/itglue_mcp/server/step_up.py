@@ -15,14 +15,15 @@ need:
 - ``get_password`` with ``arguments.reveal == true``: also ``auth.scopes.reveal``;
 - a tool of :data:`ADMIN_TOOLS`: also ``auth.scopes.admin``.
 
-If the token lacks any of them the request is answered 403; otherwise the body is replayed to
-the MCP app unchanged. Requests without a verified token pass through untouched: in mode
+If the token lacks any of them the request is answered 403, and each refused tool call is an
+audit event (decision ``deny``, reason naming the missing scopes); otherwise the body is
+replayed to the MCP app unchanged. Requests without a verified token pass through untouched: in mode
 ``none`` nobody is authenticated (and everything is permitted), and elsewhere fastmcp's
 ``RequireAuthMiddleware`` answers them 401. The token itself is never logged.
 
 Example::
 
-    app = mcp.http_app(path="/mcp", middleware=[step_up_middleware(settings)])
+    app = mcp.http_app(path="/mcp", middleware=[step_up_middleware(settings, audit=trail)])
 """
 
 from __future__ import annotations
@@ -36,10 +37,14 @@ from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.routes import build_resource_metadata_url
 from pydantic import AnyHttpUrl
 from starlette.middleware import Middleware
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from itglue_mcp.config import AuthMode, Settings
-from itglue_mcp.config.auth import ScopeNames
+from itglue_mcp.config.auth import AuthSettings, ScopeNames
+from itglue_mcp.security.audit import AuditTrail, request_info
+from itglue_mcp.security.identity import caller_from_token
+from itglue_mcp.store.audit import AuditDecision
 
 __all__ = [
     "ADMIN_TOOLS",
@@ -58,6 +63,9 @@ does (a sync trigger, a policy reload) is added here."""
 REVEAL_TOOL = "get_password"
 """The tool whose ``reveal: true`` argument returns a secret value (needs the reveal scope)."""
 
+# Longest tool name kept in an audit event: the name is the caller's own text.
+_MAX_TOOL_NAME = 128
+
 
 def _calls(payload: Any) -> Iterable[dict[str, Any]]:
     """The ``tools/call`` requests of a JSON-RPC message or batch."""
@@ -66,6 +74,19 @@ def _calls(payload: Any) -> Iterable[dict[str, Any]]:
         if isinstance(message, dict) and message.get("method") == "tools/call":
             params = message.get("params")
             yield params if isinstance(params, dict) else {}
+
+
+def _tool_names(body: bytes) -> list[str]:
+    """The tool names of the ``tools/call`` requests in ``body`` (capped, printable)."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return []
+    return [
+        str(params.get("name"))[:_MAX_TOOL_NAME]
+        for params in _calls(payload)
+        if str(params.get("name")).isprintable()
+    ]
 
 
 def needed_scopes(
@@ -103,7 +124,8 @@ class StepUpMiddleware:
 
     Args:
         app: the inner ASGI app.
-        scopes: the configured scope names.
+        auth: the authentication settings (scope names, claim mapping of the caller).
+        audit: where refusals are recorded; ``None`` records nothing (tests of the rule).
         resource_metadata_url: the RFC 9728 metadata URL advertised in the challenge, or
             ``None`` when the server serves none (modes none and static).
         admin_tools: tools that need the admin scope.
@@ -114,13 +136,16 @@ class StepUpMiddleware:
         self,
         app: ASGIApp,
         *,
-        scopes: ScopeNames,
+        auth: AuthSettings,
+        audit: AuditTrail | None = None,
         resource_metadata_url: str | None = None,
         admin_tools: frozenset[str] = ADMIN_TOOLS,
         path: str = "/mcp",
     ) -> None:
         self.app = app
-        self.scopes = scopes
+        self.auth = auth
+        self.scopes = auth.scopes
+        self.audit = audit
         self.resource_metadata_url = resource_metadata_url
         self.admin_tools = admin_tools
         self.path = path.rstrip("/")
@@ -148,9 +173,28 @@ class StepUpMiddleware:
                 needed=needed,
                 missing=missing,
             )
+            await self._record(scope, user, body, missing)
             await self._refuse(send, needed, missing)
             return
         await self.app(scope, _replay(body, receive), send)
+
+    async def _record(
+        self, scope: Scope, user: AuthenticatedUser, body: bytes, missing: list[str]
+    ) -> None:
+        """One deny audit event per refused tool call (a failed write is logged, not raised)."""
+        if self.audit is None:
+            return
+        caller = caller_from_token(user.access_token, self.auth)
+        info = request_info(Request(scope))
+        reason = f"missing scope {' '.join(missing)}"
+        for tool in _tool_names(body):
+            try:
+                await self.audit.record(
+                    caller, tool=tool, decision=AuditDecision.DENY, reason=reason, request=info
+                )
+            except Exception:
+                # The refusal stands either way; the failure is visible in the logs.
+                _log.exception("audit.write_failed", tool=tool, decision="deny")
 
     async def _refuse(self, send: Send, needed: list[str], missing: list[str]) -> None:
         description = f"Required scope: {' '.join(missing)}"
@@ -203,8 +247,12 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def step_up_middleware(settings: Settings, path: str = "/mcp") -> Middleware:
+def step_up_middleware(
+    settings: Settings, path: str = "/mcp", *, audit: AuditTrail | None = None
+) -> Middleware:
     """The :class:`StepUpMiddleware` for ``settings``, ready for ``mcp.http_app(middleware=…)``.
+
+    Refusals are recorded in ``audit`` when given.
 
     In modes ``oidc`` and ``proxy`` the challenge names the protected-resource metadata at
     ``public_url``; in modes ``none`` and ``static`` there is none to name.
@@ -215,7 +263,8 @@ def step_up_middleware(settings: Settings, path: str = "/mcp") -> Middleware:
         metadata_url = str(build_resource_metadata_url(resource))
     return Middleware(
         StepUpMiddleware,
-        scopes=settings.auth.scopes,
+        auth=settings.auth,
+        audit=audit,
         resource_metadata_url=metadata_url,
         path=path,
     )
