@@ -296,3 +296,22 @@ def test_the_demo_token_is_made_once_and_kept_private(tmp_path: Path) -> None:
     renewed = demo_token(tmp_path)
     assert len(renewed) >= 32 and renewed != first
     assert token_file.read_text().strip() == renewed
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["sync"], ["serve"], ["audit", "purge"]])
+def test_a_bad_setting_is_named_without_echoing_its_value(
+    tmp_path: Path, command: list[str]
+) -> None:
+    token = secrets.token_urlsafe(12)  # too short to be a static token; may still be secret
+    env = {
+        "ITGLUE_MCP_DATA_DIR": str(tmp_path),
+        "ITGLUE_MCP_AUTH__MODE": "static",
+        "ITGLUE_MCP_AUTH__STATIC_TOKEN": token,
+        "ITGLUE_MCP_SERVER__PORT": "eighty",
+    }
+    result = runner.invoke(app, command, env=env)
+    assert result.exit_code == 1
+    assert "auth.static_token: must be at least 32 characters" in result.output
+    assert "server.port: Input should be a valid integer" in result.output
+    assert token not in result.output
+    assert "Traceback" not in result.output

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 from rich.console import Console
 
-from itglue_mcp.cli.wiring import fail_cleanly, open_store
+from itglue_mcp.cli.wiring import fail_cleanly, load_settings, open_store
 from itglue_mcp.config import Settings
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def export(
     end = parse_time(until, "--until") if until is not None else None
     if end is not None and end <= start:
         raise typer.BadParameter("must be later than --since", param_hint="--until")
-    settings = Settings()
+    settings = load_settings()
     with fail_cleanly():
         if output is None:
             written = asyncio.run(_export(settings, start, end, sys.stdout))
@@ -128,7 +128,7 @@ async def _purge(settings: Settings, before: datetime) -> int:
 @app.command("purge")
 def purge() -> None:
     """Delete audit events older than audit.retention_days (nothing when it is unset)."""
-    settings = Settings()
+    settings = load_settings()
     console = Console(stderr=True)
     days = settings.audit.retention_days
     if days is None:

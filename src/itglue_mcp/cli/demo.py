@@ -26,7 +26,7 @@ from rich.markup import escape
 from itglue_mcp.background import serve_in_thread
 from itglue_mcp.cli.serve import bind_settings, serve_mcp
 from itglue_mcp.cli.simulate import DEFAULT_SIMULATOR_KEY
-from itglue_mcp.cli.wiring import fail_cleanly, open_backends, run_sync
+from itglue_mcp.cli.wiring import fail_cleanly, load_settings, open_backends, run_sync
 from itglue_mcp.config import AuthMode, AuthSettings, Settings
 from itglue_mcp.config.auth import MIN_STATIC_TOKEN_CHARS
 from itglue_mcp.observability import configure_logging, quiet_model_libraries
@@ -117,7 +117,7 @@ def demo(
     """Run the whole path on embedded defaults and serve MCP on 127.0.0.1 with a bearer token."""
     from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 
-    base = Settings()
+    base = load_settings()
     configure_logging(base.log_level)
     quiet_model_libraries()
     directory = _dataset(base, orgs, seed)

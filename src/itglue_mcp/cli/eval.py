@@ -29,7 +29,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from itglue_mcp.cli.wiring import fail_cleanly
+from itglue_mcp.cli.wiring import fail_cleanly, load_settings
 from itglue_mcp.config import Settings
 from itglue_mcp.errors import ItglueMcpError
 from itglue_mcp.observability import configure_logging, quiet_model_libraries
@@ -268,7 +268,7 @@ def eval_answers(
         write_json,
     )
 
-    settings = Settings()
+    settings = load_settings()
     if data is not None:
         settings = settings.model_copy(update={"data_dir": data})
     configure_logging("WARNING")

@@ -17,8 +17,7 @@ import typer
 from rich.console import Console
 
 from itglue_mcp.cli.sync import describe_indexing
-from itglue_mcp.cli.wiring import fail_cleanly, open_backends
-from itglue_mcp.config import Settings
+from itglue_mcp.cli.wiring import fail_cleanly, load_settings, open_backends
 from itglue_mcp.observability import configure_logging, quiet_model_libraries
 
 __all__ = ["app", "rebuild"]
@@ -34,7 +33,7 @@ def rebuild() -> None:
     from itglue_mcp.sync.lock import sync_lock
     from itglue_mcp.sync.progress import progress_for_terminal
 
-    settings = Settings()
+    settings = load_settings()
     configure_logging(settings.log_level)
     quiet_model_libraries()
     local_path = settings.index.local_path(settings.data_dir)

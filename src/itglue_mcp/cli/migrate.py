@@ -6,7 +6,7 @@ import asyncio
 
 from rich.console import Console
 
-from itglue_mcp.config import Settings
+from itglue_mcp.cli.wiring import load_settings
 
 __all__ = ["migrate"]
 
@@ -15,7 +15,7 @@ def migrate() -> None:
     """Apply every pending Alembic migration to the configured store (idempotent)."""
     from itglue_mcp.store.migrate import upgrade
 
-    settings = Settings()
+    settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     asyncio.run(upgrade(settings.effective_database_url))
     Console(stderr=True).print("store schema is up to date")

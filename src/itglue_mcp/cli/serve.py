@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from itglue_mcp.cli.wiring import Access, Backends, fail_cleanly, open_access, open_backends
+from itglue_mcp.cli.wiring import (
+    Access,
+    Backends,
+    fail_cleanly,
+    load_settings,
+    open_access,
+    open_backends,
+)
 from itglue_mcp.config import Settings
 from itglue_mcp.observability import configure_logging, quiet_model_libraries
 
@@ -82,7 +89,7 @@ def serve(
     """Serve the MCP tools over Streamable HTTP at /mcp (stateless)."""
     from itglue_mcp.security import check_bind
 
-    base = Settings()
+    base = load_settings()
     configure_logging(base.log_level)
     quiet_model_libraries()
     settings = bind_settings(
@@ -105,7 +112,7 @@ def stdio() -> None:
     """Serve the MCP tools over stdio, for a local MCP client that starts this process."""
     from itglue_mcp.server.app import build_server
 
-    settings = Settings()
+    settings = load_settings()
     # stdout carries the protocol: logs must go to stderr, as JSON so nothing looks like MCP.
     configure_logging(settings.log_level, json=True)
     quiet_model_libraries()

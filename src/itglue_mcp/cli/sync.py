@@ -10,8 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from itglue_mcp.cli.wiring import fail_cleanly, open_backends, run_sync
-from itglue_mcp.config import Settings
+from itglue_mcp.cli.wiring import fail_cleanly, load_settings, open_backends, run_sync
 from itglue_mcp.observability import configure_logging, quiet_model_libraries
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ def sync(
 ) -> None:
     """Sync IT Glue into the store and the vector index; a run that stopped part-way is
     resumed."""
-    settings = Settings()
+    settings = load_settings()
     configure_logging(settings.log_level)
     quiet_model_libraries()
 

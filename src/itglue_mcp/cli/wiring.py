@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from itglue_mcp.config import Settings
-from itglue_mcp.errors import ItglueMcpError
+from itglue_mcp.errors import ConfigurationError, ItglueMcpError
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -45,6 +46,7 @@ __all__ = [
     "Backends",
     "Store",
     "fail_cleanly",
+    "load_settings",
     "open_access",
     "open_backends",
     "open_store",
@@ -232,6 +234,24 @@ async def run_sync(
                 index_settings=settings.index,
             )
             return await engine.run(full=full, organization_id=organization_id, types=types)
+
+
+def load_settings() -> Settings:
+    """The settings from the environment, ``.env``, mounted files and Vault.
+
+    A setting that cannot work ends the command with one red line per problem on stderr
+    (exit status 1), naming the setting and what was wrong; the value given is never echoed,
+    since it may be a secret.
+    """
+    with fail_cleanly():
+        try:
+            return Settings()
+        except ValidationError as exc:
+            problems = [
+                f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+                for error in exc.errors(include_url=False, include_input=False)
+            ]
+            raise ConfigurationError("invalid settings\n  " + "\n  ".join(problems)) from None
 
 
 @contextmanager
