@@ -34,18 +34,7 @@ from itglue_mcp.config import Settings
 from itglue_mcp.config.vault_client import VaultKvReader
 from itglue_mcp.config.vault_refresh import SecretRefresher
 from itglue_mcp.errors import ConfigurationError
-from tests.config.test_vault import OpenBao, assert_no_secret, running_openbao, switch_vault_on
-
-
-@pytest.fixture(scope="session")
-def openbao(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenBao]:
-    with running_openbao(tmp_path_factory.mktemp("openbao")) as server:
-        yield server
-
-
-@pytest.fixture
-def vault_env(openbao: OpenBao, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    return switch_vault_on(monkeypatch, tmp_path, openbao)
+from tests.config.openbao import OpenBao, assert_no_secret
 
 
 def _unsigned_jwt(claims: Mapping[str, Any]) -> str:

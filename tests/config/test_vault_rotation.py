@@ -25,23 +25,12 @@ from itglue_mcp.itglue.errors import AuthenticationFailed
 from itglue_mcp.itglue.models import Organization
 from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.observability import configure_logging
-from tests.config.test_vault import OpenBao, assert_no_secret, running_openbao, switch_vault_on
+from tests.config.openbao import OpenBao, assert_no_secret
 from tests.tenant import Switchable
 
 # Keys whose text the log redaction (ITG.…) would not mask: a scan for them is meaningful.
 OLD_KEY = f"rotation-old-{secrets.token_hex(8)}"
 NEW_KEY = f"rotation-new-{secrets.token_hex(8)}"
-
-
-@pytest.fixture(scope="session")
-def openbao(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenBao]:
-    with running_openbao(tmp_path_factory.mktemp("openbao")) as server:
-        yield server
-
-
-@pytest.fixture
-def vault_env(openbao: OpenBao, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    return switch_vault_on(monkeypatch, tmp_path, openbao)
 
 
 async def _until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:

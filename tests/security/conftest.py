@@ -25,7 +25,6 @@ Example::
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,8 +42,9 @@ from itglue_mcp.graph import SqlGraphStore
 from itglue_mcp.itglue.client import ItglueClient
 from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.security.audit import AuditTrail
+from itglue_mcp.security.rate_limit import RevealRateLimiter
 from itglue_mcp.security.rbac import build_authorizer
-from itglue_mcp.security.reveal import RevealRateLimiter, SecretRevealer
+from itglue_mcp.security.reveal import SecretRevealer
 from itglue_mcp.server.app import build_http_app, build_server
 from itglue_mcp.server.services import Services
 from itglue_mcp.store.audit import AuditEvent, list_audit_events
@@ -52,6 +52,7 @@ from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.store.migrate import upgrade
 from tests.conftest import _blocking
 from tests.idp.oidc_provider import IdentityProvider, start_provider
+from tests.mcp_http import free_port
 from tests.tenant import API_KEY
 
 ACME = "Acme Corporation"
@@ -72,14 +73,6 @@ def opaque_identity_provider(
     """A second OIDC provider issuing opaque access tokens (checked by introspection)."""
     with start_provider(tmp_path_factory.mktemp("idp-opaque"), token_format="opaque") as provider:
         yield provider
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now (a server binds it a moment later)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def organization_ids(dataset_dir: Path) -> dict[str, int]:

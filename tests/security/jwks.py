@@ -19,7 +19,6 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -42,6 +41,7 @@ from itglue_mcp.server.app import build_http_app, build_server
 from itglue_mcp.server.services import Services
 from itglue_mcp.store.database import create_engine, create_session_factory
 from tests.conftest import _blocking
+from tests.mcp_http import free_port
 
 __all__ = [
     "LocalIssuer",
@@ -56,14 +56,6 @@ __all__ = [
 def b64url(data: bytes) -> str:
     """Base64url without padding (RFC 7515 §2)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now (to know a server's URL before it starts)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass(frozen=True)

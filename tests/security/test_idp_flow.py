@@ -27,10 +27,10 @@ from joserfc.jwk import KeySet
 from mcp.shared.exceptions import MCPError
 
 from tests.idp.oidc_provider import ACCOUNT_GROUPS, ALL_SCOPES, SERVICE_GROUPS, IdentityProvider
+from tests.mcp_http import INITIALIZE, MCP_HEADERS, free_port
 from tests.security.conftest import (
     ACME,
     ServedOidc,
-    free_port,
     group_bindings,
     organization_names,
     serve_oidc,
@@ -38,18 +38,6 @@ from tests.security.conftest import (
 
 # One dialect is enough here: what is tested is the token, not the store.
 pytestmark = pytest.mark.parametrize("synced_url", ["sqlite"], indirect=True)
-
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "idp-flow-test", "version": "1"},
-    },
-}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
 
 
 async def list_organizations(mcp_url: str, token: str) -> list[str]:

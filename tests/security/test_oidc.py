@@ -19,19 +19,8 @@ import pytest
 from fastmcp import Client
 
 from itglue_mcp.observability import configure_logging
-from tests.security.jwks import LocalIssuer, free_port, oidc_settings, serve_mcp
-
-MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "test", "version": "1"},
-    },
-}
+from tests.mcp_http import INITIALIZE, MCP_HEADERS, free_port
+from tests.security.jwks import LocalIssuer, oidc_settings, serve_mcp
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ from fastmcp import Client
 
 from itglue_mcp.itglue.client import ItglueClient
 from itglue_mcp.security.audit import AuditTrail
-from itglue_mcp.security.reveal import RevealRateLimiter, SecretRevealer
+from itglue_mcp.security.rate_limit import RevealRateLimiter
+from itglue_mcp.security.reveal import SecretRevealer
 from itglue_mcp.store.database import create_engine, create_session_factory
 from tests.conftest import _blocking
-from tests.security.jwks import LocalIssuer, free_port, oidc_settings, serve_mcp
+from tests.mcp_http import free_port
+from tests.security.jwks import LocalIssuer, oidc_settings, serve_mcp
 from tests.tenant import API_KEY, Simulated
 
 

@@ -19,7 +19,6 @@ import logging
 import os
 import re
 import secrets
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -44,6 +43,7 @@ from itglue_mcp.observability import configure_logging
 from itglue_mcp.security.proxy import build_proxy_provider
 from itglue_mcp.server.app import build_http_app
 from tests.idp.oidc_provider import IdentityProvider
+from tests.mcp_http import INITIALIZE, MCP_HEADERS, free_port
 
 # py-key-value-aio's RedisStore writes with SETEX, which redis-py 8 marks deprecated (the
 # command itself is fine); the warning is raised on the replicas' threads.
@@ -54,25 +54,6 @@ CLIENT_REDIRECT = "http://127.0.0.1:8977/callback"
 """The MCP client's loopback callback; nothing listens there, the browser reads the redirect."""
 CLIENT_NAME = "proxy-test-client"
 SCOPES = ["openid", "itglue.read", "itglue.secrets.reveal"]
-MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "proxy-test", "version": "1"},
-    },
-}
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now (a replica binds it a moment later)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass(frozen=True)

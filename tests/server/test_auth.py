@@ -19,23 +19,13 @@ from itglue_mcp.observability import configure_logging
 from itglue_mcp.server.app import build_http_app, build_server
 from itglue_mcp.server.services import Services
 from itglue_mcp.store.database import create_engine, create_session_factory
+from tests.mcp_http import INITIALIZE, MCP_HEADERS
 from tests.sync.indexed import serving
 
 TOKEN = secrets.token_urlsafe(32)
 STATIC = Settings(
     auth=AuthSettings(mode=AuthMode.STATIC, static_token=SecretStr(TOKEN), static_subject="dev")
 )
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "test", "version": "1"},
-    },
-}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
 
 
 async def test_the_static_token_is_required_and_never_logged(
