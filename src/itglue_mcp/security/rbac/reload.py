@@ -66,6 +66,14 @@ async def _reload_logged(authorizer: Authorizer, trigger: str) -> bool:
     return True
 
 
+async def _cancel(task: asyncio.Task[None] | None) -> None:
+    """Cancel a background task and wait until it has stopped."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 class FileWatcher:
     """Reloads an authorizer when its policy file's content changes.
 
@@ -105,11 +113,8 @@ class FileWatcher:
 
     async def aclose(self) -> None:
         """Stop polling."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await _cancel(self._task)
+        self._task = None
 
 
 class PeriodicReloader:
@@ -134,11 +139,8 @@ class PeriodicReloader:
 
     async def aclose(self) -> None:
         """Stop reloading."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await _cancel(self._task)
+        self._task = None
 
 
 class RedisReloadListener:
@@ -223,11 +225,8 @@ class RedisReloadListener:
 
     async def aclose(self) -> None:
         """Stop listening and close the connection."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await _cancel(self._task)
+        self._task = None
         await self._disconnect()
 
 
