@@ -313,7 +313,7 @@ def test_settings_configmap(rendered: dict[str, list[Manifest]]) -> None:
     assert data["ITGLUE_MCP_PUBLIC_URL"] == "https://mcp.acme.msp.example"
     assert data["ITGLUE_MCP_AUTH__MODE"] == "oidc"
     assert data["ITGLUE_MCP_AUTH__ISSUER"].startswith("https://login.microsoftonline.com/")
-    assert data["ITGLUE_MCP_AUTH__AUDIENCE"] == "api://itglue-mcp-acme"
+    assert data["ITGLUE_MCP_AUTH__AUDIENCE"] == "11111111-2222-3333-4444-555555555555"
     assert data["ITGLUE_MCP_ITGLUE__REGION"] == "eu"
     assert data["ITGLUE_MCP_INDEX__QDRANT_URL"] == "https://qdrant.internal.example:6333"
     assert data["ITGLUE_MCP_DATA_DIR"] == "/data"

@@ -16,7 +16,7 @@ from pydantic.fields import FieldInfo
 
 from itglue_mcp.config.settings import Settings
 
-__all__ = ["settings_reference"]
+__all__ = ["PREFIX", "reference_rows", "settings_reference"]
 
 PREFIX = "ITGLUE_MCP_"
 
@@ -39,11 +39,16 @@ def _default(field: FieldInfo) -> str:
     return f"`{value}`"
 
 
-def _rows(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, str, str]]:
+def reference_rows(
+    model: type[BaseModel] = Settings, prefix: str = PREFIX
+) -> Iterator[tuple[str, str, str]]:
+    """One ``(variable, default, description)`` per setting of ``model``, nested models
+    flattened with ``__`` as the environment reads them; all three are Markdown (variable and
+    default quoted as code, ``|`` escaped in the description)."""
     for name, field in model.model_fields.items():
         annotation = field.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            yield from _rows(annotation, f"{prefix}{name.upper()}__")
+            yield from reference_rows(annotation, f"{prefix}{name.upper()}__")
             continue
         description = (field.description or "").replace("|", "\\|")
         yield f"`{prefix}{name.upper()}`", _default(field), description
@@ -52,9 +57,7 @@ def _rows(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, str, str]]
 def settings_reference() -> str:
     """The Markdown table of every setting: variable, default, description."""
     lines = ["| variable | default | description |", "|---|---|---|"]
-    lines.extend(
-        f"| {name} | {default} | {text} |" for name, default, text in _rows(Settings, PREFIX)
-    )
+    lines.extend(f"| {name} | {default} | {text} |" for name, default, text in reference_rows())
     return "\n".join(lines) + "\n"
 
 
