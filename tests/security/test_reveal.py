@@ -31,8 +31,9 @@ from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.security.audit import AuditTrail
 from itglue_mcp.security.errors import AccessDenied, RevealRateLimited
 from itglue_mcp.security.identity import Caller
+from itglue_mcp.security.rate_limit import RevealRateLimiter
 from itglue_mcp.security.rbac import Permissions
-from itglue_mcp.security.reveal import RevealRateLimiter, SecretRevealer, open_revealer
+from itglue_mcp.security.reveal import SecretRevealer, open_revealer
 from itglue_mcp.store.audit import AuditDecision, AuditEvent, list_audit_events
 from itglue_mcp.store.models import metadata
 from tests.tenant import API_KEY, Simulated, Switchable

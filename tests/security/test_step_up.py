@@ -13,14 +13,23 @@ from pydantic import SecretStr
 
 from itglue_mcp.config import AuthMode, AuthSettings, Settings
 from itglue_mcp.config.auth import ScopeNames
-from itglue_mcp.server.step_up import needed_scopes
+from itglue_mcp.graph import SqlGraphStore
+from itglue_mcp.server.app import build_server
+from itglue_mcp.server.services import Services
+from itglue_mcp.server.step_up import REVEAL_TOOL, SECRET_TOOLS, needed_scopes, reveals_secret
+from itglue_mcp.store.database import create_engine, create_session_factory
 from tests.security.jwks import serve_mcp
+
+FLEXIBLE_SECRET = "reveal_flexible_asset_password"
+READ_AND_REVEAL = ["itglue.read", "itglue.secrets.reveal"]
 
 SCOPES = ScopeNames()
 HEADERS = {"Accept": "application/json, text/event-stream"}
 
 
-def _call(name: str, arguments: dict[str, object] | None = None, id_: int = 1) -> dict[str, object]:
+def _call(
+    name: object, arguments: dict[str, object] | None = None, id_: int = 1
+) -> dict[str, object]:
     params: dict[str, object] = {"name": name}
     if arguments is not None:
         params["arguments"] = arguments
@@ -34,12 +43,25 @@ def _call(name: str, arguments: dict[str, object] | None = None, id_: int = 1) -
         (_call("get_password", {"name": "x"}), ["itglue.read"]),
         (_call("get_password", {"name": "x", "reveal": False}), ["itglue.read"]),
         (_call("get_password", {"name": "x", "reveal": "true"}), ["itglue.read"]),  # not true
-        (_call("get_password", {"reveal": True}), ["itglue.read", "itglue.secrets.reveal"]),
+        (_call("get_password", {"reveal": True}), READ_AND_REVEAL),
         (_call("get_document", {"reveal": True}), ["itglue.read"]),  # only get_password reveals
         (
             [_call("search", {"query": "x"}), _call("get_password", {"reveal": True}, 2)],
-            ["itglue.read", "itglue.secrets.reveal"],
+            READ_AND_REVEAL,
         ),
+        # A Password field of a flexible asset: every call reveals, whatever its arguments.
+        (
+            _call(FLEXIBLE_SECRET, {"flexible_asset": "dc", "trait": "DSRM Password"}),
+            READ_AND_REVEAL,
+        ),
+        (_call(FLEXIBLE_SECRET), READ_AND_REVEAL),
+        (_call(FLEXIBLE_SECRET, {"reveal": False}), READ_AND_REVEAL),
+        (
+            [_call("search", {"query": "x"}), _call(FLEXIBLE_SECRET, {"flexible_asset": "x"}, 2)],
+            READ_AND_REVEAL,
+        ),
+        # The caller's JSON: a tool name that is not a string names no tool (and no crash).
+        (_call(["get_password"], {"reveal": True}), ["itglue.read"]),
         ({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, []),
         ({"jsonrpc": "2.0", "method": "notifications/initialized"}, []),
     ],
@@ -51,12 +73,31 @@ def _call(name: str, arguments: dict[str, object] | None = None, id_: int = 1) -
         "reveal",
         "other-tool",
         "batch",
+        "flexible-asset-secret",
+        "flexible-asset-secret-no-arguments",
+        "flexible-asset-secret-reveal-false",
+        "flexible-asset-secret-batch",
+        "name-not-a-string",
         "list",
         "notification",
     ],
 )
 def test_the_needed_scopes_follow_tool_and_arguments(body: object, needed: list[str]) -> None:
     assert needed_scopes(json.dumps(body).encode(), SCOPES) == needed
+
+
+async def test_the_revealing_tools_are_tools_of_the_server() -> None:
+    # A renamed tool would otherwise lose its step-up silently.
+    engine = create_engine("sqlite+aiosqlite://", null_pool=True)
+    sessions = create_session_factory(engine)
+    server = build_server(Services(sessions=sessions, graph=SqlGraphStore(sessions)))
+    names = {tool.name for tool in await server.list_tools(run_middleware=False)}
+    await engine.dispose()
+    assert {REVEAL_TOOL, *SECRET_TOOLS} <= names
+    assert {FLEXIBLE_SECRET} == SECRET_TOOLS
+    assert reveals_secret(FLEXIBLE_SECRET, None)
+    assert not reveals_secret(REVEAL_TOOL, None)
+    assert not reveals_secret(REVEAL_TOOL, {"reveal": 1})
 
 
 def test_admin_tools_need_the_admin_scope_and_names_are_configurable() -> None:
@@ -96,7 +137,14 @@ def test_a_static_token_is_held_to_its_scopes(
         search = httpx.post(
             f"{url}/mcp", json=_call("search", {"query": "x"}), headers=headers, timeout=30
         )
+        flexible = httpx.post(
+            f"{url}/mcp",
+            json=_call(FLEXIBLE_SECRET, {"flexible_asset": "corp.acmecorp.com"}),
+            headers=headers,
+            timeout=30,
+        )
     assert response.status_code == status
+    assert flexible.status_code == status
     assert search.status_code == 200
     if status == 403:
         challenge = _challenge(response)

@@ -30,8 +30,9 @@ from itglue_mcp.config.settings import ItglueSettings
 from itglue_mcp.graph import SqlGraphStore
 from itglue_mcp.itglue.client import ItglueClient
 from itglue_mcp.security.audit import AuditTrail
+from itglue_mcp.security.rate_limit import RevealRateLimiter
 from itglue_mcp.security.rbac import build_authorizer
-from itglue_mcp.security.reveal import RevealRateLimiter, SecretRevealer
+from itglue_mcp.security.reveal import SecretRevealer
 from itglue_mcp.server.app import build_server
 from itglue_mcp.server.services import Services
 from itglue_mcp.store.database import create_engine, create_session_factory

@@ -81,11 +81,12 @@ async def _deny_events(audit_url: str, subject: str) -> list[tuple[str, str, str
 
 async def test_tools_list_shows_each_role_only_its_tools(secured_url: str) -> None:
     every_tool = await _tool_names(secured_url, "tok-admin")
-    assert every_tool >= READ_TOOLS
+    assert every_tool >= READ_TOOLS | {"reveal_flexible_asset_password"}
     assert await _tool_names(secured_url, "tok-helpdesk") == every_tool
-    # client-readonly: no password entries at all, so not the password tool either.
+    # client-readonly: no password entries at all, so not the password tool either, nor the
+    # tool revealing flexible assets' Password fields (helpdesk lists it: reveal is refused).
     client_tools = await _tool_names(secured_url, "tok-client")
-    assert client_tools == every_tool - {"get_password"}
+    assert client_tools == every_tool - {"get_password", "reveal_flexible_asset_password"}
     # No role bound: nothing to call.
     assert await _tool_names(secured_url, "tok-nobody") == set()
 

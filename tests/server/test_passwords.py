@@ -35,8 +35,9 @@ from itglue_mcp.itglue.client import ItglueClient
 from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.query.credentials import REVEAL_NOTICE
 from itglue_mcp.security.audit import AuditTrail
+from itglue_mcp.security.rate_limit import RevealRateLimiter
 from itglue_mcp.security.rbac import build_authorizer
-from itglue_mcp.security.reveal import RevealRateLimiter, SecretRevealer
+from itglue_mcp.security.reveal import SecretRevealer
 from itglue_mcp.server.app import build_http_app, build_server
 from itglue_mcp.server.services import Services
 from itglue_mcp.store.audit import AuditDecision, AuditEvent, list_audit_events

@@ -197,6 +197,7 @@ def _calls(others: Others) -> list[tuple[str, dict[str, Any]]]:
         ("find_ip_address", {"query": others.firewall_ip}),
         ("find_ip_address", {"query": "firewall", "limit": 100}),
         ("find_ip_address", {"query": "10.0.0.0/8", "limit": 100}),
+        ("reveal_flexible_asset_password", {"flexible_asset": "nw.local"}),
         ("health", {}),
     ]
 
@@ -292,4 +293,8 @@ async def test_helpdesk_reads_every_organization_but_reveals_none(secured_url: s
             await client.call_tool(
                 "get_password",
                 {"organization": "Acme Corporation", "name": str(entry["id"]), "reveal": True},
+            )
+        with pytest.raises(ToolError, match="do not allow revealing"):
+            await client.call_tool(
+                "reveal_flexible_asset_password", {"flexible_asset": "corp.acmecorp.com"}
             )

@@ -39,7 +39,8 @@ class Services:
         authorizer: the RBAC policy deciding each caller's permissions; ``None`` permits
             everything to everybody (auth mode ``none``, stdio, tests).
         audit: where access decisions are recorded; ``None``: denials are only logged.
-        revealer: reveals secrets live from IT Glue (``get_password(reveal=True)``); ``None``
+        revealer: reveals secrets live from IT Glue (``get_password(reveal=True)``,
+            ``reveal_flexible_asset_password``); ``None``
             when no IT Glue API key is configured, in which case reveal is refused.
     """
 

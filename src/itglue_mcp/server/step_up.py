@@ -12,7 +12,9 @@ request body, reads the JSON-RPC ``tools/call`` message(s) in it and works out t
 need:
 
 - every tool: ``auth.scopes.read``;
-- ``get_password`` with ``arguments.reveal == true``: also ``auth.scopes.reveal``;
+- a call that returns a secret (:func:`reveals_secret`): also ``auth.scopes.reveal`` —
+  ``get_password`` with ``arguments.reveal == true``, and every call of a tool of
+  :data:`SECRET_TOOLS` (``reveal_flexible_asset_password``);
 - a tool of :data:`ADMIN_TOOLS`: also ``auth.scopes.admin``.
 
 If the token lacks any of them the request is answered 403, and each refused tool call is an
@@ -49,8 +51,10 @@ from itglue_mcp.store.audit import AuditDecision
 __all__ = [
     "ADMIN_TOOLS",
     "REVEAL_TOOL",
+    "SECRET_TOOLS",
     "StepUpMiddleware",
     "needed_scopes",
+    "reveals_secret",
     "step_up_middleware",
 ]
 
@@ -62,6 +66,9 @@ does (a sync trigger, a policy reload) is added here."""
 
 REVEAL_TOOL = "get_password"
 """The tool whose ``reveal: true`` argument returns a secret value (needs the reveal scope)."""
+
+SECRET_TOOLS: frozenset[str] = frozenset({"reveal_flexible_asset_password"})
+"""Tools whose every call returns a secret value: they always need the reveal scope."""
 
 # Longest tool name kept in an audit event: the name is the caller's own text.
 _MAX_TOOL_NAME = 128
@@ -89,6 +96,20 @@ def _tool_names(body: bytes) -> list[str]:
     ]
 
 
+def reveals_secret(name: object, arguments: object) -> bool:
+    """Whether a ``tools/call`` of tool ``name`` with ``arguments`` returns a secret value.
+
+    True for a tool of :data:`SECRET_TOOLS` (whatever its arguments) and for
+    :data:`REVEAL_TOOL` when ``arguments`` holds ``"reveal": true`` (the JSON boolean only:
+    the tool's schema refuses anything else, so nothing else can reveal).
+    """
+    if not isinstance(name, str):  # JSON from the caller: a list name is no tool
+        return False
+    if name in SECRET_TOOLS:
+        return True
+    return name == REVEAL_TOOL and isinstance(arguments, dict) and arguments.get("reveal") is True
+
+
 def needed_scopes(
     body: bytes, scopes: ScopeNames, admin_tools: frozenset[str] = ADMIN_TOOLS
 ) -> list[str]:
@@ -111,10 +132,9 @@ def needed_scopes(
     for params in _calls(payload):
         needed.add(scopes.read)
         name = params.get("name")
-        arguments = params.get("arguments")
-        if name == REVEAL_TOOL and isinstance(arguments, dict) and arguments.get("reveal") is True:
+        if reveals_secret(name, params.get("arguments")):
             needed.add(scopes.reveal)
-        if name in admin_tools:
+        if isinstance(name, str) and name in admin_tools:
             needed.add(scopes.admin)
     return [name for name in scopes.names() if name in needed]
 

@@ -38,6 +38,7 @@ TOOLS = frozenset(
         "list_expirations",
         "list_organizations",
         "query_documentation",
+        "reveal_flexible_asset_password",
         "search",
     }
 )

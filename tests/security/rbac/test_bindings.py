@@ -67,7 +67,7 @@ async def test_a_tool_denied_in_one_organization_is_denied_in_all() -> None:
     bob = caller("bob")
     permissions = await authorizer.permissions(bob, TOOLS)
     assert permissions.readable == frozenset({7, 42})
-    assert permissions.tools == TOOLS - {"get_password"}
+    assert permissions.tools == TOOLS - {"get_password", "reveal_flexible_asset_password"}
     assert permissions.hidden_record_types == frozenset({"passwords"})
     # The organization-level decision itself is still exact.
     assert await authorizer.allowed(bob, 7, "passwords", Action.READ)

@@ -67,8 +67,9 @@ async def test_client_readonly_reads_its_organization_only_and_no_secrets(
     assert not permissions.may_read(43)
     assert permissions.revealable == frozenset()
     assert not permissions.may_reveal(42)
-    # Password entries are hidden altogether, not only their values.
-    assert permissions.tools == TOOLS - {"get_password"}
+    # Password entries are hidden altogether, not only their values; so is the tool that
+    # reveals flexible assets' Password fields.
+    assert permissions.tools == TOOLS - {"get_password", "reveal_flexible_asset_password"}
     assert permissions.hidden_record_types == frozenset({"passwords"})
     assert permissions.scope(None) == [42]
     assert permissions.scope([41, 42, 43]) == [42]

@@ -1,0 +1,327 @@
+"""Flexible asset tool: ``reveal_flexible_asset_password`` — one Password-kind trait, live.
+
+A flexible asset's Password-kind traits (an Active Directory's DSRM password, a Wi-Fi
+network's pre-shared key, a license key) are secrets: the sync drops them, so the store never
+holds one. This tool finds exactly one flexible asset in the store — by IT Glue id or name,
+among the organizations the caller may read — picks one of its type's Password-kind fields,
+and has :class:`~itglue_mcp.security.reveal.SecretRevealer` fetch that trait live from IT
+Glue, under the same rule as ``get_password(reveal=true)``: the reveal scope (an HTTP 403
+step-up before the call runs, :mod:`itglue_mcp.server.step_up`), the reveal permission on
+the asset's organization, the per-user rate limit, and an audit event either way. The value
+is returned once, with :data:`~itglue_mcp.query.credentials.REVEAL_NOTICE` and the asset's
+citation.
+
+Example (as an assistant calls it)::
+
+    reveal_flexible_asset_password(flexible_asset="corp.acmecorp.com", trait="DSRM Password")
+    reveal_flexible_asset_password(flexible_asset="3310055")   # its one Password field
+    reveal_flexible_asset_password(flexible_asset="ACME-Guest", organization="Acme")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastmcp import FastMCP
+from fastmcp.tools.base import ToolResult
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from itglue_mcp.query.answer import SourceRecord, source_of
+from itglue_mcp.query.credentials import REVEAL_NOTICE
+from itglue_mcp.query.errors import AmbiguousRecord, RecordNotFound
+from itglue_mcp.security.errors import AccessDenied
+from itglue_mcp.security.reveal import RevealedTrait, SecretRevealer
+from itglue_mcp.server.access import current_permissions
+from itglue_mcp.server.errors import tool_errors
+from itglue_mcp.server.rendering import cite
+from itglue_mcp.server.services import Services
+from itglue_mcp.server.tools.organizations import (
+    MAX_REFERENCE_LENGTH,
+    READ_ONLY,
+    close_names,
+    resolve_scope,
+    suggestion_hint,
+)
+from itglue_mcp.store.errors import translate_errors
+from itglue_mcp.store.queries import name_match, record_names, scope, select_view, to_view
+from itglue_mcp.store.record_types import RecordType
+
+__all__ = ["TOOL", "FlexibleAssetSecret", "PasswordField", "StoredAsset", "register"]
+
+TOOL = "reveal_flexible_asset_password"
+
+# Candidates listed when a name matches several flexible assets.
+_MAX_CANDIDATES = 10
+# IT Glue's kind of a secret field (flexible asset fields, ``kind``).
+_PASSWORD_KIND = "password"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAsset:
+    """A flexible asset as the store holds it (no trait values: only what names and cites it)."""
+
+    id: int
+    organization_id: int | None
+    organization_name: str | None
+    name: str | None
+    flexible_asset_type_id: int | None
+    flexible_asset_type_name: str | None
+    archived: bool
+    resource_url: str | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordField:
+    """A Password-kind field of a flexible asset type: its label and its trait key."""
+
+    name: str | None
+    name_key: str
+
+
+class FlexibleAssetSecret(BaseModel):
+    """One Password-kind trait of one flexible asset, fetched live from IT Glue for this call."""
+
+    flexible_asset_id: int = Field(description="IT Glue id of the flexible asset.")
+    name: str | None = Field(description="The flexible asset's name.")
+    flexible_asset_type_name: str | None = Field(
+        description="Its flexible asset type (e.g. Active Directory, Wireless)."
+    )
+    organization_id: int = Field(description="IT Glue id of its organization.")
+    organization_name: str | None = Field(description="Name of its organization.")
+    trait: str = Field(description="The trait revealed: its field's name-key in IT Glue.")
+    trait_name: str | None = Field(description="The field's name as IT Glue shows it.")
+    value: str | None = Field(
+        description="The secret value; null when the trait is empty in IT Glue."
+    )
+    value_returned: bool = Field(
+        default=True, description="Always true: the value was revealed by this call."
+    )
+    notice: str = Field(description="How the revealed value must be handled.")
+    source: SourceRecord = Field(description="The flexible asset in IT Glue.")
+
+
+async def _assets(
+    session: AsyncSession, reference: str, organization_ids: Collection[int] | None
+) -> list[StoredAsset]:
+    """The flexible assets ``reference`` names: an IT Glue id, else names (exact ones first).
+
+    Raises:
+        StoreError: the database failed.
+    """
+    table = RecordType.FLEXIBLE_ASSETS.table
+    statement = select_view(StoredAsset, table).where(*scope(table, organization_ids))
+    with translate_errors("read flexible assets"):
+        if reference.isascii() and reference.isdigit():
+            rows = (await session.execute(statement.where(table.c.id == int(reference)))).all()
+            if rows:
+                return [to_view(StoredAsset, row) for row in rows]
+        matches, tier = name_match((table.c.name,), reference)
+        ordered = statement.where(matches).order_by(tier, func.lower(table.c.name), table.c.id)
+        rows = (await session.execute(ordered.limit(_MAX_CANDIDATES + 1))).all()
+    views = [to_view(StoredAsset, row) for row in rows]
+    wanted = reference.lower()
+    exact = [view for view in views if (view.name or "").lower() == wanted]
+    return exact or views
+
+
+async def _password_fields(session: AsyncSession, type_id: int | None) -> list[PasswordField]:
+    """The Password-kind fields of flexible asset type ``type_id``, in the type's order."""
+    if type_id is None:
+        return []
+    fields = RecordType.FLEXIBLE_ASSET_FIELDS.table
+    statement = (
+        select(fields.c.name, fields.c.name_key)
+        .where(
+            fields.c.flexible_asset_type_id == type_id,
+            func.lower(fields.c.kind) == _PASSWORD_KIND,
+        )
+        .order_by(fields.c.order, fields.c.id)
+    )
+    with translate_errors("read flexible asset fields"):
+        rows = (await session.execute(statement)).all()
+    return [PasswordField(row.name, row.name_key) for row in rows if row.name_key]
+
+
+def _describe(asset: StoredAsset) -> str:
+    return (
+        f"{asset.name or '-'} (id {asset.id}, {asset.flexible_asset_type_name or 'no type'}, "
+        f"{asset.organization_name or 'no organization'})"
+    )
+
+
+async def _one_asset(
+    session: AsyncSession, reference: str, organization_ids: list[int] | None, where: str
+) -> StoredAsset:
+    """The one readable flexible asset ``reference`` names.
+
+    Raises:
+        RecordNotFound: none does (close names among the readable ones offered).
+        AmbiguousRecord: several do (listed, so one can be named by id).
+    """
+    assets = await _assets(session, reference, organization_ids)
+    if not assets:
+        names = await record_names(
+            session, RecordType.FLEXIBLE_ASSETS, organization_ids=organization_ids
+        )
+        raise RecordNotFound(
+            f"flexible_asset: no flexible asset {where} is named {reference!r}"
+            + suggestion_hint(close_names(reference, names))
+        )
+    if len(assets) > 1:
+        listed = "; ".join(_describe(asset) for asset in assets[:_MAX_CANDIDATES])
+        more = " and more" if len(assets) > _MAX_CANDIDATES else ""
+        raise AmbiguousRecord(
+            f"flexible_asset: {reference!r} matches several flexible assets: {listed}{more}; "
+            "a reveal needs exactly one — give its IT Glue id"
+        )
+    return assets[0]
+
+
+def _pick_field(
+    asset: StoredAsset, fields: list[PasswordField], trait: str | None
+) -> PasswordField:
+    """The Password-kind field ``trait`` names (name or name-key, any case).
+
+    Without ``trait`` the type's only Password field is taken.
+
+    Raises:
+        ValueError: the type has no Password field, ``trait`` names none of them, or
+            ``trait`` is omitted and there are several (each listed).
+    """
+    kind = asset.flexible_asset_type_name or "its type"
+    if not fields:
+        raise ValueError(f"trait: {_describe(asset)} has no Password field ({kind} defines none)")
+    listed = ", ".join(f"{field.name or field.name_key} ({field.name_key})" for field in fields)
+    if trait is None:
+        if len(fields) == 1:
+            return fields[0]
+        raise ValueError(f"trait: {kind} has several Password fields; name one: {listed}")
+    wanted = trait.strip().lower()
+    for field in fields:
+        if wanted in (field.name_key.lower(), (field.name or "").lower()):
+            return field
+    raise ValueError(
+        f"trait: {trait!r} is not a Password field of {kind}; its Password fields: {listed}"
+    )
+
+
+def _revealer(services: Services) -> SecretRevealer:
+    if services.revealer is None:
+        raise AccessDenied(
+            f"{TOOL}: reveal is not available on this server (no IT Glue API key with "
+            "Password Access is configured: itglue.api_key)"
+        )
+    return services.revealer
+
+
+def _result(asset: StoredAsset, field: PasswordField, secret: RevealedTrait) -> FlexibleAssetSecret:
+    return FlexibleAssetSecret(
+        flexible_asset_id=asset.id,
+        name=secret.name or asset.name,
+        flexible_asset_type_name=asset.flexible_asset_type_name,
+        organization_id=secret.organization_id,
+        organization_name=asset.organization_name,
+        trait=field.name_key,
+        trait_name=field.name,
+        value=secret.value.get_secret_value() if secret.value is not None else None,
+        notice=REVEAL_NOTICE,
+        source=source_of(RecordType.FLEXIBLE_ASSETS.value, asset),
+    )
+
+
+def _render(result: FlexibleAssetSecret) -> str:
+    label = result.trait_name or result.trait
+    return "\n".join(
+        [
+            f"{label} of {result.name or result.flexible_asset_id} "
+            f"({result.flexible_asset_type_name or 'flexible asset'}, "
+            f"{result.organization_name or result.organization_id}): "
+            f"{result.value if result.value is not None else '(empty)'}",
+            result.notice,
+            cite(result.source),
+        ]
+    )
+
+
+def register(mcp: FastMCP, services: Services) -> None:
+    """Register the flexible asset tools on ``mcp``, reading through ``services``."""
+
+    @mcp.tool(
+        name=TOOL,
+        annotations={"title": "Reveal a Password field of a flexible asset", **READ_ONLY},
+        output_schema=FlexibleAssetSecret.model_json_schema(),
+    )
+    async def reveal_flexible_asset_password(
+        flexible_asset: Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=MAX_REFERENCE_LENGTH,
+                description="The flexible asset: its IT Glue id, or its name (any case).",
+            ),
+        ],
+        trait: Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                max_length=MAX_REFERENCE_LENGTH,
+                description=(
+                    "The Password field to reveal: its name (e.g. 'DSRM Password') or name-key "
+                    "('dsrm-password'). Omit when the asset's type has only one Password field."
+                ),
+            ),
+        ] = None,
+        organization: Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                max_length=MAX_REFERENCE_LENGTH,
+                description=(
+                    "Organization: IT Glue id, name, short name or a unique part of it. "
+                    "Omit to search every organization."
+                ),
+            ),
+        ] = None,
+    ) -> ToolResult:
+        """Reveal the VALUE of one Password-kind field of one flexible asset (a domain's DSRM
+        password, a Wi-Fi pre-shared key, a license key), fetched live from IT Glue.
+
+        Only when the user asked for the secret itself. The asset must be named exactly (by
+        IT Glue id when several share a name); needs the reveal permission on its
+        organization; rate-limited and audited. The value is returned once: do not repeat it.
+        """
+        with tool_errors():
+            if not flexible_asset.strip():
+                raise ValueError("flexible_asset: give a flexible asset's IT Glue id or name")
+            permissions = current_permissions()
+            revealer = _revealer(services)
+            if not permissions.may_see(RecordType.FLEXIBLE_ASSETS.value):
+                raise AccessDenied(f"{TOOL}: your roles do not allow flexible assets")
+            async with services.sessions() as session:
+                org, ids = await resolve_scope(session, organization, permissions)
+                where = f"of {org.name}" if org else "in any organization"
+                asset = await _one_asset(session, flexible_asset.strip(), ids, where)
+                field = _pick_field(
+                    asset, await _password_fields(session, asset.flexible_asset_type_id), trait
+                )
+            if asset.organization_id is None:
+                raise RecordNotFound(
+                    f"flexible_asset: flexible asset {asset.id} belongs to no organization"
+                )
+            secret = await revealer.reveal_trait(
+                permissions,
+                asset_id=asset.id,
+                organization_id=asset.organization_id,
+                trait=field.name_key,
+                tool=TOOL,
+            )
+        result = _result(asset, field, secret)
+        return ToolResult(
+            content=_render(result), structured_content=result.model_dump(mode="json")
+        )
