@@ -24,7 +24,7 @@ from itglue_mcp.docs.markdown import cell, code, text
 from itglue_mcp.graph.sql import SqlGraphStore
 from itglue_mcp.server.app import build_server
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.step_up import ADMIN_TOOLS, REVEAL_TOOL
+from itglue_mcp.server.step_up import ADMIN_TOOLS, REVEAL_TOOL, SECRET_TOOLS
 
 __all__ = ["ToolSpec", "list_tools", "schema_type", "tool_reference_page"]
 
@@ -123,7 +123,9 @@ def schema_type(schema: dict[str, Any], *, limits: bool = True) -> str:
 
 def _scopes(tool: ToolSpec, scopes: ScopeNames) -> str:
     needed = [code(scopes.read)]
-    if tool.name == REVEAL_TOOL:
+    if tool.name in SECRET_TOOLS:
+        needed.append(code(scopes.reveal))
+    elif tool.name == REVEAL_TOOL:
         needed.append(f"{code(scopes.reveal)} (with `reveal: true`)")
     if tool.name in ADMIN_TOOLS:
         needed.append(code(scopes.admin))
