@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import typer
 
-from itglue_mcp.cli import audit, dataset, demo, index, migrate, serve, simulate, sync
+from itglue_mcp.cli import audit, dataset, demo, index, migrate, rbac, serve, simulate, sync
 from itglue_mcp.cli.eval import eval_answers
 
 __all__ = ["app"]
@@ -30,6 +30,7 @@ app = typer.Typer(
 app.add_typer(dataset.app, name="dataset")
 app.add_typer(index.app, name="index")
 app.add_typer(audit.app, name="audit")
+app.add_typer(rbac.app, name="rbac")
 app.command("simulate")(simulate.simulate)
 app.command("migrate")(migrate.migrate)
 app.command("sync")(sync.sync)
