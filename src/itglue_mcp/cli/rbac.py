@@ -85,10 +85,10 @@ def check_policy_text(text: str, *, origin: str, settings: RbacSettings) -> list
         ``"<origin> line <n>: <what is wrong>"`` per problem; empty when every line is valid.
     """
     from itglue_mcp.security.rbac.sources import (
-        BUILTIN_ROLES,
         binding_lines,
         builtin_lines,
         check_line,
+        undefined_role_problem,
     )
 
     problems: list[tuple[int, str]] = []
@@ -102,21 +102,11 @@ def check_policy_text(text: str, *, origin: str, settings: RbacSettings) -> list
             checked.append((rows.line_num, check_line(fields)))
         except ValueError as error:
             problems.append((rows.line_num, f"{origin} line {rows.line_num}: {error}"))
-    # A role is defined by a p line (its permissions) or as the member of a g line.
     lines = [*builtin_lines(), *binding_lines(settings), *(line for _, line in checked)]
-    defined = {line.fields[0] for line in lines}
     for number, line in checked:
-        member, role, domain = line.fields if line.ptype == "g" else ("", "", "")
-        if line.ptype == "g" and role not in defined:
-            where = "" if domain == "*" else f"@{domain}"
-            problems.append(
-                (
-                    number,
-                    f"{origin} line {number}: {member} is bound to "
-                    f"{role.removeprefix('role:')}{where}, a role no policy line defines "
-                    f"(built-in roles: {', '.join(BUILTIN_ROLES)})",
-                )
-            )
+        problem = undefined_role_problem(line, lines)
+        if problem is not None:
+            problems.append((number, f"{origin} line {number}: {problem}"))
     return [message for _, message in sorted(problems, key=lambda problem: problem[0])]
 
 

@@ -63,6 +63,7 @@ __all__ = [
     "check_line",
     "load_model",
     "parse_policy_text",
+    "undefined_role_problem",
 ]
 
 _PACKAGE = "itglue_mcp.security.rbac"
@@ -287,24 +288,32 @@ class DatabasePolicy:
         return removed
 
 
-def _check_roles_defined(checked: list[tuple[PolicyLine, str]], defined: list[PolicyLine]) -> None:
-    """Refuse a g line of ``checked`` (line, origin) binding a role that nothing defines.
+def undefined_role_problem(line: PolicyLine, defined: Iterable[PolicyLine]) -> str | None:
+    """Why ``line`` cannot load when it is a g line binding a role nothing defines, else None.
 
     A role is defined by a p line (its own permissions) or by being the member of a g line
-    (it inherits another role), in ``defined`` or in ``checked``.
+    (it inherits another role); ``defined`` is every line loaded together with ``line``
+    (built-in, ``rbac.bindings`` and the source).
     """
-    roles = {line.fields[0] for line in defined}
-    roles |= {line.fields[0] for line, _ in checked if line.ptype == "g"}
+    if line.ptype != "g":
+        return None
+    member, role, domain = line.fields
+    if role in {other.fields[0] for other in defined}:
+        return None
+    where = "" if domain == WILDCARD else f"@{domain}"
+    return (
+        f"{member} is bound to {role.removeprefix('role:')}{where}, a role no policy line "
+        f"defines (built-in roles: {', '.join(BUILTIN_ROLES)})"
+    )
+
+
+def _check_roles_defined(checked: list[tuple[PolicyLine, str]], defined: list[PolicyLine]) -> None:
+    """Refuse a g line of ``checked`` (line, origin) binding a role that nothing defines."""
+    every = [*defined, *(line for line, _ in checked)]
     for line, origin in checked:
-        if line.ptype != "g":
-            continue
-        member, role, domain = line.fields
-        if role not in roles:
-            where = "" if domain == WILDCARD else f"@{domain}"
-            raise ConfigurationError(
-                f"{origin}: {member} is bound to {role.removeprefix('role:')}{where}, a role no "
-                f"policy line defines (built-in roles: {', '.join(BUILTIN_ROLES)})"
-            )
+        problem = undefined_role_problem(line, every)
+        if problem is not None:
+            raise ConfigurationError(f"{origin}: {problem}")
 
 
 def _add_lines(model: Any, lines: Iterable[PolicyLine]) -> None:
