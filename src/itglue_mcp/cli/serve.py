@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
+import structlog
 import typer
 
+from itglue_mcp import __version__
 from itglue_mcp.cli.wiring import (
     Access,
     Backends,
@@ -17,7 +20,12 @@ from itglue_mcp.cli.wiring import (
     open_backends,
 )
 from itglue_mcp.config import Settings
-from itglue_mcp.observability import configure_logging, quiet_model_libraries
+from itglue_mcp.observability import configure_logging, configure_tracing, quiet_model_libraries
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from itglue_mcp.server.services import Services
 
 __all__ = ["bind_settings", "serve", "serve_mcp", "stdio"]
 
@@ -31,7 +39,8 @@ def bind_settings(settings: Settings, *, host: str, port: int) -> Settings:
 async def serve_mcp(
     settings: Settings, backends: Backends, *, on_ready: Callable[[], None] | None = None
 ) -> None:
-    """Serve MCP over Streamable HTTP at ``settings.server`` until interrupted.
+    """Serve MCP over Streamable HTTP at ``settings.server`` until interrupted, and the
+    Prometheus ``/metrics`` on ``server.metrics_port`` (same address; 0: none).
 
     Args:
         settings: the bind (``server.host``, ``server.port``, ``server.allowed_hosts``) and
@@ -59,6 +68,7 @@ async def _serve_app(
 
     services = backends.services(access)
     app = build_http_app(build_server(services, settings.auth), settings, audit=services.audit)
+    metrics = _metrics_server(settings, services)
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -76,10 +86,45 @@ async def _serve_app(
             on_ready()
 
     announcer = asyncio.create_task(announce())
+    exporter = None if metrics is None else asyncio.create_task(metrics[0].serve([metrics[1]]))
     try:
         await server.serve()
     finally:
         announcer.cancel()
+        if exporter is not None and metrics is not None:
+            metrics[0].should_exit = True
+            await exporter
+
+
+def _metrics_server(
+    settings: Settings, services: Services
+) -> tuple[uvicorn.Server, socket.socket] | None:
+    """The ``/metrics`` server on ``server.metrics_port`` with its bound socket; ``None`` when
+    the port is 0 or taken (logged: metrics are not worth refusing to serve MCP)."""
+    from itglue_mcp.observability.metrics import metrics_server, observe_store
+    from itglue_mcp.server.tools.health import check_readiness
+
+    port = settings.server.metrics_port
+    if not port:
+        return None
+    host = settings.server.host
+    try:
+        sock = socket.create_server((host, port), family=_family(host), reuse_port=False)
+    except OSError as exc:
+        structlog.get_logger(__name__).warning(
+            "metrics.port_unavailable", host=host, port=port, error=exc.strerror
+        )
+        return None
+
+    async def refresh() -> None:
+        readiness = await check_readiness(services)
+        observe_store(readiness.last_sync, readiness.index_chunks)
+
+    return metrics_server(host, port, refresh), sock
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
 def serve(
@@ -91,6 +136,7 @@ def serve(
 
     base = load_settings()
     configure_logging(base.log_level)
+    configure_tracing("itglue-mcp", __version__)
     quiet_model_libraries()
     settings = bind_settings(
         base,
@@ -115,6 +161,7 @@ def stdio() -> None:
     settings = load_settings()
     # stdout carries the protocol: logs must go to stderr, as JSON so nothing looks like MCP.
     configure_logging(settings.log_level, json=True)
+    configure_tracing("itglue-mcp", __version__)
     quiet_model_libraries()
 
     async def main() -> None:

@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from itglue_mcp import __version__
 from itglue_mcp.cli.wiring import fail_cleanly, load_settings, open_backends, run_sync
-from itglue_mcp.observability import configure_logging, quiet_model_libraries
+from itglue_mcp.observability import configure_logging, configure_tracing, quiet_model_libraries
 
 if TYPE_CHECKING:
     from itglue_mcp.sync.engine import SyncReport
@@ -36,6 +37,8 @@ def sync(
     resumed."""
     settings = load_settings()
     configure_logging(settings.log_level)
+    # One trace per run (exported before exit: the provider flushes at shutdown).
+    configure_tracing("itglue-mcp-sync", __version__)
     quiet_model_libraries()
 
     async def main() -> SyncReport:

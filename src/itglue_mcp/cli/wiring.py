@@ -130,6 +130,7 @@ class Backends:
 @asynccontextmanager
 async def open_store(settings: Settings) -> AsyncIterator[Store]:
     """Open the configured store (SQLite under ``data_dir`` by default), migrating it first."""
+    from itglue_mcp.observability.tracing import instrument_engine
     from itglue_mcp.store.database import create_engine, create_session_factory
     from itglue_mcp.store.migrate import upgrade
 
@@ -137,6 +138,7 @@ async def open_store(settings: Settings) -> AsyncIterator[Store]:
     url = settings.effective_database_url
     await upgrade(url)
     engine = create_engine(url)
+    instrument_engine(engine)  # SQL spans when tracing is on (configure_tracing)
     try:
         yield Store(engine, create_session_factory(engine))
     finally:

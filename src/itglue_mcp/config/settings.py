@@ -135,6 +135,17 @@ class ServerSettings(BaseModel):
         list[str],
         Field(description="Host header values accepted (DNS-rebinding protection); empty = bind."),
     ] = []
+    metrics_port: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=65535,
+            description=(
+                "TCP port of the Prometheus /metrics endpoint (same bind address, no "
+                "authentication, not behind the Ingress); 0 = no metrics endpoint."
+            ),
+        ),
+    ] = 9464
 
 
 class Settings(BaseSettings):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
+from opentelemetry import trace
 
 from itglue_mcp.config.index import IndexSettings
 from itglue_mcp.index.errors import EmbedderError
@@ -33,6 +34,9 @@ __all__ = ["Embedder", "SentenceTransformerEmbedder", "Vectors"]
 
 Vectors = NDArray[np.float32]
 """Embeddings, one row per text: shape ``(n, dimension)``, float32, each row of unit length."""
+
+
+_tracer = trace.get_tracer(__name__)
 
 
 class Embedder(Protocol):
@@ -120,7 +124,14 @@ class SentenceTransformerEmbedder:
         if not texts:
             await self.load()
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return await asyncio.to_thread(self._encode, list(texts))
+        with _tracer.start_as_current_span(
+            "embedding.embed",
+            attributes={
+                "itglue_mcp.embedding.model": self.name,
+                "itglue_mcp.embedding.texts": len(texts),
+            },
+        ):
+            return await asyncio.to_thread(self._encode, list(texts))
 
     def _loaded(self) -> SentenceTransformer:
         with self._lock:

@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from opentelemetry import trace
 from qdrant_client import AsyncQdrantClient, models
 
 from itglue_mcp.config.index import IndexSettings
@@ -64,6 +65,9 @@ from itglue_mcp.index.qdrant_layout import (
 from itglue_mcp.index.vector_index import VectorHit
 
 __all__ = ["QdrantVectorIndex"]
+
+
+_tracer = trace.get_tracer(__name__)
 
 
 class QdrantVectorIndex:
@@ -418,7 +422,16 @@ class QdrantVectorIndex:
             targets = [self._collection(scope) for scope in scopes]
         query_filter = models.Filter(must=conditions) if conditions else None
         hits: list[VectorHit] = []
-        with qdrant_errors("search"):
+        with (
+            _tracer.start_as_current_span(
+                "qdrant.search",
+                attributes={
+                    "db.system.name": "qdrant",
+                    "itglue_mcp.qdrant.collections": len(targets),
+                },
+            ) as span,
+            qdrant_errors("search"),
+        ):
             for name in targets:
                 if not await self._exists(name):
                     continue
@@ -426,6 +439,7 @@ class QdrantVectorIndex:
                     name, query=query, query_filter=query_filter, limit=limit, with_payload=True
                 )
                 hits.extend(vector_hit(point) for point in response.points)
+            span.set_attribute("itglue_mcp.qdrant.hits", len(hits))
         hits.sort(key=lambda hit: (-hit.score, hit.record_type, hit.record_id, hit.chunk))
         return hits[:limit]
 

@@ -33,6 +33,7 @@ from typing import Self, TypeVar
 
 import httpx
 import structlog
+from prometheus_client import Counter
 from pydantic import SecretStr
 from tenacity import (
     AsyncRetrying,
@@ -69,6 +70,15 @@ MAX_PAGE_SIZE = 1000
 JSONAPI_MEDIA_TYPE = "application/vnd.api+json"
 
 _log = structlog.get_logger(__name__)
+
+# Defined here, where requests are sent (this layer imports nothing of observability); served
+# with the other itglue_mcp_* metrics by itglue_mcp.observability.metrics.
+_REQUESTS = Counter(
+    "itglue_mcp_itglue_requests_total",
+    "HTTP requests sent to the IT Glue API (every attempt), by status code; status "
+    "'transport_error' when no answer came (timeout, connection error).",
+    ["status"],
+)
 
 
 @dataclass
@@ -351,11 +361,13 @@ class ItglueClient:
                 )
         except httpx.RequestError as exc:
             self._breaker.record_failure()
+            _REQUESTS.labels(status="transport_error").inc()
             raise _RetryableFailure(path, _transport_reason(exc)) from None
         except BaseException:
             self._breaker.release()
             raise
         status = response.status_code
+        _REQUESTS.labels(status=str(status)).inc()
         _log.debug(
             "itglue.request",
             method="GET",

@@ -1,8 +1,12 @@
-"""structlog configuration with a redaction processor.
+"""structlog configuration: JSON or console lines, trace correlation and redaction.
 
 Console rendering on a terminal, one JSON object per line otherwise (what log collectors in
-Kubernetes expect). Every event passes :func:`redact_secrets` last before rendering, so a secret
-handed to a logger by mistake is replaced rather than written.
+Kubernetes expect). Each event carries the level, an ISO UTC timestamp, the context bound
+with :func:`structlog.contextvars.bind_contextvars` (the access middleware binds the request
+id and the caller's subject for each tool call) and — inside a span, or a request that
+carried a W3C ``traceparent`` — ``trace_id`` and ``span_id`` (:func:`add_trace_context`).
+Every event passes :func:`redact_secrets` last before rendering, so a secret handed to a
+logger by mistake is replaced rather than written.
 
 Example::
 
@@ -21,16 +25,51 @@ from typing import Any
 
 import structlog
 
-__all__ = ["configure_logging", "quiet_model_libraries", "redact_secrets"]
+from itglue_mcp.observability.tracing import current_trace_ids
+
+__all__ = ["add_trace_context", "configure_logging", "quiet_model_libraries", "redact_secrets"]
 
 REDACTED = "[redacted]"
 
-# Keys whose values are secrets whatever they hold (IT Glue password values, API keys, tokens).
+# Keys whose values are secrets whatever they hold (IT Glue password values, API keys, OTP
+# seeds, OAuth tokens and client secrets, cookies). Matched on whole words of the key, so
+# ``password`` and ``client_secret`` are caught and ``passage`` or ``tokenizer`` are not.
 _SECRET_KEYS = re.compile(
-    r"(pass(word)?|secret|token|api[_-]?key|authorization|otp|x-api-key)", re.IGNORECASE
+    r"(^|[^a-z0-9])(pass(word|wd|phrase)?|pwd|secrets?|tokens?|authorization|otp|"
+    r"cookies?|credentials?|api[_-]?keys?|x[_-]api[_-]key|private[_-]key)([^a-z0-9]|$)",
+    re.IGNORECASE,
 )
-# IT Glue API keys start with "ITG." (IT Glue API facts: Transport); bearer tokens are JWT-like.
-_SECRET_VALUES = re.compile(r"ITG\.[A-Za-z0-9._-]+|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9._-]+")
+# Secret-looking values inside any string: IT Glue API keys start with "ITG." (IT Glue API
+# facts: Transport); JWTs are three base64url parts, the first a JSON header ("eyJ");
+# an RFC 6750 §2.1 credential follows "Bearer ".
+_SECRET_VALUES = re.compile(
+    r"ITG\.[A-Za-z0-9._-]+"
+    r"|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*"
+    r"|(?<=[Bb]earer )[A-Za-z0-9._~+/=-]+"
+)
+_MAX_DEPTH = 6
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _secret_key(key: object) -> bool:
+    """Whether a field named ``key`` holds a secret (``apiKey`` reads as ``api_Key``)."""
+    return isinstance(key, str) and _SECRET_KEYS.search(_CAMEL_HUMP.sub("_", key)) is not None
+
+
+def _redact(value: Any, depth: int = 0) -> Any:
+    """``value`` with secret-named keys and secret-looking substrings replaced, recursively."""
+    if isinstance(value, str):
+        return _SECRET_VALUES.sub(REDACTED, value)
+    if depth >= _MAX_DEPTH:
+        return value
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if _secret_key(key) else _redact(item, depth + 1)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return type(value)(_redact(item, depth + 1) for item in value)
+    return value
 
 
 def redact_secrets(
@@ -44,14 +83,31 @@ def redact_secrets(
         event_dict: the event being logged; modified in place.
 
     Returns:
-        The same mapping with values of keys matching password/secret/token/api-key replaced
-        by ``[redacted]`` and IT Glue keys (``ITG.…``) or JWTs inside strings masked.
+        The same mapping with the values of keys naming a password, secret, token, API key,
+        authorization header, OTP, cookie or credential replaced by ``[redacted]`` (in nested
+        dicts and lists too), and IT Glue keys (``ITG.…``), JWTs and bearer credentials
+        inside strings masked.
     """
     for key, value in list(event_dict.items()):
-        if key != "event" and _SECRET_KEYS.search(key):
+        if key != "event" and _secret_key(key):
             event_dict[key] = REDACTED
-        elif isinstance(value, str):
-            event_dict[key] = _SECRET_VALUES.sub(REDACTED, value)
+        else:
+            event_dict[key] = _redact(value)
+    return event_dict
+
+
+def add_trace_context(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: ``trace_id`` and ``span_id`` of the current span, when there is one.
+
+    Returns:
+        ``event_dict`` with the two W3C ids (lowercase hex) added; unchanged outside a span.
+    """
+    ids = current_trace_ids()
+    if ids is not None:
+        event_dict.setdefault("trace_id", ids[0])
+        event_dict.setdefault("span_id", ids[1])
     return event_dict
 
 
@@ -90,6 +146,7 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            add_trace_context,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             redact_secrets,

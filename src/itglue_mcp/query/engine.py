@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import cast
 
+from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.graph.store import GraphStore
@@ -85,6 +86,8 @@ questions scored under 0.30 (see :mod:`~itglue_mcp.query.grounding`)."""
 
 MAX_ORGANIZATIONS = 10_000
 """Organizations compared when resolving a reference (MSP accounts hold hundreds)."""
+
+_tracer = trace.get_tracer(__name__)
 
 _MODES: tuple[SearchMode, ...] = ("hybrid", "keyword", "semantic")
 
@@ -166,19 +169,44 @@ class QueryEngine:
             AmbiguousOrganization: it matches several about equally.
             StoreError: the store failed.
         """
+        with _tracer.start_as_current_span("query.answer") as span:
+            answer = await self._answer(question, organization, readable, hidden_types)
+            span.set_attributes(
+                {
+                    "itglue_mcp.query.intent": answer.intent,
+                    "itglue_mcp.query.status": answer.status,
+                    "itglue_mcp.query.sources": len(answer.sources),
+                }
+            )
+            return answer
+
+    async def _answer(
+        self,
+        question: str,
+        organization: str | None,
+        readable: Collection[int] | None,
+        hidden_types: Collection[str],
+    ) -> Answer:
         permitted = None if readable is None else frozenset(readable)
-        scoped = parse_scope(question)
-        views = (
-            await self._organizations(permitted) if scoped.organization_ref or organization else []
-        )
-        scoped = widen_scope(question, scoped, candidates_from_views(views))
-        if not scoped.text:
-            raise ValueError("question: ask something besides the organization")
-        scope = _resolve_scope(views, scoped.organization_ref, organization)
+        with _tracer.start_as_current_span("query.scope") as span:
+            scoped = parse_scope(question)
+            views = (
+                await self._organizations(permitted)
+                if scoped.organization_ref or organization
+                else []
+            )
+            scoped = widen_scope(question, scoped, candidates_from_views(views))
+            if not scoped.text:
+                raise ValueError("question: ask something besides the organization")
+            scope = _resolve_scope(views, scoped.organization_ref, organization)
+            span.set_attribute("itglue_mcp.query.scoped", scope is not None)
+        with _tracer.start_as_current_span("query.intent") as span:
+            intent = detect_intent(scoped.text)
+            span.set_attribute("itglue_mcp.query.intent", str(intent.kind))
         asked = AskedQuestion(
             question=question,
             text=scoped.text,
-            intent=detect_intent(scoped.text),
+            intent=intent,
             organization=scope,
             readable=permitted,
             hidden_types=frozenset(hidden_types),
@@ -187,10 +215,15 @@ class QueryEngine:
         if _HANDLER_TYPES.get(asked.intent.kind) in asked.hidden_types:
             handler = None
         if handler is not None:
-            answer = await handler(asked, self._context)
+            with _tracer.start_as_current_span(
+                "query.handler", attributes={"itglue_mcp.query.intent": str(intent.kind)}
+            ):
+                answer = await handler(asked, self._context)
             if answer is not None:
                 return _without_hidden(answer, asked.hidden_types)
-        return _without_hidden(await answer_search(asked, self._context), asked.hidden_types)
+        with _tracer.start_as_current_span("query.search_answer"):
+            found = await answer_search(asked, self._context)
+        return _without_hidden(found, asked.hidden_types)
 
     async def search(
         self,
@@ -245,8 +278,10 @@ class QueryEngine:
         if organization is not None and not organization.strip():
             raise ValueError("organization: must not be empty")
         permitted = None if readable is None else frozenset(readable)
-        views = await self._organizations(permitted) if organization else []
-        scope = _resolve_scope(views, None, organization)
+        with _tracer.start_as_current_span("query.scope") as span:
+            views = await self._organizations(permitted) if organization else []
+            scope = _resolve_scope(views, None, organization)
+            span.set_attribute("itglue_mcp.query.scoped", scope is not None)
         found = await self._context.retriever.retrieve(
             text,
             organization_ids=permitted if scope is None else {scope.id},

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
 import structlog
+from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.graph.store import GraphStore, RecordRef
@@ -107,6 +108,7 @@ SEARCHABLE_RECORD_TYPES: tuple[str, ...] = get_args(SearchableRecordType)
 SearchMode = Literal["hybrid", "keyword", "semantic"]
 
 _log = structlog.get_logger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 
 @dataclass
@@ -211,6 +213,41 @@ class HybridRetriever:
                 "mode: semantic search is not available (no vector index is configured); "
                 "use 'keyword' or 'hybrid'"
             )
+        with _tracer.start_as_current_span(
+            "retrieval", attributes={"itglue_mcp.retrieval.mode": mode}
+        ) as span:
+            found = await self._retrieve(
+                text,
+                organization_ids=organization_ids,
+                record_types=record_types,
+                mode=mode,
+                limit=limit,
+                words=words,
+                exact_name=exact_name,
+                expand_graph=expand_graph,
+                semantic_floor=semantic_floor,
+            )
+            span.set_attributes(
+                {
+                    "itglue_mcp.retrieval.hits": len(found.hits),
+                    "itglue_mcp.retrieval.retrievers": [str(r) for r in found.retrievers],
+                }
+            )
+            return found
+
+    async def _retrieve(
+        self,
+        text: str,
+        *,
+        organization_ids: Collection[int] | None,
+        record_types: Collection[str] | None,
+        mode: SearchMode,
+        limit: int,
+        words: Sequence[str] | None,
+        exact_name: str | None,
+        expand_graph: bool,
+        semantic_floor: float,
+    ) -> Retrieval:
         candidates_wanted = max(2 * limit, 20)
         use_keyword = mode != "semantic"
         use_semantic = mode != "keyword" and self._semantic is not None
@@ -237,10 +274,12 @@ class HybridRetriever:
         retrievers = [Retriever.EXACT, Retriever.KEYWORD] if use_keyword else []
         if use_semantic and candidates.note is None:
             retrievers.append(Retriever.SEMANTIC)
-        hits = await self._fuse_and_cite(candidates, organization_ids)
+        with _tracer.start_as_current_span("retrieval.fusion"):
+            hits = await self._fuse_and_cite(candidates, organization_ids)
         if expand_graph and self._graph is not None and hits:
             retrievers.append(Retriever.GRAPH)
-            hits = await self._expand(hits, organization_ids, record_types)
+            with _tracer.start_as_current_span("retrieval.expansion"):
+                hits = await self._expand(hits, organization_ids, record_types)
         hits = await self._fill_snippets(hits[: limit + 1])
         return Retrieval(
             hits=hits[:limit],
@@ -262,24 +301,26 @@ class HybridRetriever:
         candidates = _Candidates()
         if limit == 0:
             return candidates
-        async with unit_of_work(self._sessions, read_only=True) as session:
-            if exact_name and exact_name.strip():
-                candidates.exact = await records_named(
-                    session,
-                    exact_name,
-                    organization_ids=organization_ids,
-                    record_types=record_types,
-                )
-            lists = [
-                await full_text_search(
-                    session,
-                    query,
-                    organization_ids=organization_ids,
-                    record_types=record_types,
-                    limit=limit,
-                )
-                for query in keyword_queries(text, words)
-            ]
+        with _tracer.start_as_current_span("retrieval.full_text") as span:
+            async with unit_of_work(self._sessions, read_only=True) as session:
+                if exact_name and exact_name.strip():
+                    candidates.exact = await records_named(
+                        session,
+                        exact_name,
+                        organization_ids=organization_ids,
+                        record_types=record_types,
+                    )
+                lists = [
+                    await full_text_search(
+                        session,
+                        query,
+                        organization_ids=organization_ids,
+                        record_types=record_types,
+                        limit=limit,
+                    )
+                    for query in keyword_queries(text, words)
+                ]
+            span.set_attribute("itglue_mcp.retrieval.queries", len(lists))
         for found in lists:
             for hit in found:
                 key = (hit.record_type, hit.record_id)
@@ -302,9 +343,11 @@ class HybridRetriever:
     ) -> tuple[list[VectorHit], str | None]:
         assert self._semantic is not None  # checked by the caller
         try:
-            hits = await self._semantic.search(
-                text, organization_ids=organization_ids, record_types=record_types, limit=limit
-            )
+            with _tracer.start_as_current_span("retrieval.vector") as span:
+                hits = await self._semantic.search(
+                    text, organization_ids=organization_ids, record_types=record_types, limit=limit
+                )
+                span.set_attribute("itglue_mcp.retrieval.hits", len(hits))
         except (EmbedderError, VectorIndexError) as exc:
             # The store still answers: degrade to keyword results and say so.
             _log.warning("retrieval.semantic_failed", error_type=type(exc).__name__)

@@ -27,6 +27,7 @@ Example::
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -37,10 +38,14 @@ from fastmcp import FastMCP
 from fastmcp.exceptions import ToolError
 from fastmcp.server.dependencies import get_access_token
 from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
+from fastmcp.telemetry import suppress_fastmcp_telemetry
 from fastmcp.tools.base import Tool, ToolResult
+from opentelemetry import trace
 
 from itglue_mcp.config.auth import AuthSettings
 from itglue_mcp.errors import ItglueMcpError
+from itglue_mcp.observability.metrics import observe_rbac_denial, observe_tool_call, tool_label
+from itglue_mcp.security.audit import current_request_info
 from itglue_mcp.security.errors import AccessDenied
 from itglue_mcp.security.identity import Caller, caller_from_token
 from itglue_mcp.security.rbac import Permissions
@@ -56,6 +61,7 @@ __all__ = [
 ]
 
 _log = structlog.get_logger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 _PERMISSIONS: ContextVar[Permissions | None] = ContextVar("itglue_mcp_permissions", default=None)
 
@@ -139,7 +145,11 @@ class AccessMiddleware(Middleware):
         return await authorizer.permissions(caller, tools)
 
     async def _tool_names(self) -> list[str]:
-        return [tool.name for tool in await self._server.list_tools(run_middleware=False)]
+        # An internal listing, not an MCP request: no span of fastmcp's (it would rename the
+        # request's span "tools/list").
+        with suppress_fastmcp_telemetry():
+            tools = await self._server.list_tools(run_middleware=False)
+        return [tool.name for tool in tools]
 
     async def on_list_tools(
         self,
@@ -148,7 +158,8 @@ class AccessMiddleware(Middleware):
     ) -> Sequence[Tool]:
         """Only the tools the caller may call."""
         tools = await call_next(context)
-        permissions = await self.permissions(self.caller(), [tool.name for tool in tools])
+        with _tracer.start_as_current_span("rbac.check"):
+            permissions = await self.permissions(self.caller(), [tool.name for tool in tools])
         return [tool for tool in tools if permissions.may_call(tool.name)]
 
     async def on_call_tool(
@@ -162,14 +173,36 @@ class AccessMiddleware(Middleware):
         Raises:
             ToolError: the tool is not permitted (its name in the message).
         """
+        started = time.perf_counter()
         tool = context.message.name[:_MAX_TOOL_NAME]
         caller = self.caller()
-        permissions = await self.permissions(caller, await self._tool_names())
-        if not permissions.may_call(context.message.name):
-            await self._record_denial(caller, tool)
-            raise ToolError(denial_message(tool))
-        with permitted(permissions):
-            return await call_next(context)
+        names = await self._tool_names()
+        label = tool_label(tool, names)
+        # fastmcp's request span carries the MCP attributes; this one is the GenAI convention's.
+        trace.get_current_span().set_attribute("gen_ai.operation.name", "execute_tool")
+        request = current_request_info()
+        with structlog.contextvars.bound_contextvars(
+            subject=caller.subject, request_id=request.request_id
+        ):
+            with _tracer.start_as_current_span(
+                "rbac.check", attributes={"gen_ai.tool.name": label}
+            ) as span:
+                permissions = await self.permissions(caller, names)
+                allowed = permissions.may_call(context.message.name)
+                span.set_attribute("itglue_mcp.rbac.decision", "allow" if allowed else "deny")
+            if not allowed:
+                observe_rbac_denial(label)
+                await self._record_denial(caller, tool)
+                observe_tool_call(label, "denied", time.perf_counter() - started)
+                raise ToolError(denial_message(tool))
+            outcome = "error"
+            try:
+                with permitted(permissions):
+                    result = await call_next(context)
+                outcome = "error" if result.is_error else "ok"
+                return result
+            finally:
+                observe_tool_call(label, outcome, time.perf_counter() - started)
 
     async def _record_denial(self, caller: Caller, tool: str) -> None:
         _log.info("access.denied", subject=caller.subject, tool=tool)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import structlog
+from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from itglue_mcp.config import IndexSettings, SyncSettings
@@ -60,6 +61,7 @@ from itglue_mcp.sync.writer import PageWrite, StoreWriter
 __all__ = ["SyncEngine", "SyncReport"]
 
 _log = structlog.get_logger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 
 @dataclass(frozen=True)
@@ -179,10 +181,31 @@ class SyncEngine:
                 indexed stay in the index outbox).
             VectorIndexError: the vector index failed (likewise).
         """
+        with _tracer.start_as_current_span("sync.run") as span:
+            report = await self._run(span, full, organization_id, types)
+            span.set_attributes(
+                {
+                    "itglue_mcp.sync.run_id": report.run_id,
+                    "itglue_mcp.sync.mode": report.mode,
+                    "itglue_mcp.sync.records": report.total_records,
+                    "itglue_mcp.sync.api_requests": report.api_requests,
+                    "itglue_mcp.sync.rate_limited": report.rate_limited,
+                }
+            )
+            return report
+
+    async def _run(
+        self,
+        span: trace.Span,
+        full: bool,
+        organization_id: int | None,
+        types: Collection[str] | None,
+    ) -> SyncReport:
         wanted = normalise_types(types)
         scope = {"organization_id": organization_id, "types": list(wanted)}
         started = time.monotonic()
         before = self._client.stats()
+        span.set_attribute("itglue_mcp.sync.full", full)
         async with sync_lock(self._engine):
             run_id, mode, resumed = await self._open_run(full, scope)
             log = _log.bind(run_id=run_id, mode=mode)
@@ -207,7 +230,10 @@ class SyncEngine:
                     flexible_asset_type_ids=type_ids,
                 )
                 await self._run_streams(streams, run_id, mode, writer, counters)
-                indexing = await self._feed.drain() if self._feed is not None else None
+                indexing = None
+                if self._feed is not None:
+                    with _tracer.start_as_current_span("sync.indexing"):
+                        indexing = await self._feed.drain()
             except BaseException as exc:
                 await self._close_run(run_id, "failed", _short_reason(exc))
                 log.warning("sync.failed", reason=_short_reason(exc))
@@ -273,8 +299,18 @@ class SyncEngine:
 
         async def produce(stream: Stream) -> None:
             async with slots:
-                async for write in self._stream_pages(stream, run_id, mode):
-                    await queue.put(write)
+                with _tracer.start_as_current_span(
+                    "sync.stream",
+                    attributes={
+                        "itglue_mcp.sync.stream": stream.key,
+                        "itglue_mcp.record_type": stream.record_type,
+                    },
+                ) as span:
+                    pages = 0
+                    async for write in self._stream_pages(stream, run_id, mode):
+                        pages += 1
+                        await queue.put(write)
+                    span.set_attribute("itglue_mcp.sync.pages", pages)
 
         async def produce_all() -> None:
             async with asyncio.TaskGroup() as producers:
