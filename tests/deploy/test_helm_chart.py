@@ -614,6 +614,38 @@ def test_service_monitor_and_dashboard(rendered: dict[str, list[Manifest]]) -> N
     assert find(rendered["minimal"], "ServiceMonitor") == []
 
 
+def test_metrics_have_their_own_port(rendered: dict[str, list[Manifest]]) -> None:
+    # The MCP port answers 421 to a Host header it does not know (a scrape by pod IP), so
+    # Prometheus scrapes the metrics listener, and may reach nothing else.
+    objects = rendered["production"]
+    (monitor,) = find(objects, "ServiceMonitor")
+    assert monitor["spec"]["endpoints"][0]["port"] == "metrics"
+    (service,) = find(objects, "Service", "server")
+    assert {"name": "metrics", "port": 9464, "targetPort": "metrics", "protocol": "TCP"} in (
+        service["spec"]["ports"]
+    )
+    (deployment,) = find(objects, "Deployment", "server")
+    ports = deployment["spec"]["template"]["spec"]["containers"][0]["ports"]
+    assert {"name": "metrics", "containerPort": 9464, "protocol": "TCP"} in ports
+    (settings,) = [o for o in find(objects, "ConfigMap") if "ITGLUE_MCP_SERVER__PORT" in o["data"]]
+    assert settings["data"]["ITGLUE_MCP_SERVER__METRICS_PORT"] == "9464"
+    (policy,) = [
+        p for p in find(objects, "NetworkPolicy", "server") if "Ingress" in p["spec"]["policyTypes"]
+    ]
+    from_monitoring = [
+        rule
+        for rule in policy["spec"]["ingress"]
+        if any(
+            peer.get("namespaceSelector", {})
+            .get("matchLabels", {})
+            .get("kubernetes.io/metadata.name")
+            == "monitoring"
+            for peer in rule["from"]
+        )
+    ]
+    assert [rule["ports"] for rule in from_monitoring] == [[{"port": "metrics", "protocol": "TCP"}]]
+
+
 # --- values the chart refuses --------------------------------------------------------------------
 
 BAD_VALUES = [

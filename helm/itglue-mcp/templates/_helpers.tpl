@@ -203,6 +203,7 @@ that ConfigMap exists, so it gets them inline.
   "ITGLUE_MCP_PUBLIC_URL" .Values.publicUrl
   "ITGLUE_MCP_SERVER__HOST" "0.0.0.0"
   "ITGLUE_MCP_SERVER__PORT" (toString .Values.server.port)
+  "ITGLUE_MCP_SERVER__METRICS_PORT" (toString .Values.server.metricsPort)
   "ITGLUE_MCP_ITGLUE__REGION" .Values.itglue.region
   "ITGLUE_MCP_AUTH__MODE" .Values.auth.mode
   "ITGLUE_MCP_AUTH__ISSUER" .Values.auth.issuer
