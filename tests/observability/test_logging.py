@@ -3,8 +3,11 @@ lines on a terminal; secrets and tokens redacted before anything is written."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -105,3 +108,16 @@ def test_redaction_removes_secrets_by_name_and_by_shape() -> None:
     # Names that merely contain a secret word's letters are kept.
     assert redacted["passage"] == event["passage"] and redacted["tokenizer"] == "minilm"
     assert (redacted["event"], redacted["records"]) == ("oauth.exchange", 3)
+
+
+def test_standard_library_logs_follow_a_replaced_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Test runners and daemonisers swap sys.stderr: a handler bound to the old (closed) one
+    # would fail with "I/O operation on closed file" from any library's log call.
+    first = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    configure_logging("INFO", json=True)
+    first.close()
+    second = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", second)
+    logging.getLogger("some.library").warning("disk almost full")
+    assert "disk almost full" in second.getvalue()

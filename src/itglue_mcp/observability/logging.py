@@ -156,7 +156,12 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
         logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
-    logging.basicConfig(level=max(numeric, logging.WARNING), stream=sys.stderr, force=True)
+    # The standard library's handler gets the same late-bound stderr as structlog.
+    logging.basicConfig(
+        level=max(numeric, logging.WARNING),
+        stream=_CurrentStderr(),
+        force=True,
+    )
 
 
 # Environment read by the Hugging Face libraries when they are imported: no progress bars of
