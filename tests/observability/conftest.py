@@ -161,7 +161,10 @@ def spans(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[InMe
 
         EngineTracer.remove_all_event_listeners()
         monkeypatch.undo()
-        for tracer in [o for o in gc.get_objects() if isinstance(o, trace.ProxyTracer)]:
+        # Tracers fetched while this provider was global stay bound to it: unbind them so
+        # later tests record nothing. `type() is`, not isinstance: isinstance reads
+        # `__class__`, which some objects (torch's deprecated aliases) answer with a warning.
+        for tracer in [o for o in gc.get_objects() if type(o) is trace.ProxyTracer]:
             tracer._real_tracer = None
         provider.shutdown()
 
