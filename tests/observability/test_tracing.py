@@ -85,6 +85,9 @@ async def test_a_tool_call_is_one_trace_from_the_mcp_span_to_sql(
     assert {_parent_name(s, finished) for s in named["retrieval"]} == {"query.handler"}
     for stage in ("retrieval.full_text", "retrieval.fusion"):
         assert {_parent_name(s, finished) for s in named[stage]} == {"retrieval"}, stage
+    [grounding] = named["query.grounding"]
+    assert _parent_name(grounding, finished) == "query.handler"
+    assert dict(grounding.attributes or {})["itglue_mcp.query.candidates"] > 0
     sql = [s for s in call if s.kind is trace.SpanKind.CLIENT and s.name.startswith("SELECT")]
     assert {_parent_name(s, finished) for s in sql} >= {"query.scope", "retrieval.full_text"}
     assert all("sqlite" in str((s.attributes or {}).get("db.system")) for s in sql)

@@ -23,13 +23,14 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.markup import escape
 
+from itglue_mcp import __version__
 from itglue_mcp.background import serve_in_thread
 from itglue_mcp.cli.serve import bind_settings, serve_mcp
 from itglue_mcp.cli.simulate import DEFAULT_SIMULATOR_KEY
 from itglue_mcp.cli.wiring import fail_cleanly, load_settings, open_backends, run_sync
 from itglue_mcp.config import AuthMode, AuthSettings, Settings
 from itglue_mcp.config.auth import MIN_STATIC_TOKEN_CHARS
-from itglue_mcp.observability import configure_logging, quiet_model_libraries
+from itglue_mcp.observability import configure_logging, configure_tracing, quiet_model_libraries
 
 __all__ = ["DEMO_TOKEN_FILE", "EXAMPLE_QUESTIONS", "demo", "demo_token"]
 
@@ -119,6 +120,8 @@ def demo(
 
     base = load_settings()
     configure_logging(base.log_level)
+    # Off unless OTEL_* names a collector, as for `serve`.
+    configure_tracing("itglue-mcp", __version__)
     quiet_model_libraries()
     directory = _dataset(base, orgs, seed)
     token = demo_token(base.data_dir)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from opentelemetry import trace
+
 from itglue_mcp.query.answer import Answer, Excerpt
 from itglue_mcp.query.entities import keywords as content_words
 from itglue_mcp.query.grounding import Judged, judge, source_record, subject_words
@@ -54,6 +56,8 @@ __all__ = [
     "answer_search",
     "no_data_answer",
 ]
+
+_tracer = trace.get_tracer(__name__)
 
 CANDIDATES = 10
 """Records retrieved per question before the relevance rules."""
@@ -96,9 +100,16 @@ async def _texts(context: EngineContext, hits: Sequence[RetrievedHit]) -> dict[C
 def _judge_all(
     found: Retrieval, texts: Mapping[CitationKey, str], words: Sequence[str], ids: Sequence[str]
 ) -> list[Judged]:
-    return [
-        judge(hit, words=words, identifiers=ids, text=texts.get(hit.key, "")) for hit in found.hits
-    ]
+    with _tracer.start_as_current_span("query.grounding") as span:
+        judged = [
+            judge(hit, words=words, identifiers=ids, text=texts.get(hit.key, ""))
+            for hit in found.hits
+        ]
+        span.set_attribute("itglue_mcp.query.candidates", len(judged))
+        span.set_attribute(
+            "itglue_mcp.query.supporting", sum(1 for verdict in judged if verdict.supports)
+        )
+        return judged
 
 
 async def answer_from_retrieval(
