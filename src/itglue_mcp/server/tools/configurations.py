@@ -32,6 +32,7 @@ from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import (
     MAX_REFERENCE_LENGTH,
     READ_ONLY,
+    SCOPE_FIELD,
     close_names,
     resolve_scope,
     suggestion_hint,
@@ -221,17 +222,7 @@ def register(mcp: FastMCP, services: Services) -> None:
                 ),
             ),
         ],
-        organization: Annotated[
-            str | None,
-            Field(
-                min_length=1,
-                max_length=MAX_REFERENCE_LENGTH,
-                description=(
-                    "Organization: IT Glue id, name, short name or a unique part of it. "
-                    "Omit to search every organization."
-                ),
-            ),
-        ] = None,
+        organization: Annotated[str | None, SCOPE_FIELD] = None,
         detail: Annotated[
             Detail,
             Field(

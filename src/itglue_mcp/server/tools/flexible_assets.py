@@ -43,6 +43,7 @@ from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import (
     MAX_REFERENCE_LENGTH,
     READ_ONLY,
+    SCOPE_FIELD,
     close_names,
     resolve_scope,
     suggestion_hint,
@@ -277,17 +278,7 @@ def register(mcp: FastMCP, services: Services) -> None:
                 ),
             ),
         ] = None,
-        organization: Annotated[
-            str | None,
-            Field(
-                min_length=1,
-                max_length=MAX_REFERENCE_LENGTH,
-                description=(
-                    "Organization: IT Glue id, name, short name or a unique part of it. "
-                    "Omit to search every organization."
-                ),
-            ),
-        ] = None,
+        organization: Annotated[str | None, SCOPE_FIELD] = None,
     ) -> ToolResult:
         """Reveal the VALUE of one Password-kind field of one flexible asset (a domain's DSRM
         password, a Wi-Fi pre-shared key, a license key), fetched live from IT Glue.

@@ -55,6 +55,7 @@ __all__ = [
     "MAX_LIST_LIMIT",
     "MAX_REFERENCE_LENGTH",
     "READ_ONLY",
+    "SCOPE_FIELD",
     "close_names",
     "readable_organizations",
     "register",
@@ -77,6 +78,15 @@ ORGANIZATION_FIELD = Field(
     max_length=MAX_REFERENCE_LENGTH,
     description="Organization: IT Glue id, name, short name or a unique part of it.",
 )
+SCOPE_FIELD = Field(
+    min_length=1,
+    max_length=MAX_REFERENCE_LENGTH,
+    description=(
+        "Organization: IT Glue id, name, short name or a unique part of it. "
+        "Omit to search every organization."
+    ),
+)
+"""The optional ``organization`` argument of a lookup tool (``None``: every readable one)."""
 
 # Close names offered when a lookup finds nothing: rapidfuzz WRatio (0-100) suits a short
 # query against longer names and tolerates a typo.

@@ -46,6 +46,7 @@ from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import (
     MAX_REFERENCE_LENGTH,
     READ_ONLY,
+    SCOPE_FIELD,
     close_names,
     resolve_scope,
     suggestion_hint,
@@ -60,14 +61,6 @@ __all__ = ["MAX_LIMIT", "PasswordResult", "RevealedSecret", "register"]
 TOOL = "get_password"
 
 MAX_LIMIT = 50
-_SCOPE_FIELD = Field(
-    min_length=1,
-    max_length=MAX_REFERENCE_LENGTH,
-    description=(
-        "Organization: IT Glue id, name, short name or a unique part of it. "
-        "Omit to search every organization."
-    ),
-)
 
 
 class RevealedSecret(BaseModel):
@@ -253,7 +246,7 @@ def register(mcp: FastMCP, services: Services) -> None:
                 ),
             ),
         ] = None,
-        organization: Annotated[str | None, _SCOPE_FIELD] = None,
+        organization: Annotated[str | None, SCOPE_FIELD] = None,
         limit: Annotated[
             int, Field(ge=1, le=MAX_LIMIT, description="Most password entries to return.")
         ] = 10,
