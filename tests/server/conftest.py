@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import cast
 
 import pytest
+import pytest_asyncio
 from sqlalchemy import Table, select
 
 from itglue_mcp.background import serve_in_thread
@@ -38,12 +40,14 @@ from itglue_mcp.index import (
 )
 from itglue_mcp.index.search import SemanticSearch
 from itglue_mcp.itglue.dataset import generate_dataset
+from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.server.app import build_http_app, build_server
 from itglue_mcp.server.services import Services
 from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.store.models import SearchEntryRow
 from itglue_mcp.store.search import SearchEntry
-from tests.conftest import DIALECTS, _blocking, synced_store
+from tests.conftest import DIALECTS, PostgresDatabases, _blocking, synced_store
+from tests.tenant import API_KEY
 
 INDEX_SETTINGS = IndexSettings()
 
@@ -172,3 +176,29 @@ def mcp_url(synced_store_url: str, semantic_index: SharedSemanticIndex) -> Itera
     """Base URL of an MCP server over the synced store (``/mcp`` is the endpoint), with
     semantic search over :data:`INDEXED_TYPES`."""
     yield from serve_mcp_app(synced_store_url, semantic_index.search_for(synced_store_url))
+
+
+@pytest.fixture(scope="module")
+def live_itglue(tools_dataset_dir: Path) -> Iterator[str]:
+    """The simulator over the tenant the served store was synced from (same ids, secrets)."""
+    app = create_app(Dataset.load(tools_dataset_dir), SimulatorConfig(api_keys={API_KEY: True}))
+    with serve_in_thread(app) as url:
+        yield url
+
+
+@pytest_asyncio.fixture
+async def audit_url(
+    request: pytest.FixtureRequest, synced_store_url: str, tmp_path: Path
+) -> AsyncIterator[str]:
+    """An empty store of the served store's dialect, for the audit events of one test."""
+    if synced_store_url.startswith("sqlite"):
+        path = tmp_path / "audit.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template_file"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    databases: PostgresDatabases = request.getfixturevalue("pg_databases")
+    name = await databases.acquire()
+    try:
+        yield databases.url(name)
+    finally:
+        await databases.release(name)

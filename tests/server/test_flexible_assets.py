@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +17,17 @@ from fastmcp import Client
 from fastmcp.client.transports import StreamableHttpTransport
 from fastmcp.exceptions import ToolError
 
-from itglue_mcp.background import serve_in_thread
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.query.credentials import REVEAL_NOTICE
 from itglue_mcp.server.access import DENIED_REASON
 from itglue_mcp.store.audit import AuditDecision
-from tests.server import test_passwords
-from tests.server.test_passwords import (
+from tests.server.reveal import (
     REVEAL_TOKEN,
     TRACE_ID,
-    _a_secret,
-    _audit_events,
-    _stored_text,
+    a_secret,
+    audit_events,
     serving_reveal,
+    stored_text,
 )
-from tests.tenant import API_KEY
 
 TOOL = "reveal_flexible_asset_password"
 ACME = 2104801
@@ -40,17 +35,6 @@ NORTHWIND_TRADERS = 2104807
 # Generated tenant (seed 11): Acme's Active Directory asset, and two Wi-Fi assets of one name.
 ACME_DOMAIN = "corp.acmecorp.com"
 ACME_STAFF = "ACME-Staff"
-
-audit_url = test_passwords.audit_url
-"""An empty store for the audit events of one test (the fixture of test_passwords)."""
-
-
-@pytest.fixture(scope="module")
-def live_itglue(tools_dataset_dir: Path) -> Iterator[str]:
-    """The simulator over the tenant the served store was synced from (same ids, secrets)."""
-    app = create_app(Dataset.load(tools_dataset_dir), SimulatorConfig(api_keys={API_KEY: True}))
-    with serve_in_thread(app) as url:
-        yield url
 
 
 def _records(directory: Path, name: str) -> list[dict[str, Any]]:
@@ -85,7 +69,7 @@ async def _tool_names(url: str) -> set[str]:
         return {tool.name for tool in await client.list_tools()}
 
 
-async def test_a_technician_reveals_one_trait_once_with_a_notice_and_audit_events(
+async def test_a_technician_reveals_one_trait_once_with_a_notice_andaudit_events(
     synced_store_url: str,
     audit_url: str,
     live_itglue: str,
@@ -135,7 +119,7 @@ async def test_a_technician_reveals_one_trait_once_with_a_notice_and_audit_event
     assert by_id.structured_content["value"] == value
     assert by_id.structured_content["trait"] == "dsrm-password"
 
-    revealed = await _audit_events(audit_url)
+    revealed = await audit_events(audit_url)
     assert [(e.decision, e.tool, e.reason) for e in revealed] == [
         (AuditDecision.ALLOW, TOOL, "revealed trait dsrm-password"),
         (AuditDecision.ALLOW, TOOL, "revealed trait dsrm-password"),
@@ -155,8 +139,8 @@ async def test_a_technician_reveals_one_trait_once_with_a_notice_and_audit_event
     assert any(e["event"] == "audit.event" for e in events), "the server's logs were captured"
     assert "HTTP Request" in caplog.text, "the standard library's logs were captured"
     assert value not in repr(events) and value not in caplog.text
-    assert value not in await _stored_text(audit_url)
-    assert value not in await _stored_text(synced_store_url)
+    assert value not in await stored_text(audit_url)
+    assert value not in await stored_text(synced_store_url)
 
 
 async def test_the_lookup_must_name_one_readable_asset_and_one_password_field(
@@ -209,7 +193,7 @@ async def test_the_lookup_must_name_one_readable_asset_and_one_password_field(
     assert one.structured_content["value"] is None
     assert one.content[0].text.startswith("Pre-Shared Key of ACME-Staff (Wireless, Acme ")
     assert "(empty)" in one.content[0].text
-    assert [e.decision for e in await _audit_events(audit_url)] == [AuditDecision.ALLOW]
+    assert [e.decision for e in await audit_events(audit_url)] == [AuditDecision.ALLOW]
     assert [secret for secret in secrets if secret in "\n".join(errors)] == []
 
 
@@ -226,7 +210,7 @@ async def test_helpdesk_lists_the_tool_but_may_not_reveal(
 
     assert TOOL in listed
     assert value not in str(no.value)
-    [event] = await _audit_events(audit_url)
+    [event] = await audit_events(audit_url)
     assert (event.tool, event.decision, event.reason) == (
         TOOL,
         AuditDecision.DENY,
@@ -250,7 +234,7 @@ async def test_client_readonly_does_not_see_the_tool(
 
     assert "search" in listed and TOOL not in listed and "get_password" not in listed
     assert "nw.local" not in str(refused.value)
-    [event] = await _audit_events(audit_url)
+    [event] = await audit_events(audit_url)
     assert (event.tool, event.decision, event.reason) == (TOOL, AuditDecision.DENY, DENIED_REASON)
 
 
@@ -285,7 +269,7 @@ async def test_a_token_without_the_reveal_scope_gets_a_403_step_up(
     assert 'error="insufficient_scope"' in challenge
     assert 'scope="itglue.read itglue.secrets.reveal"' in challenge
     assert asset["attributes"]["traits"]["dsrm-password"] not in refused.text
-    [event] = await _audit_events(audit_url)
+    [event] = await audit_events(audit_url)
     assert (event.tool, event.decision, event.reason) == (
         TOOL,
         AuditDecision.DENY,
@@ -296,7 +280,7 @@ async def test_a_token_without_the_reveal_scope_gets_a_403_step_up(
 async def test_password_and_trait_reveals_share_one_rate_limit(
     synced_store_url: str, audit_url: str, live_itglue: str, tools_dataset_dir: Path
 ) -> None:
-    entry = _a_secret(tools_dataset_dir)
+    entry = a_secret(tools_dataset_dir)
     async with serving_reveal(
         synced_store_url, audit_url, live_itglue, roles=["technician"], rate="1/minute"
     ) as url:
@@ -308,7 +292,7 @@ async def test_password_and_trait_reveals_share_one_rate_limit(
         with pytest.raises(ToolError, match=r"at most 1 per 1 minute"):
             await _reveal(url, flexible_asset=ACME_DOMAIN)
 
-    assert [(e.tool, e.decision, e.reason) for e in await _audit_events(audit_url)] == [
+    assert [(e.tool, e.decision, e.reason) for e in await audit_events(audit_url)] == [
         (TOOL, AuditDecision.ALLOW, "revealed trait dsrm-password"),
         ("get_password", AuditDecision.DENY, "rate limit: 1 per 1 minute"),
         (TOOL, AuditDecision.DENY, "rate limit: 1 per 1 minute"),

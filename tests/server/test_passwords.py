@@ -5,46 +5,30 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
-import shutil
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import fastmcp.telemetry
 import httpx
 import pytest
-import pytest_asyncio
 import structlog
 from fastmcp import Client
 from fastmcp.client.transports import StreamableHttpTransport
 from fastmcp.exceptions import ToolError
-from limits.aio.storage import MemoryStorage
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from pydantic import SecretStr
-from sqlalchemy import select
 
-from itglue_mcp.background import serve_in_thread
-from itglue_mcp.config import AuthMode, AuthSettings, ItglueSettings, Settings
-from itglue_mcp.config.audit import AuditSettings
-from itglue_mcp.graph import SqlGraphStore
-from itglue_mcp.itglue.client import ItglueClient
-from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.query.credentials import REVEAL_NOTICE
-from itglue_mcp.security.audit import AuditTrail
-from itglue_mcp.security.rate_limit import RevealRateLimiter
-from itglue_mcp.security.rbac import build_authorizer
-from itglue_mcp.security.reveal import SecretRevealer
-from itglue_mcp.server.app import build_http_app, build_server
-from itglue_mcp.server.services import Services
-from itglue_mcp.store.audit import AuditDecision, AuditEvent, list_audit_events
-from itglue_mcp.store.database import create_engine, create_session_factory
-from itglue_mcp.store.models import metadata
-from tests.conftest import PostgresDatabases
-from tests.tenant import API_KEY
+from itglue_mcp.store.audit import AuditDecision
+from tests.server.reveal import (
+    REVEAL_TOKEN,
+    TRACE_ID,
+    a_secret,
+    audit_events,
+    serving_reveal,
+    stored_text,
+)
 
 
 def _records(directory: Path, name: str) -> list[dict[str, Any]]:
@@ -184,7 +168,7 @@ def _secrets(directory: Path) -> set[str]:
     return values
 
 
-async def test_no_tool_output_contains_a_secret(mcp_url: str, tools_dataset_dir: Path) -> None:
+async def test_no_tool_output_containsa_secret(mcp_url: str, tools_dataset_dir: Path) -> None:
     secrets = _secrets(tools_dataset_dir)
     assert len(secrets) > 1000, "the dataset holds secrets to look for"
     organizations = [o["attributes"]["name"] for o in _records(tools_dataset_dir, "organizations")]
@@ -239,128 +223,11 @@ async def test_no_tool_output_contains_a_secret(mcp_url: str, tools_dataset_dir:
 
 # --- reveal=true: the value live from IT Glue, behind scope, permission and rate limit ------
 
-REVEAL_TOKEN = secrets.token_urlsafe(32)
-ALL_SCOPES = ["itglue.read", "itglue.secrets.reveal", "itglue.admin"]
-TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
-
-
-@pytest.fixture(scope="module")
-def live_itglue(tools_dataset_dir: Path) -> Iterator[str]:
-    """The simulator over the tenant the served store was synced from (same ids, secrets)."""
-    app = create_app(Dataset.load(tools_dataset_dir), SimulatorConfig(api_keys={API_KEY: True}))
-    with serve_in_thread(app) as url:
-        yield url
-
-
-@pytest_asyncio.fixture
-async def audit_url(
-    request: pytest.FixtureRequest, synced_store_url: str, tmp_path: Path
-) -> AsyncIterator[str]:
-    """An empty store of the served store's dialect, for the audit events of one test."""
-    if synced_store_url.startswith("sqlite"):
-        path = tmp_path / "audit.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template_file"), path)
-        yield f"sqlite+aiosqlite:///{path}"
-        return
-    databases: PostgresDatabases = request.getfixturevalue("pg_databases")
-    name = await databases.acquire()
-    try:
-        yield databases.url(name)
-    finally:
-        await databases.release(name)
-
-
-@asynccontextmanager
-async def serving_reveal(
-    store_url: str,
-    audit_store_url: str,
-    itglue_url: str,
-    *,
-    roles: list[str],
-    scopes: list[str] = ALL_SCOPES,
-    rate: str = "10/minute",
-) -> AsyncIterator[str]:
-    """The MCP app in static-token mode with RBAC, audit trail and revealer; yields its URL."""
-    settings = Settings(
-        auth=AuthSettings(
-            mode=AuthMode.STATIC,
-            static_token=SecretStr(REVEAL_TOKEN),
-            static_subject="tech@msp.example",
-            static_roles=roles,
-            static_scopes=scopes,
-        ),
-        audit=AuditSettings(reveal_rate_limit=rate),
-    )
-    engine = create_engine(store_url, null_pool=True)
-    audit_engine = create_engine(audit_store_url, null_pool=True)
-    sessions = create_session_factory(engine)
-    trail = AuditTrail(create_session_factory(audit_engine))
-    itglue_settings = ItglueSettings(api_url=itglue_url, api_key=SecretStr(API_KEY))
-    # No kept-alive connections: they would belong to the server thread's event loop.
-    transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
-    client = ItglueClient(itglue_settings, transport=transport)
-    revealer = SecretRevealer(
-        client,
-        trail,
-        RevealRateLimiter(settings.audit.reveal_limit(), MemoryStorage()),
-        reveal_scope=settings.auth.scopes.reveal,
-    )
-    authorizer = await build_authorizer(settings, None)
-    services = Services(
-        sessions=sessions,
-        graph=SqlGraphStore(sessions),
-        authorizer=authorizer,
-        audit=trail,
-        revealer=revealer,
-    )
-    app = build_http_app(build_server(services, settings.auth), settings, audit=trail)
-    try:
-        with serve_in_thread(app) as url:
-            yield url
-    finally:
-        await client.aclose()
-        await authorizer.aclose()
-        await engine.dispose()
-        await audit_engine.dispose()
-
 
 async def _reveal_call(url: str, headers: dict[str, str] | None = None, **arguments: Any) -> Any:
     transport = StreamableHttpTransport(f"{url}/mcp", headers=headers, auth=REVEAL_TOKEN)
     async with Client(transport) as client:
         return await client.call_tool("get_password", arguments)
-
-
-async def _audit_events(url: str) -> list[AuditEvent]:
-    engine = create_engine(url, null_pool=True)
-    try:
-        async with create_session_factory(engine)() as session:
-            return await list_audit_events(session)
-    finally:
-        await engine.dispose()
-
-
-async def _stored_text(url: str) -> str:
-    """Every value of every table of the store at ``url``, as text."""
-    engine = create_engine(url, null_pool=True)
-    parts: list[str] = []
-    try:
-        async with create_session_factory(engine)() as session:
-            for table in metadata.sorted_tables:
-                rows = (await session.execute(select(table))).all()
-                parts.extend(repr(tuple(row)) for row in rows)
-    finally:
-        await engine.dispose()
-    return "\n".join(parts)
-
-
-def _a_secret(directory: Path) -> dict[str, Any]:
-    """A password entry holding a value, with a name no other entry contains."""
-    passwords = _records(directory, "passwords")
-    return next(
-        p
-        for p in passwords
-        if p["attributes"].get("password") and p["attributes"]["resource-type"] == "Configuration"
-    )
 
 
 async def test_reveal_returns_the_value_once_with_a_notice_and_an_audit_event(
@@ -370,7 +237,7 @@ async def test_reveal_returns_the_value_once_with_a_notice_and_an_audit_event(
     tools_dataset_dir: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    entry = _a_secret(tools_dataset_dir)
+    entry = a_secret(tools_dataset_dir)
     value = entry["attributes"]["password"]
     caplog.set_level(logging.DEBUG)
     headers = {"X-Request-ID": "reveal-req-1", "traceparent": f"00-{TRACE_ID}-b7ad6b7169203331-01"}
@@ -397,7 +264,7 @@ async def test_reveal_returns_the_value_once_with_a_notice_and_an_audit_event(
     assert plain.structured_content["value_returned"] is False
     assert plain.structured_content["revealed"] is None
     assert value not in plain.content[0].text + json.dumps(plain.structured_content)
-    [event] = await _audit_events(audit_url)
+    [event] = await audit_events(audit_url)
     assert (event.subject, event.tool, event.decision, event.reason) == (
         "tech@msp.example",
         "get_password",
@@ -417,8 +284,8 @@ async def test_reveal_returns_the_value_once_with_a_notice_and_an_audit_event(
     assert any(e["event"] == "audit.event" for e in events), "the server's logs were captured"
     assert "HTTP Request" in caplog.text, "the standard library's logs were captured"
     assert value not in repr(events) and value not in caplog.text
-    assert value not in await _stored_text(audit_url)
-    assert value not in await _stored_text(synced_store_url)
+    assert value not in await stored_text(audit_url)
+    assert value not in await stored_text(synced_store_url)
 
 
 async def test_reveal_needs_exactly_one_entry(
@@ -429,13 +296,13 @@ async def test_reveal_needs_exactly_one_entry(
     ) as url:
         with pytest.raises(ToolError, match=r"password entries match .*reveal needs exactly one"):
             await _reveal_call(url, name="Domain Administrator", reveal=True)
-    assert await _audit_events(audit_url) == []
+    assert await audit_events(audit_url) == []
 
 
 async def test_helpdesk_reads_metadata_but_may_not_reveal(
     synced_store_url: str, audit_url: str, live_itglue: str, tools_dataset_dir: Path
 ) -> None:
-    entry = _a_secret(tools_dataset_dir)
+    entry = a_secret(tools_dataset_dir)
     organization = entry["attributes"]["organization-id"]
 
     async with serving_reveal(synced_store_url, audit_url, live_itglue, roles=["helpdesk"]) as url:
@@ -444,7 +311,7 @@ async def test_helpdesk_reads_metadata_but_may_not_reveal(
             await _reveal_call(url, name=entry["id"], reveal=True)
 
     assert [p["id"] for p in plain.structured_content["passwords"]] == [int(entry["id"])]
-    [event] = await _audit_events(audit_url)
+    [event] = await audit_events(audit_url)
     assert (event.decision, event.reason, event.record_id) == (
         AuditDecision.DENY,
         f"no reveal permission in organization {organization}",
@@ -455,7 +322,7 @@ async def test_helpdesk_reads_metadata_but_may_not_reveal(
 async def test_a_token_without_the_reveal_scope_is_refused(
     synced_store_url: str, audit_url: str, live_itglue: str, tools_dataset_dir: Path
 ) -> None:
-    entry = _a_secret(tools_dataset_dir)
+    entry = a_secret(tools_dataset_dir)
     call = {
         "jsonrpc": "2.0",
         "id": 1,
@@ -483,7 +350,7 @@ async def test_a_token_without_the_reveal_scope_is_refused(
     challenge = refused.headers["www-authenticate"]
     assert 'error="insufficient_scope"' in challenge and "itglue.secrets.reveal" in challenge
     assert entry["attributes"]["password"] not in refused.text
-    events = await _audit_events(audit_url)
+    events = await audit_events(audit_url)
     assert [e.decision for e in events] == [AuditDecision.DENY]
     assert events[0].tool == "get_password"
     assert events[0].reason == "missing scope itglue.secrets.reveal"
@@ -493,7 +360,7 @@ async def test_a_token_without_the_reveal_scope_is_refused(
 async def test_reveals_are_rate_limited_over_http(
     synced_store_url: str, audit_url: str, live_itglue: str, tools_dataset_dir: Path
 ) -> None:
-    entry = _a_secret(tools_dataset_dir)
+    entry = a_secret(tools_dataset_dir)
 
     async with serving_reveal(
         synced_store_url, audit_url, live_itglue, roles=["technician"], rate="1/minute"
@@ -502,7 +369,7 @@ async def test_reveals_are_rate_limited_over_http(
         with pytest.raises(ToolError, match=r"at most 1 per 1 minute .*try again in \d+ s"):
             await _reveal_call(url, name=entry["id"], reveal=True)
 
-    decisions = [(e.decision, e.reason) for e in await _audit_events(audit_url)]
+    decisions = [(e.decision, e.reason) for e in await audit_events(audit_url)]
     assert decisions == [
         (AuditDecision.ALLOW, "revealed password"),
         (AuditDecision.DENY, "rate limit: 1 per 1 minute"),
@@ -516,7 +383,7 @@ async def test_a_reveal_is_traced_without_its_value(
     tools_dataset_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    entry = _a_secret(tools_dataset_dir)
+    entry = a_secret(tools_dataset_dir)
     value = entry["attributes"]["password"]
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
@@ -536,7 +403,7 @@ async def test_a_reveal_is_traced_without_its_value(
     assert revealed.structured_content["revealed"]["password"] == value
     spans = exporter.get_finished_spans()
     assert any(span.name == "tools/call get_password" for span in spans), [s.name for s in spans]
-    [event] = await _audit_events(audit_url)
+    [event] = await audit_events(audit_url)
     traced = {format(span.context.trace_id, "032x") for span in spans}
     assert event.trace_id in traced, "the audit event names the trace of the call"
     recorded = "\n".join(span.to_json() for span in spans)
