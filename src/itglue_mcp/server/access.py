@@ -128,6 +128,7 @@ class AccessMiddleware(Middleware):
         self._server = server
         self._services = services
         self._auth = auth
+        self._names: list[str] | None = None
 
     def caller(self) -> Caller:
         """The caller of the request being served (local caller without a token)."""
@@ -145,11 +146,15 @@ class AccessMiddleware(Middleware):
         return await authorizer.permissions(caller, tools)
 
     async def _tool_names(self) -> list[str]:
-        # An internal listing, not an MCP request: no span of fastmcp's (it would rename the
-        # request's span "tools/list").
-        with suppress_fastmcp_telemetry():
-            tools = await self._server.list_tools(run_middleware=False)
-        return [tool.name for tool in tools]
+        # The tools are all registered when the server is built and never change, so they
+        # are listed once (~120 µs a listing), at the first call.
+        if self._names is None:
+            # An internal listing, not an MCP request: no span of fastmcp's (it would rename
+            # the request's span "tools/list").
+            with suppress_fastmcp_telemetry():
+                tools = await self._server.list_tools(run_middleware=False)
+            self._names = [tool.name for tool in tools]
+        return self._names
 
     async def on_list_tools(
         self,
