@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import pytest
 from benchmarks.tenants import SIZES, SyncedTenant
 from benchmarks.test_tool_latency import CALLS
 from fastmcp import Client
+from tests.mcp_http import free_port
 
 # Syncing and indexing a tenant takes minutes (hours for 150 organizations on 2 cores).
 pytestmark = pytest.mark.timeout(6 * 3600)
@@ -46,12 +46,6 @@ async def healthz(request):
 uvicorn.run(mcp.http_app(path="/mcp", stateless_http=True), host="127.0.0.1",
             port=int(sys.argv[1]), log_level="warning")
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _rss_mb(pid: int) -> float:
@@ -105,12 +99,12 @@ def test_server_memory(  # type: ignore[no-untyped-def]
     benchmark, synced_tenant: Callable[[int], SyncedTenant], organizations: int
 ) -> None:
     tenant = synced_tenant(organizations)
-    port = _free_port()
+    port = free_port()
     with _process([sys.executable, "-c", _BASELINE, str(port)], port, "/healthz", {}) as pid:
         baseline_start = _rss_mb(pid)
         asyncio.run(_call_each(f"http://127.0.0.1:{port}/mcp", {"echo": CALLS["echo"]}))
         baseline_used = _rss_mb(pid)
-    port = _free_port()
+    port = free_port()
     serve = [sys.executable, "-m", "itglue_mcp", "serve", "--host", "127.0.0.1"]
     env = {"ITGLUE_MCP_DATA_DIR": str(tenant.data_dir), "ITGLUE_MCP_LOG_LEVEL": "WARNING"}
     with _process([*serve, "--port", str(port)], port, "/readyz", env) as pid:

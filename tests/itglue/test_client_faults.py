@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
-import socket
 import subprocess
 import sys
 import time
@@ -39,6 +38,7 @@ from itglue_mcp.itglue import (
     ServiceUnavailable,
     ValidationFailed,
 )
+from tests.mcp_http import free_port
 
 API_KEY = "ITG.faults0123456789abcdef"
 ORG = {"id": "1", "type": "organizations", "attributes": {"name": "Acme"}}
@@ -223,10 +223,7 @@ async def test_breaker_half_opens_after_reset_and_a_good_trial_closes_it() -> No
 
 
 async def test_connection_refused_is_service_unavailable() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings = _settings(f"http://127.0.0.1:{port}", max_attempts=2)
+    settings = _settings(f"http://127.0.0.1:{free_port()}", max_attempts=2)
 
     async with ItglueClient(settings) as client:
         with pytest.raises(ServiceUnavailable, match="connection error"):
