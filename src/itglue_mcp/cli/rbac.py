@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import io
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -88,20 +87,17 @@ def check_policy_text(text: str, *, origin: str, settings: RbacSettings) -> list
         binding_lines,
         builtin_lines,
         check_line,
+        policy_rows,
         undefined_role_problem,
     )
 
     problems: list[tuple[int, str]] = []
     checked: list[tuple[int, PolicyLine]] = []
-    rows = csv.reader(io.StringIO(text), skipinitialspace=True)
-    for row in rows:
-        fields = [field.strip() for field in row]
-        if not any(fields) or fields[0].startswith("#"):
-            continue
+    for number, fields in policy_rows(text):
         try:
-            checked.append((rows.line_num, check_line(fields)))
+            checked.append((number, check_line(fields)))
         except ValueError as error:
-            problems.append((rows.line_num, f"{origin} line {rows.line_num}: {error}"))
+            problems.append((number, f"{origin} line {number}: {error}"))
     lines = [*builtin_lines(), *binding_lines(settings), *(line for _, line in checked)]
     for number, line in checked:
         problem = undefined_role_problem(line, lines)

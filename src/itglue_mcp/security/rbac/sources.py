@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -63,6 +63,7 @@ __all__ = [
     "check_line",
     "load_model",
     "parse_policy_text",
+    "policy_rows",
     "undefined_role_problem",
 ]
 
@@ -173,16 +174,22 @@ def parse_policy_text(text: str, *, origin: str) -> list[PolicyLine]:
         ConfigurationError: ``<origin> line <n>: <what is wrong>`` for the first bad line.
     """
     lines: list[PolicyLine] = []
-    rows = csv.reader(io.StringIO(text), skipinitialspace=True)
-    for row in rows:
-        fields = [field.strip() for field in row]
-        if not any(fields) or fields[0].startswith("#"):
-            continue
+    for number, fields in policy_rows(text):
         try:
             lines.append(check_line(fields))
         except ValueError as error:
-            raise ConfigurationError(f"{origin} line {rows.line_num}: {error}") from None
+            raise ConfigurationError(f"{origin} line {number}: {error}") from None
     return lines
+
+
+def policy_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The policy rows of CSV ``text`` with their line numbers (1-based), fields stripped;
+    blank lines and ``#`` comments skipped. Fields are not checked (see :func:`check_line`)."""
+    rows = csv.reader(io.StringIO(text), skipinitialspace=True)
+    for row in rows:
+        fields = [field.strip() for field in row]
+        if any(fields) and not fields[0].startswith("#"):
+            yield rows.line_num, fields
 
 
 def builtin_lines() -> list[PolicyLine]:
