@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.evaluation import (
     DatasetRecord,
     ExpectedAnswer,
@@ -24,7 +25,7 @@ from itglue_mcp.evaluation import (
     resolve_expectation,
     summarise,
 )
-from itglue_mcp.query.answer import Answer, Excerpt, Fact, SourceRecord
+from itglue_mcp.query.answer import Answer, Excerpt, Fact
 
 
 def _configuration(reference: ReferenceDataset, organization: str, kind: str) -> DatasetRecord:

@@ -13,6 +13,7 @@ from qdrant_client import AsyncQdrantClient
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.organization_matching import OrgCandidate
 from itglue_mcp.index import CollectionLayout, Indexer, QdrantVectorIndex
 from itglue_mcp.index.search import SemanticSearch
 from itglue_mcp.query.engine import QueryEngine
@@ -25,7 +26,6 @@ from itglue_mcp.query.grounding import (
 )
 from itglue_mcp.query.hits import RetrievedHit, Retriever
 from itglue_mcp.query.matching import coverage, mentions, word_forms
-from itglue_mcp.query.organizations import OrgCandidate
 from itglue_mcp.query.passages import Passage, clip, select_passages
 from itglue_mcp.query.scope import parse_scope
 from itglue_mcp.query.scoping import widen_scope

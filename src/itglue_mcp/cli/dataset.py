@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["app"]
+__all__ = ["app", "generate"]
 
 app = typer.Typer(help="Generate IT Glue datasets for the simulator.", no_args_is_help=True)
 

@@ -35,14 +35,13 @@ from itglue_mcp.graph.walk import breadth_first
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.errors import translate_errors
 from itglue_mcp.store.record_types import RecordType
+from itglue_mcp.suggest import CLOSE_NAME_MIN
 
-__all__ = ["MAX_SUGGESTION_POOL", "SUGGESTION_MIN_SCORE", "SqlGraphStore"]
+__all__ = ["MAX_SUGGESTION_POOL", "SqlGraphStore"]
 
 MAX_SUGGESTION_POOL = 20_000
 """Most names per record type compared when suggesting close names."""
 
-SUGGESTION_MIN_SCORE = 70.0
-"""Lowest rapidfuzz ``WRatio`` (0-100) worth suggesting."""
 
 # LIKE escape character; not a backslash, whose quoting differs between the dialects.
 _ESCAPE = "/"
@@ -209,7 +208,8 @@ class SqlGraphStore:
         organization_ids: Collection[int] | None = None,
         limit: int = 5,
     ) -> list[NameMatch]:
-        """See :meth:`GraphStore.similar_nodes` (rapidfuzz ``WRatio``, case ignored)."""
+        """See :meth:`GraphStore.similar_nodes` (:mod:`itglue_mcp.suggest`'s scorer and threshold,
+        scored per type so that types merge by score)."""
         name = _check_name(name, limit)
         _check_types(record_types)
         scored: list[tuple[float, RecordRef]] = []
@@ -230,7 +230,7 @@ class SqlGraphStore:
                         name.lower(),
                         choices,
                         scorer=fuzz.WRatio,
-                        score_cutoff=SUGGESTION_MIN_SCORE,
+                        score_cutoff=CLOSE_NAME_MIN,
                         limit=limit,
                     )
                 ]

@@ -16,9 +16,7 @@ uses, and dispatches each intent to a registered handler (retrieval for the rest
 
 from __future__ import annotations
 
-from itglue_mcp.query.answering import answer_from_retrieval, no_data_answer
-from itglue_mcp.query.engine import QueryEngine
-from itglue_mcp.query.errors import (
+from itglue_mcp.catalog.errors import (
     AmbiguousOrganization,
     AmbiguousRecord,
     OrganizationNotFound,
@@ -26,10 +24,7 @@ from itglue_mcp.query.errors import (
     RecordLookupError,
     RecordNotFound,
 )
-from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler, ScopeOrganization
-from itglue_mcp.query.hits import Retrieval, RetrievedHit
-from itglue_mcp.query.intent import Entities, Intent, IntentKind, detect_intent
-from itglue_mcp.query.organizations import (
+from itglue_mcp.catalog.organization_matching import (
     OrganizationMatch,
     OrgCandidate,
     ScoredCandidate,
@@ -38,6 +33,11 @@ from itglue_mcp.query.organizations import (
     match_organizations,
     resolve_organization,
 )
+from itglue_mcp.query.answering import answer_from_retrieval, no_data_answer
+from itglue_mcp.query.engine import QueryEngine
+from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler, ScopeOrganization
+from itglue_mcp.query.hits import Retrieval, RetrievedHit
+from itglue_mcp.query.intent import Entities, Intent, IntentKind, detect_intent
 from itglue_mcp.query.retrieval import HybridRetriever
 from itglue_mcp.query.scope import MAX_QUESTION_LENGTH, ScopedQuestion, parse_scope
 

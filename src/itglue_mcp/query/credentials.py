@@ -20,13 +20,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.query.answer import Fact, SourceRecord, source_of
-from itglue_mcp.query.errors import AmbiguousRecord
+from itglue_mcp.catalog.configurations import resolve_configurations
+from itglue_mcp.catalog.errors import AmbiguousRecord
+from itglue_mcp.catalog.passwords import password_source
+from itglue_mcp.query.answer import Fact
 from itglue_mcp.store.passwords import PasswordView, find_passwords, get_passwords
 from itglue_mcp.store.queries import (
     ConfigurationView,
-    find_configurations,
-    get_configurations,
 )
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "CredentialLookup",
     "find_credentials",
     "password_facts",
-    "password_source",
     "single_credential",
 ]
 
@@ -68,11 +67,6 @@ class CredentialLookup:
     truncated: bool = False
 
 
-def password_source(view: PasswordView) -> SourceRecord:
-    """The citation of a password entry (its metadata, never its value)."""
-    return source_of("passwords", view)
-
-
 def password_facts(view: PasswordView, *, confidence: float = 1.0) -> list[Fact]:
     """Facts of a password entry: username, URL, category, what it belongs to. No value."""
     source = password_source(view)
@@ -89,22 +83,6 @@ def password_facts(view: PasswordView, *, confidence: float = 1.0) -> list[Fact]
     ]
 
 
-async def _configurations(
-    session: AsyncSession, configuration: str, scope: Collection[int] | None, limit: int
-) -> list[ConfigurationView]:
-    """The configurations ``configuration`` names: an IT Glue id, else exact names first."""
-    if configuration.isdigit():
-        by_id = await get_configurations(session, [int(configuration)], organization_ids=scope)
-        if by_id:
-            return by_id
-    views = await find_configurations(
-        session, name=configuration, organization_ids=scope, limit=limit
-    )
-    wanted = configuration.lower()
-    exact = [v for v in views if wanted in ((v.name or "").lower(), (v.hostname or "").lower())]
-    return exact or views
-
-
 async def find_credentials(
     session: AsyncSession,
     *,
@@ -118,8 +96,9 @@ async def find_credentials(
     Args:
         session: any session.
         name: a password's IT Glue id, or its name or part of it.
-        configuration: a configuration's IT Glue id, name or hostname (exact matches are
-            preferred over partial ones): only its passwords.
+        configuration: a configuration reference, resolved by
+            :func:`~itglue_mcp.catalog.configurations.resolve_configurations`: only its
+            passwords.
         organization_ids: organizations searched (``None``: all).
         limit: most passwords returned.
 
@@ -141,9 +120,10 @@ async def find_credentials(
     if configuration is not None:
         if not configuration.strip():
             raise ValueError("configuration must not be empty")
-        configurations = await _configurations(
-            session, configuration.strip(), organization_ids, limit
+        named = await resolve_configurations(
+            session, configuration, organization_ids=organization_ids, limit=limit
         )
+        configurations = named.views
         if not configurations:
             return CredentialLookup(())
         configuration_ids = [view.id for view in configurations]

@@ -3,8 +3,8 @@
 The record is found through the graph (:meth:`GraphStore.find_nodes`): by type and id, or by
 name among configurations, documents, passwords and flexible assets, exact names before
 prefixes before parts. One best match is taken; several equally good ones are an
-:class:`~itglue_mcp.query.errors.AmbiguousRecord` listing them, none a
-:class:`~itglue_mcp.query.errors.RecordNotFound` with close names. The
+:class:`~itglue_mcp.catalog.errors.AmbiguousRecord` listing them, none a
+:class:`~itglue_mcp.catalog.errors.RecordNotFound` with close names. The
 walk (:meth:`GraphStore.expand`) gives each linked record with its depth, the relation it was
 reached by, and the related item's notes (IT Glue free text: untrusted).
 
@@ -22,6 +22,8 @@ from dataclasses import replace
 
 from pydantic import BaseModel, Field
 
+from itglue_mcp.catalog.citations import SourceRecord
+from itglue_mcp.catalog.errors import AmbiguousRecord, RecordNotFound
 from itglue_mcp.graph.store import (
     NODE_TYPES,
     Edge,
@@ -31,8 +33,6 @@ from itglue_mcp.graph.store import (
     RecordRef,
     Subgraph,
 )
-from itglue_mcp.query.answer import SourceRecord
-from itglue_mcp.query.errors import AmbiguousRecord, RecordNotFound
 
 __all__ = [
     "MAX_CANDIDATES",

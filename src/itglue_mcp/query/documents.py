@@ -21,8 +21,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.catalog.citations import SourceRecord, source_of
 from itglue_mcp.graph.store import GraphStore, RecordRef
-from itglue_mcp.query.answer import SourceRecord, source_of
 from itglue_mcp.query.dependencies import record_not_found, resolve_record, source_of_node
 from itglue_mcp.richtext import DocumentSection
 from itglue_mcp.store.documents import DocumentView, get_document

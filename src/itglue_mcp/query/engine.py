@@ -4,8 +4,9 @@
 
 1. **scope** — ``@acme`` in the question (:func:`~itglue_mcp.query.scope.parse_scope`) or the
    ``organization`` argument; both may be given only if they name the same organization.
-2. **organization** — resolved fuzzily among the stored organizations the caller may read
-   (:func:`~itglue_mcp.query.organizations.resolve_organization`): an unknown reference raises
+2. **organization** — resolved among the stored organizations the caller may read, from the
+   cached directory (:class:`~itglue_mcp.catalog.organizations.OrganizationDirectory`, reread
+   only when a sync has written since): an unknown reference raises
    :class:`OrganizationNotFound` with close names, an ambiguous one
    :class:`AmbiguousOrganization`. An organization outside ``readable`` is unknown, exactly
    as one that does not exist, and is never suggested.
@@ -42,20 +43,22 @@ from typing import cast
 from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.citations import SourceRecord
+from itglue_mcp.catalog.organization_matching import candidates_from_views
+from itglue_mcp.catalog.organizations import (
+    DirectorySnapshot,
+    OrganizationDirectory,
+    organization_source,
+)
 from itglue_mcp.graph.store import GraphStore
 from itglue_mcp.index.search import SemanticSearch
-from itglue_mcp.query.answer import Answer, SourceRecord
+from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.answering import answer_documentation, answer_search
 from itglue_mcp.query.entities import keywords as content_words
 from itglue_mcp.query.grounding import source_record
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler, ScopeOrganization
 from itglue_mcp.query.hits import RetrievedHit, Retriever
 from itglue_mcp.query.intent import IntentKind, detect_intent
-from itglue_mcp.query.organizations import (
-    candidates_from_views,
-    organization_source,
-    resolve_organization,
-)
 from itglue_mcp.query.results import FoundBy, SearchResult, SearchResults
 from itglue_mcp.query.retrieval import SEARCHABLE_RECORD_TYPES, HybridRetriever, SearchMode
 from itglue_mcp.query.scope import parse_scope
@@ -63,10 +66,9 @@ from itglue_mcp.query.scoping import widen_scope
 from itglue_mcp.query.structured import structured_handlers
 from itglue_mcp.store.citations import cite_records
 from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.queries import OrganizationView, list_organizations
+from itglue_mcp.store.queries import OrganizationView
 
 __all__ = [
-    "MAX_ORGANIZATIONS",
     "MAX_SEARCH_LIMIT",
     "MAX_SEARCH_QUERY_LENGTH",
     "SEARCH_SEMANTIC_FLOOR",
@@ -83,9 +85,6 @@ SEARCH_SEMANTIC_FLOOR = 0.30
 """Vector hits below this cosine similarity are left out of search results: the record that
 answers a calibration question scored 0.38 or more, and half of the best hits of unanswerable
 questions scored under 0.30 (see :mod:`~itglue_mcp.query.grounding`)."""
-
-MAX_ORGANIZATIONS = 10_000
-"""Organizations compared when resolving a reference (MSP accounts hold hundreds)."""
 
 _tracer = trace.get_tracer(__name__)
 
@@ -111,6 +110,8 @@ class QueryEngine:
         handlers: intent → handler, added to (and overriding) the built-in ones: the
             structured handlers (:func:`~itglue_mcp.query.structured.structured_handlers`) and
             retrieval for how-to questions.
+        directory: the organization directory to resolve references against (the server
+            shares its own); ``None``: one of the engine's own over ``sessions``.
     """
 
     def __init__(
@@ -120,7 +121,9 @@ class QueryEngine:
         semantic: SemanticSearch | None = None,
         graph: GraphStore | None = None,
         handlers: Mapping[IntentKind, IntentHandler] | None = None,
+        directory: OrganizationDirectory | None = None,
     ) -> None:
+        self._directory = directory or OrganizationDirectory(sessions)
         retriever = HybridRetriever(sessions, semantic=semantic, graph=graph)
         self._context = EngineContext(
             sessions=sessions, retriever=retriever, semantic=semantic, graph=graph
@@ -190,15 +193,13 @@ class QueryEngine:
         permitted = None if readable is None else frozenset(readable)
         with _tracer.start_as_current_span("query.scope") as span:
             scoped = parse_scope(question)
-            views = (
-                await self._organizations(permitted)
-                if scoped.organization_ref or organization
-                else []
-            )
+            named = scoped.organization_ref or organization
+            directory = await self._directory.snapshot() if named else None
+            views = [] if directory is None else directory.readable(permitted)
             scoped = widen_scope(question, scoped, candidates_from_views(views))
             if not scoped.text:
                 raise ValueError("question: ask something besides the organization")
-            scope = _resolve_scope(views, scoped.organization_ref, organization)
+            scope = _resolve_scope(directory, permitted, scoped.organization_ref, organization)
             span.set_attribute("itglue_mcp.query.scoped", scope is not None)
         with _tracer.start_as_current_span("query.intent") as span:
             intent = detect_intent(scoped.text)
@@ -279,8 +280,8 @@ class QueryEngine:
             raise ValueError("organization: must not be empty")
         permitted = None if readable is None else frozenset(readable)
         with _tracer.start_as_current_span("query.scope") as span:
-            views = await self._organizations(permitted) if organization else []
-            scope = _resolve_scope(views, None, organization)
+            directory = await self._directory.snapshot() if organization else None
+            scope = _resolve_scope(directory, permitted, None, organization)
             span.set_attribute("itglue_mcp.query.scoped", scope is not None)
         found = await self._context.retriever.retrieve(
             text,
@@ -334,25 +335,20 @@ class QueryEngine:
             known.update({key: source_record(record) for key, record in cited.items()})
         return known
 
-    async def _organizations(self, readable: frozenset[int] | None) -> list[OrganizationView]:
-        """The stored organizations a reference may name: those in ``readable`` (all: None)."""
-        async with unit_of_work(self._context.sessions, read_only=True) as session:
-            views = await list_organizations(session, limit=MAX_ORGANIZATIONS)
-        return [view for view in views if readable is None or view.id in readable]
-
 
 def _resolve_scope(
-    views: list[OrganizationView], mentioned: str | None, argument: str | None
+    directory: DirectorySnapshot | None,
+    readable: frozenset[int] | None,
+    mentioned: str | None,
+    argument: str | None,
 ) -> ScopeOrganization | None:
     """The organization named by the ``@`` mention and/or the argument (they must agree)."""
     if argument is not None and not argument.strip():
         raise ValueError("organization: must not be empty")
-    candidates = candidates_from_views(views)
-    by_id = {view.id: view for view in views}
+    if directory is None:
+        return None
     chosen = [
-        (ref, by_id[resolve_organization(ref, candidates).id])
-        for ref in (argument, mentioned)
-        if ref is not None
+        (ref, directory.resolve(ref, readable)) for ref in (argument, mentioned) if ref is not None
     ]
     if not chosen:
         return None

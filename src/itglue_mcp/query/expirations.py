@@ -24,7 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.query.answer import SourceRecord
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.store.expirations import ExpirationKind, ExpirationView, list_expirations
 
 __all__ = [

@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from itglue_mcp.query.answer import SourceRecord
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.query.hits import RetrievedHit, Retriever
 from itglue_mcp.query.matching import coverage, mentions
 from itglue_mcp.store.citations import CitedRecord

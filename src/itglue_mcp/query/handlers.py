@@ -29,9 +29,10 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.graph.store import GraphStore
 from itglue_mcp.index.search import SemanticSearch
-from itglue_mcp.query.answer import Answer, SourceRecord
+from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.intent import Intent
 from itglue_mcp.query.retrieval import SEARCHABLE_RECORD_TYPES, HybridRetriever
 

@@ -26,7 +26,10 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.query.answer import Fact, SourceRecord, source_of
+from itglue_mcp.catalog.citations import SourceRecord, source_of
+from itglue_mcp.catalog.configurations import configuration_source, resolve_configurations
+from itglue_mcp.catalog.errors import RecordNotFound
+from itglue_mcp.query.answer import Fact
 from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, configuration_kind
 from itglue_mcp.store.network import (
     AddressMatch,
@@ -34,7 +37,6 @@ from itglue_mcp.store.network import (
     KindRule,
     Network,
     addresses_of,
-    configurations_by_hostname,
     configurations_by_mac,
     configurations_in_network,
     configurations_of_kind,
@@ -44,7 +46,9 @@ from itglue_mcp.store.network import (
     parse_address,
     parse_network,
 )
-from itglue_mcp.store.queries import ConfigurationView, find_configurations
+from itglue_mcp.store.queries import ConfigurationView, record_names
+from itglue_mcp.store.record_types import RecordType
+from itglue_mcp.suggest import closest, suggestion_hint
 
 __all__ = [
     "KIND_RULES",
@@ -52,7 +56,7 @@ __all__ = [
     "AssetAddresses",
     "LookupKind",
     "TraitAddress",
-    "configuration_source",
+    "address_not_found",
     "configurations_of",
     "find_addresses",
     "flexible_asset_source",
@@ -192,11 +196,6 @@ def _same(value: str | None, address: str) -> bool:
     return str(parse_address(value)) == address if value else False
 
 
-def configuration_source(view: ConfigurationView) -> SourceRecord:
-    """The citation of a configuration."""
-    return source_of("configurations", view)
-
-
 def flexible_asset_source(asset: AssetAddresses | FlexibleAssetTraits) -> SourceRecord:
     """The citation of a flexible asset."""
     return source_of("flexible-assets", asset)
@@ -327,14 +326,9 @@ async def _network_lookup(
 async def _name_lookup(
     session: AsyncSession, query: str, scope: Collection[int] | None, limit: int
 ) -> AddressLookup:
-    views = await find_configurations(session, name=query, organization_ids=scope, limit=limit + 1)
-    wanted = query.lower()
-    exact = [v for v in views if wanted in ((v.name or "").lower(), (v.hostname or "").lower())]
-    if not exact and "." in query:
-        # A fully qualified name: IT Glue usually holds the host's short name.
-        exact = await configurations_by_hostname(
-            session, query, organization_ids=scope, limit=limit + 1
-        )
+    named = await resolve_configurations(session, query, organization_ids=scope, limit=limit + 1)
+    views = named.views
+    exact = views if named.exact else []
     assets = [
         found
         for asset in await find_flexible_assets(
@@ -362,6 +356,30 @@ async def _name_lookup(
         configuration_kind=kind,
         configurations=tuple(_holding(view) for view in of_kind[:limit]),
         truncated=len(of_kind) > limit,
+    )
+
+
+async def address_not_found(
+    session: AsyncSession, query: str, organization_ids: Collection[int] | None, where: str
+) -> RecordNotFound:
+    """The error for a name that no configuration or network holds, offering close names
+    (configuration names and hostnames, flexible asset names) from the scope only.
+
+    Raises:
+        StoreError: the database failed.
+    """
+    names = await record_names(
+        session,
+        RecordType.CONFIGURATIONS,
+        organization_ids=organization_ids,
+        columns=("name", "hostname"),
+    )
+    names += await record_names(
+        session, RecordType.FLEXIBLE_ASSETS, organization_ids=organization_ids
+    )
+    return RecordNotFound(
+        f"query: no configuration or network {where} is named {query!r}; give a name, an IP "
+        "address, a network (CIDR) or a MAC address" + suggestion_hint(closest(query, names))
     )
 
 

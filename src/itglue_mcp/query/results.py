@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from itglue_mcp.query.answer import SourceRecord
+from itglue_mcp.catalog.citations import SourceRecord
 
 __all__ = ["FoundBy", "SearchResult", "SearchResults"]
 

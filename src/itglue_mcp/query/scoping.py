@@ -6,8 +6,8 @@ is "Northwind". People rarely quote names, so once the organizations are known
 :func:`widen_scope` tries the words that follow a bare mention: the longest run of up to
 :data:`MAX_EXTRA_WORDS` words that, with the mention, names exactly one organization by its
 name, short name or a run of its words (the exact and unique tiers of
-:func:`~itglue_mcp.query.organizations.match_organizations`, never the fuzzy one) becomes the
-mention, and those words leave the question text.
+:func:`~itglue_mcp.catalog.organization_matching.match_organizations`, never the fuzzy
+one) becomes the mention, and those words leave the question text.
 
 Example::
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from itglue_mcp.query.organizations import OrgCandidate, match_organizations
+from itglue_mcp.catalog.organization_matching import OrgCandidate, match_organizations
 from itglue_mcp.query.scope import ScopedQuestion, parse_scope
 
 __all__ = ["MAX_EXTRA_WORDS", "widen_scope"]

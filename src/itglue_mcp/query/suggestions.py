@@ -8,8 +8,8 @@ all read from the store (nothing is invented):
   Acme Corporation: ACME-FW01 (configuration)". :func:`locate_subjects` finds, per subject,
   whether the scope mentions it and which records elsewhere do (a literal identifier must occur
   as a whole token, a word as a word; see :mod:`~itglue_mcp.query.matching`).
-- **close names** — records of the scope whose names are close to the subject (rapidfuzz
-  ``WRatio`` >= :data:`CLOSE_NAME_MIN`), e.g. NW-FW01 for ACME-FW01 at Northwind Traders.
+- **close names** — records of the scope whose names are close to the subject (the one
+  suggester, :mod:`itglue_mcp.suggest`), e.g. NW-FW01 for ACME-FW01 at Northwind Traders.
 - **closest records** — the best-ranked records retrieval found that did not pass the
   relevance rules, named as such.
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.index.documents import record_header
@@ -40,9 +39,9 @@ from itglue_mcp.store.citations import (
 )
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.search import search as full_text_search
+from itglue_mcp.suggest import closest_keys
 
 __all__ = [
-    "CLOSE_NAME_MIN",
     "MAX_NAMED",
     "Located",
     "close_names",
@@ -51,8 +50,6 @@ __all__ = [
     "locate_subjects",
 ]
 
-CLOSE_NAME_MIN = 70.0
-"""Lowest rapidfuzz ``WRatio`` (0-100) of a name worth suggesting."""
 
 MAX_NAMED = 3
 """Records named in one hint."""
@@ -223,14 +220,7 @@ async def close_names(
         named = await record_names(
             session, organization_ids=organization_ids, record_types=record_types
         )
-        choices = {index: entry.name.casefold() for index, entry in enumerate(named)}
-        best = process.extract(
-            subject.casefold(),
-            choices,
-            scorer=fuzz.WRatio,
-            score_cutoff=CLOSE_NAME_MIN,
-            limit=limit,
-        )
-        keys = [(named[index].record_type, named[index].record_id) for _, _, index in best]
+        best = closest_keys(subject, dict(enumerate(entry.name for entry in named)), limit=limit)
+        keys = [(named[index].record_type, named[index].record_id) for index in best]
         cited = await cite_records(session, keys)
     return [cited[key] for key in keys if key in cited]

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from itglue_mcp.security.identity import Caller
 
-__all__ = ["AuditTrail", "RequestInfo", "current_request_info", "request_info"]
+__all__ = ["AuditDecision", "AuditTrail", "RequestInfo", "current_request_info", "request_info"]
 
 _log = structlog.get_logger(__name__)
 

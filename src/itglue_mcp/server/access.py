@@ -13,16 +13,20 @@
 - ``tools/list`` shows only the tools :meth:`Permissions.may_call` allows.
 - ``tools/call`` of any other tool is refused with a :class:`~fastmcp.exceptions.ToolError`
   naming the tool, and leaves a ``deny`` audit event (``services.audit``).
-- a permitted call runs with its permissions in a context variable: the tools read them with
-  :func:`current_permissions` and keep every result within ``Permissions.readable``.
-  Outside a call there are none, and :func:`current_permissions` refuses (fail closed).
+- a permitted call runs with its permissions and its :class:`~itglue_mcp.catalog.ReadScope`
+  in context variables, built once here: the readable organizations, the hidden record types
+  and the organization the ``organization`` argument names, resolved against the cached
+  organization directory (a reference that names none, or several, fails the call here with
+  the resolver's message). Tools read them with :func:`current_permissions` and
+  :func:`current_scope` and keep every result within the scope. Outside a call there are none,
+  and both refuse (fail closed).
 
 Example::
 
     mcp.add_middleware(AccessMiddleware(mcp, services, settings.auth))
     ...
-    permissions = current_permissions()        # inside a tool
-    organization, scope = await resolve_scope(session, ref, permissions)
+    scope = current_scope()                    # inside a tool
+    scope.organization, scope.organization_ids
 """
 
 from __future__ import annotations
@@ -42,20 +46,21 @@ from fastmcp.telemetry import suppress_fastmcp_telemetry
 from fastmcp.tools.base import Tool, ToolResult
 from opentelemetry import trace
 
+from itglue_mcp.catalog import ReadScope
 from itglue_mcp.config.auth import AuthSettings
 from itglue_mcp.errors import ItglueMcpError
 from itglue_mcp.observability.metrics import observe_rbac_denial, observe_tool_call, tool_label
-from itglue_mcp.security.audit import current_request_info
+from itglue_mcp.security.audit import AuditDecision, current_request_info
 from itglue_mcp.security.errors import AccessDenied
 from itglue_mcp.security.identity import Caller, caller_from_token
 from itglue_mcp.security.rbac import Permissions
 from itglue_mcp.server.services import Services
-from itglue_mcp.store.audit import AuditDecision
 
 __all__ = [
     "DENIED_REASON",
     "AccessMiddleware",
     "current_permissions",
+    "current_scope",
     "denial_message",
     "permitted",
 ]
@@ -64,6 +69,12 @@ _log = structlog.get_logger(__name__)
 _tracer = trace.get_tracer(__name__)
 
 _PERMISSIONS: ContextVar[Permissions | None] = ContextVar("itglue_mcp_permissions", default=None)
+_SCOPE: ContextVar[ReadScope | None] = ContextVar("itglue_mcp_read_scope", default=None)
+
+# The argument naming the organization a scoped tool reads (resolved once, here).
+_ORGANIZATION_ARGUMENT = "organization"
+# Longest organization reference resolved here; a longer one is left to the tool's schema.
+_MAX_REFERENCE = 255
 
 # Longest tool name echoed or recorded: the name of an unknown tool is the caller's text.
 _MAX_TOOL_NAME = 128
@@ -91,17 +102,37 @@ def current_permissions() -> Permissions:
     return permissions
 
 
+def current_scope() -> ReadScope:
+    """The read scope of the tool call being served.
+
+    Returns:
+        What :class:`AccessMiddleware` built for this call.
+
+    Raises:
+        AccessDenied: outside a tool call the middleware admitted (fail closed).
+    """
+    scope = _SCOPE.get()
+    if scope is None:
+        raise AccessDenied(
+            "access: no read scope for this request; refusing (the access middleware did not run)"
+        )
+    return scope
+
+
 @contextmanager
-def permitted(permissions: Permissions) -> Iterator[Permissions]:
-    """Run the block with ``permissions`` as :func:`current_permissions` (restored after).
+def permitted(permissions: Permissions, scope: ReadScope | None = None) -> Iterator[Permissions]:
+    """Run the block with ``permissions`` as :func:`current_permissions` and ``scope`` as
+    :func:`current_scope` (both restored after).
 
     The middleware uses it around each admitted call; a caller outside MCP (a CLI command
     acting for the local user) may use it too.
     """
     token = _PERMISSIONS.set(permissions)
+    scope_token = _SCOPE.set(scope)
     try:
         yield permissions
     finally:
+        _SCOPE.reset(scope_token)
         _PERMISSIONS.reset(token)
 
 
@@ -129,6 +160,7 @@ class AccessMiddleware(Middleware):
         self._services = services
         self._auth = auth
         self._names: list[str] | None = None
+        self._scoped: frozenset[str] = frozenset()
 
     def caller(self) -> Caller:
         """The caller of the request being served (local caller without a token)."""
@@ -154,7 +186,36 @@ class AccessMiddleware(Middleware):
             with suppress_fastmcp_telemetry():
                 tools = await self._server.list_tools(run_middleware=False)
             self._names = [tool.name for tool in tools]
+            self._scoped = frozenset(
+                tool.name
+                for tool in tools
+                if _ORGANIZATION_ARGUMENT in tool.parameters.get("properties", {})
+            )
         return self._names
+
+    async def read_scope(
+        self, caller: Caller, permissions: Permissions, tool: str, arguments: object
+    ) -> ReadScope:
+        """The call's read scope; the ``organization`` argument of a scoped tool is resolved.
+
+        An argument the tool's schema will refuse (not a string, blank or too long) is not
+        resolved here: the schema's message names it.
+
+        Raises:
+            ItglueMcpError: the reference names no readable organization, or several; the
+                store failed.
+        """
+        reference = None
+        if tool in self._scoped and isinstance(arguments, dict):
+            value = arguments.get(_ORGANIZATION_ARGUMENT)
+            if isinstance(value, str) and 0 < len(value) <= _MAX_REFERENCE:
+                reference = value
+        return await self._services.catalog.scope(
+            subject=caller.subject,
+            readable=permissions.readable,
+            hidden_record_types=permissions.hidden_record_types,
+            organization=reference,
+        )
 
     async def on_list_tools(
         self,
@@ -202,7 +263,14 @@ class AccessMiddleware(Middleware):
                 raise ToolError(denial_message(tool))
             outcome = "error"
             try:
-                with permitted(permissions):
+                with _tracer.start_as_current_span("catalog.scope"):
+                    try:
+                        scope = await self.read_scope(
+                            caller, permissions, context.message.name, context.message.arguments
+                        )
+                    except (ItglueMcpError, ValueError) as error:
+                        raise ToolError(str(error)) from None
+                with permitted(permissions, scope):
                     result = await call_next(context)
                 outcome = "error" if result.is_error else "ok"
                 return result

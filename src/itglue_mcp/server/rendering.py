@@ -14,7 +14,8 @@ Example::
 
 from __future__ import annotations
 
-from itglue_mcp.query.answer import Excerpt, SourceRecord
+from itglue_mcp.catalog.citations import SourceRecord
+from itglue_mcp.query.answer import Excerpt
 
 __all__ = ["cite", "quote_excerpt", "quote_untrusted"]
 

@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from itglue_mcp.query.answer import Excerpt, Fact, SourceRecord
+from itglue_mcp.catalog.citations import SourceRecord
+from itglue_mcp.query.answer import Excerpt, Fact
 
 __all__ = [
     "AddressConfiguration",

@@ -11,11 +11,12 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog import Catalog
 from itglue_mcp.graph import GraphStore
 from itglue_mcp.index.search import SemanticSearch
 
@@ -42,6 +43,8 @@ class Services:
         revealer: reveals secrets live from IT Glue (``get_password(reveal=True)``,
             ``reveal_flexible_asset_password``); ``None``
             when no IT Glue API key is configured, in which case reveal is refused.
+        catalog: the read side over ``sessions`` (organization directory, read
+            transactions), built here so that every tool and the answer engine share it.
     """
 
     sessions: async_sessionmaker[AsyncSession]
@@ -50,3 +53,7 @@ class Services:
     authorizer: Authorizer | None = None
     audit: AuditTrail | None = None
     revealer: SecretRevealer | None = None
+    catalog: Catalog = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "catalog", Catalog(self.sessions))

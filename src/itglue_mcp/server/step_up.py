@@ -44,9 +44,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from itglue_mcp.config import AuthMode, Settings
 from itglue_mcp.config.auth import AuthSettings, ScopeNames
-from itglue_mcp.security.audit import AuditTrail, request_info
+from itglue_mcp.security.audit import AuditDecision, AuditTrail, request_info
 from itglue_mcp.security.identity import caller_from_token
-from itglue_mcp.store.audit import AuditDecision
 
 __all__ = [
     "ADMIN_TOOLS",

@@ -26,6 +26,7 @@ from itglue_mcp.itglue.errors import ResourceNotFound
 from itglue_mcp.itglue.models import ItglueRecord
 from itglue_mcp.store import index_outbox, records, sync_state
 from itglue_mcp.store.database import unit_of_work
+from itglue_mcp.store.generation import advance_data_generation
 from itglue_mcp.store.models import FlexibleAssetField, FlexibleAssetType, Organization
 from itglue_mcp.store.record_types import RecordType
 from itglue_mcp.store.search import SearchEntry, replace_search_entries
@@ -149,6 +150,7 @@ class StoreWriter:
                 rate_limited=stats.rate_limited - self._reported.rate_limited,
                 errors=stats.failures - self._reported.failures,
             )
+            await advance_data_generation(session)
         self._reported = stats
         return result.written, deleted
 

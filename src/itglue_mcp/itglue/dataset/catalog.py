@@ -14,6 +14,8 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
+__all__ = ["Model", "serial_number"]
+
 ALNUM = string.ascii_uppercase + string.digits
 DIGITS = string.digits
 

@@ -26,6 +26,8 @@ from itglue_mcp.itglue.dataset.records import (
 from itglue_mcp.itglue.dataset.tenant import Person, Site, Tenant
 from itglue_mcp.itglue.dataset.vocabulary import FIRST_NAMES, JOB_TITLES, LAST_NAMES
 
+__all__ = ["add_contacts"]
+
 _EMAIL_FORMATS = ("{first}.{last}", "{f}{last}", "{first}{l}", "{first}.{last}")
 _OWNER_TITLES = ("Owner", "President", "CEO", "Managing Partner", "Practice Owner")
 _IT_TITLES = ("Office Manager", "IT Coordinator", "Operations Manager", "Practice Administrator")

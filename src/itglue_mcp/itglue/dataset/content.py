@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from itglue_mcp.itglue.dataset.records import BASE_URL, Record
 
+__all__ = ["Draft", "bullets", "gallery", "heading", "step", "text"]
+
 Block = dict[str, str]
 
 

@@ -19,6 +19,8 @@ from itglue_mcp.itglue.dataset.passwords import PasswordFactory
 from itglue_mcp.itglue.dataset.records import Record
 from itglue_mcp.itglue.dataset.tenant import Device, Tenant
 
+__all__ = ["add_passwords"]
+
 _FIREWALL_ADMIN = {
     "Fortinet": ("admin", "https://{ip}"),
     "Sophos": ("admin", "https://{ip}:4444"),

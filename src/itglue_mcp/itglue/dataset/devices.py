@@ -30,6 +30,8 @@ from itglue_mcp.itglue.dataset.records import (
 )
 from itglue_mcp.itglue.dataset.tenant import Device, Person, Site, Tenant
 
+__all__ = ["DeviceBuilder", "DeviceSpec"]
+
 WAN_BLOCKS = ("203.0.113", "198.51.100", "192.0.2")
 """RFC 5737 documentation ranges used for firewall WAN addresses."""
 

@@ -18,6 +18,8 @@ from itglue_mcp.itglue.dataset.content import Draft
 from itglue_mcp.itglue.dataset.records import Record, lifespan, resource_url, stamps
 from itglue_mcp.itglue.dataset.tenant import Tenant
 
+__all__ = ["add_documents"]
+
 Template = Callable[[Tenant, random.Random], list[Draft]]
 
 TEMPLATES: tuple[Template, ...] = (

@@ -20,6 +20,8 @@ from itglue_mcp.itglue.dataset.records import (
 )
 from itglue_mcp.itglue.dataset.tenant import Tenant
 
+__all__ = ["add_domains"]
+
 REGISTRARS = {
     "GoDaddy": "https://sso.godaddy.com",
     "Namecheap": "https://www.namecheap.com/myaccount/login",

@@ -14,6 +14,8 @@ from itglue_mcp.itglue.dataset.flexible_asset_types import name_key
 from itglue_mcp.itglue.dataset.records import Record, resource_url
 from itglue_mcp.itglue.dataset.tenant import Tenant
 
+__all__ = ["add_expirations"]
+
 
 def _expiration(tenant: Tenant, resource: Record, kind: str, description: str, date: str) -> None:
     record_id = tenant.account.ids.next("expirations")

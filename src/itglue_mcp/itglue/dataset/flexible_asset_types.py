@@ -20,6 +20,8 @@ from typing import Any
 from itglue_mcp.itglue.dataset.lookups import ACCOUNT_CREATED
 from itglue_mcp.itglue.dataset.records import YEAR, IdAllocator, Record, lifespan, stamps
 
+__all__ = ["AssetType", "FieldSpec", "build_asset_types", "name_key"]
+
 
 @dataclass(frozen=True)
 class FieldSpec:

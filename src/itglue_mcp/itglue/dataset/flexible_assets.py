@@ -27,6 +27,8 @@ from itglue_mcp.itglue.dataset.records import (
 )
 from itglue_mcp.itglue.dataset.tenant import Device, Tenant
 
+__all__ = ["add_flexible_assets"]
+
 _APPLICATIONS = (
     ("QuickBooks Enterprise", "Intuit", "24.0", False),
     ("Sage 100", "Sage", "2024.2", True),

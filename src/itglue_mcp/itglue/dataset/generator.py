@@ -38,6 +38,8 @@ from itglue_mcp.itglue.dataset.related import add_related_items
 from itglue_mcp.itglue.dataset.tenant import Account, Tenant
 from itglue_mcp.itglue.dataset.writer import DatasetWriter
 
+__all__ = ["DatasetSummary", "generate_dataset"]
+
 DEFAULT_SMALL_ORGANIZATIONS = 10
 """Organizations in the small dataset used by the demo and tests."""
 

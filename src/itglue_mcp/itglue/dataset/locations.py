@@ -16,6 +16,8 @@ from itglue_mcp.itglue.dataset.records import Record, lifespan, resource_url, st
 from itglue_mcp.itglue.dataset.tenant import Site, Tenant
 from itglue_mcp.itglue.dataset.vocabulary import CITIES, STREET_NAMES, STREET_SUFFIXES, City
 
+__all__ = ["add_locations", "phone_number"]
+
 ENDPOINTS_PER_STAFF = 1.2
 """Upper bound of workstations plus laptops per person, used to size DHCP pools."""
 

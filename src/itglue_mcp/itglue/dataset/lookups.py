@@ -26,6 +26,8 @@ from itglue_mcp.itglue.dataset.records import (
     stamps,
 )
 
+__all__ = ["Lookups", "build_lookups"]
+
 ACCOUNT_CREATED = REFERENCE_NOW - 4 * YEAR
 """When the MSP opened its IT Glue account; account-wide records date from around then."""
 

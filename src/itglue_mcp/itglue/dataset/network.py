@@ -17,6 +17,8 @@ import ipaddress
 import random
 from dataclasses import dataclass
 
+__all__ = ["AddressPlan", "MacFactory", "Subnet", "pick_subnets", "prefix_for"]
+
 _POOLS: dict[str, tuple[int, int]] = {
     "switch": (2, 9),
     "server": (10, 39),

@@ -37,6 +37,8 @@ from itglue_mcp.itglue.dataset.vocabulary import (
     SURNAME_FIRM_SUFFIXES,
 )
 
+__all__ = ["NameRegistry", "add_quick_notes", "organization_record", "plan_profile"]
+
 ANCHORS: dict[int, OrgProfile] = {
     0: OrgProfile(0, "Acme Corporation", "ACME", "acmecorp.com", "medium", 120, 2, "prefix",
                   "Fortinet", primary_subnet="10.10.10.0/24"),

@@ -25,6 +25,8 @@ from itglue_mcp.itglue.dataset.records import (
 from itglue_mcp.itglue.dataset.tenant import Device, Tenant
 from itglue_mcp.itglue.dataset.vocabulary import PASSPHRASE_WORDS
 
+__all__ = ["PasswordFactory", "secret"]
+
 _SYMBOLS = "!@#$%^&*-_=+?"
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from itglue_mcp.itglue.dataset.records import Record
 from itglue_mcp.itglue.dataset.tenant import Tenant
 
+__all__ = ["add_related_items"]
+
 ASSET_TYPES = {
     "configurations": "configuration",
     "passwords": "password",

@@ -21,6 +21,8 @@ from itglue_mcp.itglue.dataset.lookups import Lookups
 from itglue_mcp.itglue.dataset.network import AddressPlan, MacFactory
 from itglue_mcp.itglue.dataset.records import IdAllocator, Record
 
+__all__ = ["Account", "Device", "OrgProfile", "Person", "Site", "Tenant"]
+
 
 @dataclass(frozen=True)
 class OrgProfile:

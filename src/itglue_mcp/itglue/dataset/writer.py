@@ -22,6 +22,8 @@ from typing import IO, Any
 
 from itglue_mcp.itglue.dataset.records import Record
 
+__all__ = ["DatasetWriter"]
+
 LIST_FILES = {
     "organizations": "organizations.json",
     "locations": "locations.json",

@@ -35,6 +35,7 @@ __all__ = [
     "all_of",
     "canonical_id",
     "paginate",
+    "parse_include",
     "parse_list_query",
     "split_values",
 ]

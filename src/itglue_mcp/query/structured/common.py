@@ -41,7 +41,8 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from itglue_mcp.query.answer import Answer, Excerpt, Fact, SourceRecord
+from itglue_mcp.catalog.citations import SourceRecord
+from itglue_mcp.query.answer import Answer, Excerpt, Fact
 from itglue_mcp.query.entities import keywords
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, STOP_WORDS

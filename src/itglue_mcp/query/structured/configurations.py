@@ -28,9 +28,10 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.catalog.configurations import configuration_source, resolve_configurations
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
-from itglue_mcp.query.network import configuration_source, configurations_of
+from itglue_mcp.query.network import configurations_of
 from itglue_mcp.query.structured.common import (
     EXACT,
     KIND_ONE,
@@ -46,8 +47,7 @@ from itglue_mcp.query.structured.common import (
 from itglue_mcp.query.suggestions import MAX_NAMED, elsewhere_hint
 from itglue_mcp.store.citations import CitedRecord, records_named
 from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.network import configurations_by_hostname
-from itglue_mcp.store.queries import ConfigurationView, find_configurations
+from itglue_mcp.store.queries import ConfigurationView
 
 __all__ = [
     "KIND_CANDIDATES",
@@ -183,22 +183,21 @@ async def named_configurations(
 ) -> tuple[list[ConfigurationView], float]:
     """Configurations named ``name``, and the confidence that they are the ones meant.
 
-    Exact names or hostnames first (a fully qualified name also matches its first label);
-    failing those, names or hostnames holding ``name`` as a whole part.
+    Resolved by :func:`~itglue_mcp.catalog.configurations.resolve_configurations` (id, exact
+    name or hostname, MAC, serial: :data:`EXACT`); failing those, names or hostnames holding
+    ``name`` as a whole part (:data:`PARTIAL`).
 
     Raises:
         ValueError: ``name`` is blank or ``limit`` below 1.
         StoreError: the store failed.
     """
-    exact = await configurations_by_hostname(
+    found = await resolve_configurations(
         session, name, organization_ids=organization_ids, limit=limit
     )
-    if exact:
-        return exact, EXACT
+    if found.exact:
+        return found.views, EXACT
     part = _whole_part(name.strip())
-    views = await find_configurations(
-        session, name=name, organization_ids=organization_ids, limit=limit
-    )
+    views = found.views
     return [v for v in views if part.search(v.name or "") or part.search(v.hostname or "")], PARTIAL
 
 

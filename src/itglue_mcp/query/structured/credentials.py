@@ -33,8 +33,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from itglue_mcp.catalog.passwords import password_source
 from itglue_mcp.query.answer import Answer, Fact
-from itglue_mcp.query.credentials import VALUE_WITHHELD, password_facts, password_source
+from itglue_mcp.query.credentials import VALUE_WITHHELD, password_facts
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.structured.common import (
     KIND_ONE,

@@ -23,9 +23,10 @@ Example::
 
 from __future__ import annotations
 
+from itglue_mcp.catalog.configurations import configuration_source
 from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
-from itglue_mcp.query.network import configuration_source, find_addresses
+from itglue_mcp.query.network import find_addresses
 from itglue_mcp.query.structured.common import (
     MAX_LISTED,
     answered,

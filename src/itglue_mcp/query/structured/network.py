@@ -26,12 +26,12 @@ Example::
 
 from __future__ import annotations
 
+from itglue_mcp.catalog.configurations import configuration_source
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.network import (
     AddressLookup,
     AssetAddresses,
-    configuration_source,
     find_addresses,
 )
 from itglue_mcp.query.structured.common import (

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from itglue_mcp.query.answer import Answer, Fact, source_of
+from itglue_mcp.catalog.citations import source_of
+from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.structured.common import (
     EXACT,

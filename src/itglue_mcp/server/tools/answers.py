@@ -24,7 +24,7 @@ from pydantic import Field
 from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.engine import QueryEngine
 from itglue_mcp.query.scope import MAX_QUESTION_LENGTH
-from itglue_mcp.server.access import current_permissions
+from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.services import Services
@@ -69,7 +69,12 @@ def render_answer(answer: Answer) -> str:
 
 def register(mcp: FastMCP, services: Services) -> None:
     """Register ``query_documentation`` on ``mcp``, answering through ``services``."""
-    engine = QueryEngine(services.sessions, semantic=services.semantic, graph=services.graph)
+    engine = QueryEngine(
+        services.sessions,
+        semantic=services.semantic,
+        graph=services.graph,
+        directory=services.catalog.directory,
+    )
 
     @mcp.tool(
         name="query_documentation",
@@ -110,12 +115,12 @@ def register(mcp: FastMCP, services: Services) -> None:
         beyond what is returned.
         """
         with tool_errors():
-            permissions = current_permissions()
+            scope = current_scope()
             answer = await engine.answer(
                 question,
                 organization,
-                readable=permissions.readable,
-                hidden_types=permissions.hidden_record_types,
+                readable=scope.readable,
+                hidden_types=scope.hidden_record_types,
             )
         return ToolResult(
             content=render_answer(answer), structured_content=answer.model_dump(mode="json")

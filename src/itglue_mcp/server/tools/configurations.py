@@ -13,13 +13,17 @@ from typing import Annotated, Literal
 from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import Field
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.catalog.configurations import (
+    ConfigurationView,
+    RelatedItemView,
+    configuration_not_found,
+    configuration_source,
+    readable_related_items,
+    resolve_configurations,
+)
 from itglue_mcp.query.answer import Excerpt
-from itglue_mcp.query.errors import RecordNotFound
-from itglue_mcp.query.network import configuration_source
-from itglue_mcp.security.rbac import Permissions
-from itglue_mcp.server.access import current_permissions
+from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import (
@@ -33,22 +37,8 @@ from itglue_mcp.server.tools.organizations import (
     MAX_REFERENCE_LENGTH,
     READ_ONLY,
     SCOPE_FIELD,
-    close_names,
-    resolve_scope,
-    suggestion_hint,
     summarise,
 )
-from itglue_mcp.store.citations import cite_records
-from itglue_mcp.store.network import configurations_by_mac, configurations_by_serial, normalize_mac
-from itglue_mcp.store.queries import (
-    ConfigurationView,
-    RelatedItemView,
-    find_configurations,
-    get_configurations,
-    record_names,
-    related_items,
-)
-from itglue_mcp.store.record_types import RecordType
 
 __all__ = ["MAX_MATCHES", "interface_details", "register"]
 
@@ -156,52 +146,6 @@ def _render(matches: ConfigurationMatches) -> str:
     return "\n".join(lines)
 
 
-async def _lookup(
-    session: AsyncSession, name: str, scope: list[int] | None, limit: int
-) -> list[ConfigurationView]:
-    """Configurations by IT Glue id, name/hostname, MAC or serial number (first that finds)."""
-    name = name.strip()
-    if name.isdigit():
-        by_id = await get_configurations(session, [int(name)], organization_ids=scope)
-        if by_id:
-            return by_id
-    views = await find_configurations(session, name=name, organization_ids=scope, limit=limit)
-    if views:
-        return views
-    if normalize_mac(name) is not None:
-        return await configurations_by_mac(session, name, organization_ids=scope, limit=limit)
-    return await configurations_by_serial(session, name, organization_ids=scope, limit=limit)
-
-
-async def _readable_links(
-    session: AsyncSession,
-    links: dict[int, tuple[RelatedItemView, ...]],
-    permissions: Permissions,
-) -> dict[int, tuple[RelatedItemView, ...]]:
-    """``links`` without related items of a record type the caller may not see, or whose
-    record belongs to an organization it may not read (or is not stored: its organization is
-    unknown, so it is left out)."""
-    hidden = permissions.hidden_record_types
-    links = {
-        source: tuple(item for item in items if item.record_type not in hidden)
-        for source, items in links.items()
-    }
-    if permissions.readable is None:
-        return links
-    keys = {(item.record_type, item.resource_id) for items in links.values() for item in items}
-    cited = await cite_records(session, [(kind, rid) for kind, rid in keys if rid is not None])
-
-    def readable(item: RelatedItemView) -> bool:
-        record = cited.get((item.record_type, item.resource_id or 0))
-        return (
-            record is not None
-            and record.organization_id is not None
-            and permissions.may_read(record.organization_id)
-        )
-
-    return {source: tuple(filter(readable, items)) for source, items in links.items()}
-
-
 def register(mcp: FastMCP, services: Services) -> None:
     """Register the configuration tools on ``mcp``, reading through ``services``."""
 
@@ -243,31 +187,26 @@ def register(mcp: FastMCP, services: Services) -> None:
         organization every organization is searched and each match names its own.
         """
         with tool_errors():
-            permissions = current_permissions()
-            async with services.sessions() as session:
-                org, scope = await resolve_scope(session, organization, permissions)
-                views = await _lookup(session, name, scope, limit + 1)
+            scope = current_scope()
+            org = scope.organization
+            async with services.catalog.reading() as session:
+                found = await resolve_configurations(
+                    session, name, organization_ids=scope.organization_ids, limit=limit + 1
+                )
+                views = found.views
                 if not views:
-                    names = await record_names(
+                    raise await configuration_not_found(
                         session,
-                        RecordType.CONFIGURATIONS,
-                        organization_ids=scope,
-                        columns=("name", "hostname"),
-                    )
-                    where = f"of {org.name}" if org else "in any organization"
-                    raise RecordNotFound(
-                        f"name: no configuration {where} is named {name!r}"
-                        + suggestion_hint(close_names(name, names))
+                        name,
+                        scope.organization_ids,
+                        field="name",
+                        where=f"of {org.name}" if org else "in any organization",
                     )
                 shown = views[:limit]
                 links = None
                 if detail == "full":
-                    links = await _readable_links(
-                        session,
-                        await related_items(
-                            session, RecordType.CONFIGURATIONS, [view.id for view in shown]
-                        ),
-                        permissions,
+                    links = await readable_related_items(
+                        session, [view.id for view in shown], scope
                     )
         matches = ConfigurationMatches(
             organization=summarise(org) if org else None,

@@ -14,11 +14,11 @@ from itglue_mcp.query.dependencies import (
     find_dependencies,
     resolve_record,
 )
-from itglue_mcp.server.access import current_permissions
+from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.organizations import READ_ONLY, resolve_scope
+from itglue_mcp.server.tools.organizations import READ_ONLY
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "register", "render_dependencies"]
 
@@ -121,16 +121,15 @@ def register(mcp: FastMCP, services: Services) -> None:
         Locations and contacts are listed but not walked through. Every record is cited.
         """
         with tool_errors():
-            permissions = current_permissions()
-            async with services.sessions() as session:
-                _, organization_ids = await resolve_scope(session, organization, permissions)
+            scope = current_scope()
+            organization_ids = scope.organization_ids
             start = await resolve_record(
                 services.graph,
                 record_type=record_type,
                 record_id=record_id,
                 name=name,
                 organization_ids=organization_ids,
-                hidden_types=permissions.hidden_record_types,
+                hidden_types=scope.hidden_record_types,
             )
             result = await find_dependencies(
                 services.graph,
@@ -138,7 +137,7 @@ def register(mcp: FastMCP, services: Services) -> None:
                 depth=depth,
                 limit=limit,
                 organization_ids=organization_ids,
-                hidden_types=permissions.hidden_record_types,
+                hidden_types=scope.hidden_record_types,
             )
         return ToolResult(
             content=render_dependencies(result), structured_content=result.model_dump(mode="json")

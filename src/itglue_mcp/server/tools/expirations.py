@@ -17,11 +17,11 @@ from itglue_mcp.query.expirations import (
     find_expirations,
     today_utc,
 )
-from itglue_mcp.server.access import current_permissions
+from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.organizations import READ_ONLY, resolve_scope
+from itglue_mcp.server.tools.organizations import READ_ONLY
 
 __all__ = ["MAX_EXPIRATIONS", "MAX_WINDOW_DAYS", "register", "render_expirations"]
 
@@ -120,9 +120,9 @@ def register(mcp: FastMCP, services: Services) -> None:
             start, end = expiration_window(
                 today, within_days=within_days, include_expired=include_expired
             )
-            permissions = current_permissions()
-            async with services.sessions() as session:
-                org, organization_ids = await resolve_scope(session, organization, permissions)
+            scope = current_scope()
+            org, organization_ids = scope.organization, scope.organization_ids
+            async with services.catalog.reading() as session:
                 report = await find_expirations(
                     session,
                     start=start,

@@ -20,69 +20,34 @@ Example (as an assistant calls it)::
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 
 from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.query.answer import SourceRecord, source_of
+from itglue_mcp.catalog.citations import SourceRecord
+from itglue_mcp.catalog.errors import RecordNotFound
+from itglue_mcp.catalog.flexible_assets import (
+    PasswordField,
+    StoredAsset,
+    describe_asset,
+    flexible_asset_source,
+    one_flexible_asset,
+    password_fields,
+)
 from itglue_mcp.query.credentials import REVEAL_NOTICE
-from itglue_mcp.query.errors import AmbiguousRecord, RecordNotFound
 from itglue_mcp.security.errors import AccessDenied
 from itglue_mcp.security.reveal import RevealedTrait, SecretRevealer
-from itglue_mcp.server.access import current_permissions
+from itglue_mcp.server.access import current_permissions, current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.organizations import (
-    MAX_REFERENCE_LENGTH,
-    READ_ONLY,
-    SCOPE_FIELD,
-    close_names,
-    resolve_scope,
-    suggestion_hint,
-)
-from itglue_mcp.store.errors import translate_errors
-from itglue_mcp.store.queries import name_match, record_names, scope, select_view, to_view
-from itglue_mcp.store.record_types import RecordType
+from itglue_mcp.server.tools.organizations import MAX_REFERENCE_LENGTH, READ_ONLY, SCOPE_FIELD
 
-__all__ = ["TOOL", "FlexibleAssetSecret", "PasswordField", "StoredAsset", "register"]
+__all__ = ["TOOL", "FlexibleAssetSecret", "register"]
 
 TOOL = "reveal_flexible_asset_password"
-
-# Candidates listed when a name matches several flexible assets.
-_MAX_CANDIDATES = 10
-# IT Glue's kind of a secret field (flexible asset fields, ``kind``).
-_PASSWORD_KIND = "password"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredAsset:
-    """A flexible asset as the store holds it (no trait values: only what names and cites it)."""
-
-    id: int
-    organization_id: int | None
-    organization_name: str | None
-    name: str | None
-    flexible_asset_type_id: int | None
-    flexible_asset_type_name: str | None
-    archived: bool
-    resource_url: str | None
-    updated_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class PasswordField:
-    """A Password-kind field of a flexible asset type: its label and its trait key."""
-
-    name: str | None
-    name_key: str
 
 
 class FlexibleAssetSecret(BaseModel):
@@ -107,83 +72,6 @@ class FlexibleAssetSecret(BaseModel):
     source: SourceRecord = Field(description="The flexible asset in IT Glue.")
 
 
-async def _assets(
-    session: AsyncSession, reference: str, organization_ids: Collection[int] | None
-) -> list[StoredAsset]:
-    """The flexible assets ``reference`` names: an IT Glue id, else names (exact ones first).
-
-    Raises:
-        StoreError: the database failed.
-    """
-    table = RecordType.FLEXIBLE_ASSETS.table
-    statement = select_view(StoredAsset, table).where(*scope(table, organization_ids))
-    with translate_errors("read flexible assets"):
-        if reference.isascii() and reference.isdigit():
-            rows = (await session.execute(statement.where(table.c.id == int(reference)))).all()
-            if rows:
-                return [to_view(StoredAsset, row) for row in rows]
-        matches, tier = name_match((table.c.name,), reference)
-        ordered = statement.where(matches).order_by(tier, func.lower(table.c.name), table.c.id)
-        rows = (await session.execute(ordered.limit(_MAX_CANDIDATES + 1))).all()
-    views = [to_view(StoredAsset, row) for row in rows]
-    wanted = reference.lower()
-    exact = [view for view in views if (view.name or "").lower() == wanted]
-    return exact or views
-
-
-async def _password_fields(session: AsyncSession, type_id: int | None) -> list[PasswordField]:
-    """The Password-kind fields of flexible asset type ``type_id``, in the type's order."""
-    if type_id is None:
-        return []
-    fields = RecordType.FLEXIBLE_ASSET_FIELDS.table
-    statement = (
-        select(fields.c.name, fields.c.name_key)
-        .where(
-            fields.c.flexible_asset_type_id == type_id,
-            func.lower(fields.c.kind) == _PASSWORD_KIND,
-        )
-        .order_by(fields.c.order, fields.c.id)
-    )
-    with translate_errors("read flexible asset fields"):
-        rows = (await session.execute(statement)).all()
-    return [PasswordField(row.name, row.name_key) for row in rows if row.name_key]
-
-
-def _describe(asset: StoredAsset) -> str:
-    return (
-        f"{asset.name or '-'} (id {asset.id}, {asset.flexible_asset_type_name or 'no type'}, "
-        f"{asset.organization_name or 'no organization'})"
-    )
-
-
-async def _one_asset(
-    session: AsyncSession, reference: str, organization_ids: list[int] | None, where: str
-) -> StoredAsset:
-    """The one readable flexible asset ``reference`` names.
-
-    Raises:
-        RecordNotFound: none does (close names among the readable ones offered).
-        AmbiguousRecord: several do (listed, so one can be named by id).
-    """
-    assets = await _assets(session, reference, organization_ids)
-    if not assets:
-        names = await record_names(
-            session, RecordType.FLEXIBLE_ASSETS, organization_ids=organization_ids
-        )
-        raise RecordNotFound(
-            f"flexible_asset: no flexible asset {where} is named {reference!r}"
-            + suggestion_hint(close_names(reference, names))
-        )
-    if len(assets) > 1:
-        listed = "; ".join(_describe(asset) for asset in assets[:_MAX_CANDIDATES])
-        more = " and more" if len(assets) > _MAX_CANDIDATES else ""
-        raise AmbiguousRecord(
-            f"flexible_asset: {reference!r} matches several flexible assets: {listed}{more}; "
-            "a reveal needs exactly one — give its IT Glue id"
-        )
-    return assets[0]
-
-
 def _pick_field(
     asset: StoredAsset, fields: list[PasswordField], trait: str | None
 ) -> PasswordField:
@@ -197,7 +85,9 @@ def _pick_field(
     """
     kind = asset.flexible_asset_type_name or "its type"
     if not fields:
-        raise ValueError(f"trait: {_describe(asset)} has no Password field ({kind} defines none)")
+        raise ValueError(
+            f"trait: {describe_asset(asset)} has no Password field ({kind} defines none)"
+        )
     listed = ", ".join(f"{field.name or field.name_key} ({field.name_key})" for field in fields)
     if trait is None:
         if len(fields) == 1:
@@ -232,7 +122,7 @@ def _result(asset: StoredAsset, field: PasswordField, secret: RevealedTrait) -> 
         trait_name=field.name,
         value=secret.value.get_secret_value() if secret.value is not None else None,
         notice=REVEAL_NOTICE,
-        source=source_of(RecordType.FLEXIBLE_ASSETS.value, asset),
+        source=flexible_asset_source(asset),
     )
 
 
@@ -291,15 +181,18 @@ def register(mcp: FastMCP, services: Services) -> None:
             if not flexible_asset.strip():
                 raise ValueError("flexible_asset: give a flexible asset's IT Glue id or name")
             permissions = current_permissions()
+            scope = current_scope()
             revealer = _revealer(services)
-            if not permissions.may_see(RecordType.FLEXIBLE_ASSETS.value):
+            if not scope.may_see("flexible-assets"):
                 raise AccessDenied(f"{TOOL}: your roles do not allow flexible assets")
-            async with services.sessions() as session:
-                org, ids = await resolve_scope(session, organization, permissions)
+            org = scope.organization
+            async with services.catalog.reading() as session:
                 where = f"of {org.name}" if org else "in any organization"
-                asset = await _one_asset(session, flexible_asset.strip(), ids, where)
+                asset = await one_flexible_asset(
+                    session, flexible_asset.strip(), scope.organization_ids, where
+                )
                 field = _pick_field(
-                    asset, await _password_fields(session, asset.flexible_asset_type_id), trait
+                    asset, await password_fields(session, asset.flexible_asset_type_id), trait
                 )
             if asset.organization_id is None:
                 raise RecordNotFound(

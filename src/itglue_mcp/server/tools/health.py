@@ -24,17 +24,14 @@ import structlog
 from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import BaseModel, Field
-from sqlalchemy import text
 
 from itglue_mcp import __version__
-from itglue_mcp.security.rbac import Permissions
-from itglue_mcp.server.access import current_permissions
+from itglue_mcp.catalog import ReadScope
+from itglue_mcp.catalog.health import SyncRun
+from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import READ_ONLY
-from itglue_mcp.store import count_records, index_outbox, sync_state
-from itglue_mcp.store.database import Dialect
-from itglue_mcp.store.sync_state import SyncRun
 
 __all__ = [
     "HealthReport",
@@ -74,9 +71,7 @@ async def check_readiness(services: Services) -> Readiness:
     Never raises: a failing backend makes the replica not ready, with the reason.
     """
     try:
-        async with services.sessions() as session:
-            await session.execute(text("SELECT 1"))
-            last = await sync_state.latest_run(session, status=sync_state.RunStatus.SUCCEEDED)
+        last = await services.catalog.health.last_sync()
     except Exception as exc:  # whatever failed, the replica must not take traffic
         _log.warning("readiness.store_unreachable", error_type=type(exc).__name__)
         return Readiness(False, "store unreachable")
@@ -161,28 +156,31 @@ def _last_sync(run: SyncRun | None, *, totals: bool = True) -> LastSync | None:
     )
 
 
-async def health_report(services: Services, permissions: Permissions | None = None) -> HealthReport:
+async def health_report(services: Services, scope: ReadScope | None = None) -> HealthReport:
     """Everything the ``health`` tool reports; backends that fail are reported, not raised.
+
+    Record counts come from :class:`~itglue_mcp.catalog.health.StoreHealthReader`, kept per
+    data generation: a call reads no table whole.
 
     Args:
         services: the backends probed.
-        permissions: the caller's; when it may not read every organization, record counts
-            cover its organizations only and account-wide totals are left out (null).
+        scope: the caller's read scope; when it may not read every organization, record
+            counts cover its organizations only and account-wide totals are left out (null).
             ``None``: every organization (an operator's view).
     """
-    scope = None if permissions is None else permissions.scope(None)
+    readable = None if scope is None or scope.readable is None else sorted(scope.readable)
+    restricted = readable is not None
     readiness = await check_readiness(services)
     store = StoreHealth(dialect=None, reachable=False, error=None)
     counts: dict[str, int] = {}
     pending: int | None = None
     try:
-        async with services.sessions() as session:
-            dialect = Dialect.of(session)
-            counts = await count_records(session, organization_ids=scope)
-            if permissions is not None:
-                counts = {kind: n for kind, n in counts.items() if permissions.may_see(kind)}
-            pending = await index_outbox.pending_count(session)
-        store = StoreHealth(dialect=str(dialect), reachable=True)
+        figures = await services.catalog.health.figures(organization_ids=readable)
+        counts = figures.record_counts
+        if scope is not None:
+            counts = {kind: n for kind, n in counts.items() if scope.may_see(kind)}
+        pending = figures.pending_records
+        store = StoreHealth(dialect=figures.dialect, reachable=True)
     except Exception as exc:  # reported in the result: health must answer when sick
         store = StoreHealth(dialect=None, reachable=False, error=type(exc).__name__)
     semantic = services.semantic
@@ -191,15 +189,15 @@ async def health_report(services: Services, permissions: Permissions | None = No
         configured=semantic is not None,
         reachable=index_reachable,
         model=None if semantic is None else semantic.embedder.name,
-        chunks=readiness.index_chunks if scope is None else None,
-        pending_records=pending if semantic is not None and scope is None else None,
+        chunks=None if restricted else readiness.index_chunks,
+        pending_records=pending if semantic is not None and not restricted else None,
     )
     return HealthReport(
         version=__version__,
         ready=readiness.ready,
         reason=readiness.reason,
         store=store,
-        last_sync=_last_sync(readiness.last_sync, totals=scope is None),
+        last_sync=_last_sync(readiness.last_sync, totals=not restricted),
         record_counts=counts,
         semantic_search=bool(index_reachable),
         index=index,
@@ -259,7 +257,7 @@ def register(mcp: FastMCP, services: Services) -> None:
         many records), records held per type, and whether semantic search is on (embedding
         model, vectors held). Use it when answers look empty or stale."""
         with tool_errors():
-            report = await health_report(services, current_permissions())
+            report = await health_report(services, current_scope())
         return ToolResult(
             content=render_health(report), structured_content=report.model_dump(mode="json")
         )

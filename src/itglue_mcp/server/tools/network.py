@@ -8,21 +8,20 @@ Example (as an assistant calls it)::
 
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import Field
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.query.errors import RecordNotFound
+from itglue_mcp.catalog.configurations import configuration_source
 from itglue_mcp.query.network import (
     AddressLookup,
-    configuration_source,
+    address_not_found,
     find_addresses,
     flexible_asset_source,
 )
-from itglue_mcp.server.access import current_permissions
+from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite
 from itglue_mcp.server.schemas import (
@@ -38,13 +37,8 @@ from itglue_mcp.server.tools.organizations import (
     MAX_REFERENCE_LENGTH,
     READ_ONLY,
     SCOPE_FIELD,
-    close_names,
-    resolve_scope,
-    suggestion_hint,
     summarise,
 )
-from itglue_mcp.store.queries import OrganizationView, record_names
-from itglue_mcp.store.record_types import RecordType
 
 __all__ = ["MAX_LIMIT", "register"]
 
@@ -147,21 +141,6 @@ def _render(result: IpAddressLookup) -> str:
     return "\n".join(lines)
 
 
-async def _not_found(
-    session: AsyncSession, query: str, org: OrganizationView | None, scope: list[int] | None
-) -> NoReturn:
-    """Raise :class:`RecordNotFound` for a name nothing holds, offering close names."""
-    names = await record_names(
-        session, RecordType.CONFIGURATIONS, organization_ids=scope, columns=("name", "hostname")
-    )
-    names += await record_names(session, RecordType.FLEXIBLE_ASSETS, organization_ids=scope)
-    where = f"in {org.name}" if org else "in any organization"
-    raise RecordNotFound(
-        f"query: no configuration or network {where} is named {query!r}; give a name, an IP "
-        "address, a network (CIDR) or a MAC address" + suggestion_hint(close_names(query, names))
-    )
-
-
 def register(mcp: FastMCP, services: Services) -> None:
     """Register the network tools on ``mcp``, reading through ``services``."""
 
@@ -201,12 +180,13 @@ def register(mcp: FastMCP, services: Services) -> None:
         IT Glue record holding it.
         """
         with tool_errors():
-            permissions = current_permissions()
-            async with services.sessions() as session:
-                org, scope = await resolve_scope(session, organization, permissions)
-                lookup = await find_addresses(session, query, organization_ids=scope, limit=limit)
+            scope = current_scope()
+            org, ids = scope.organization, scope.organization_ids
+            async with services.catalog.reading() as session:
+                lookup = await find_addresses(session, query, organization_ids=ids, limit=limit)
                 if lookup.kind == "name" and not (lookup.configurations or lookup.assets):
-                    await _not_found(session, query, org, scope)
+                    where = f"in {org.name}" if org else "in any organization"
+                    raise await address_not_found(session, query, ids, where)
         result = _result(lookup, summarise(org) if org else None, limit)
         return ToolResult(
             content=_render(result), structured_content=result.model_dump(mode="json")

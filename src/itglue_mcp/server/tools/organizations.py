@@ -1,36 +1,36 @@
-"""Organization tools (``list_organizations``, ``get_organization``) and the helpers every tool
-uses to resolve a caller's organization reference and to suggest close names.
+"""Organization tools (``list_organizations``, ``get_organization``) and the argument
+definitions every scoped tool shares.
 
-Tenant isolation starts here: :func:`resolve_scope` resolves a reference among the
-organizations the caller may read (``Permissions.readable``) only — one it may not read is
-reported exactly as one that does not exist, and close names offered are readable ones — and
-without a reference it returns the readable organizations as the scope, so that every lookup
-a tool makes stays within them.
+Tenant isolation is the access middleware's: it resolves the ``organization`` argument among
+the organizations the caller may read (:class:`~itglue_mcp.catalog.ReadScope`), so a tool reads
+``current_scope().organization`` and ``current_scope().organization_ids`` and never resolves a
+reference itself.
 
 Example::
 
-    organization, scope = await resolve_scope(session, "acme", permissions)  # [2104801]
-    organization, scope = await resolve_scope(session, None, permissions)    # readable ids
-    hint = suggestion_hint(close_names("ACME-FWO1", names))     # "; close names: ACME-FW01"
+    scope = current_scope()
+    scope.organization, scope.organization_ids   # (acme, [2104801]) or (None, readable ids)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Annotated
 
 from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import Field
-from rapidfuzz import fuzz, process, utils
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.query.answer import Excerpt, source_of
-from itglue_mcp.query.organizations import candidates_from_views, organization_source
-from itglue_mcp.query.organizations import resolve_organization as match_reference
+from itglue_mcp.catalog import ReadScope, source_of
+from itglue_mcp.catalog.organizations import OrganizationView, organization_source
+from itglue_mcp.catalog.people import (
+    ContactPoint,
+    ContactView,
+    LocationView,
+    organization_profile,
+)
+from itglue_mcp.query.answer import Excerpt
 from itglue_mcp.richtext import html_to_text
-from itglue_mcp.security.rbac import Permissions
-from itglue_mcp.server.access import current_permissions
+from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import (
@@ -42,34 +42,19 @@ from itglue_mcp.server.schemas import (
     OrganizationSummary,
 )
 from itglue_mcp.server.services import Services
-from itglue_mcp.store.people import (
-    ContactPoint,
-    ContactView,
-    LocationView,
-    find_contacts,
-    find_locations,
-)
-from itglue_mcp.store.queries import OrganizationView, count_records, list_organizations
 
 __all__ = [
     "MAX_LIST_LIMIT",
     "MAX_REFERENCE_LENGTH",
     "READ_ONLY",
     "SCOPE_FIELD",
-    "close_names",
-    "readable_organizations",
     "register",
-    "resolve_organization",
-    "resolve_scope",
-    "suggestion_hint",
     "summarise",
 ]
 
 MAX_LIST_LIMIT = 200
 MAX_REFERENCE_LENGTH = 255
 """Longest organization reference or record name a tool accepts."""
-# Organizations compared when resolving a reference; MSP accounts hold hundreds, not more.
-MAX_ORGANIZATIONS = 10_000
 MAX_LOCATIONS = 25
 MAX_CONTACTS = 10
 READ_ONLY = {"readOnlyHint": True, "destructiveHint": False, "openWorldHint": False}
@@ -88,11 +73,6 @@ SCOPE_FIELD = Field(
 )
 """The optional ``organization`` argument of a lookup tool (``None``: every readable one)."""
 
-# Close names offered when a lookup finds nothing: rapidfuzz WRatio (0-100) suits a short
-# query against longer names and tolerates a typo.
-_SUGGEST_MIN = 70.0
-_MAX_SUGGESTIONS = 5
-
 
 def summarise(view: OrganizationView) -> OrganizationSummary:
     """The tool-facing summary of a stored organization, with its citation."""
@@ -106,89 +86,13 @@ def summarise(view: OrganizationView) -> OrganizationSummary:
     )
 
 
-async def readable_organizations(
-    session: AsyncSession, permissions: Permissions, *, name_contains: str | None = None
-) -> list[OrganizationView]:
-    """The stored organizations ``permissions`` may read, by name (at most 10,000).
-
-    Raises:
-        StoreError: the store failed.
-    """
-    views = await list_organizations(session, name_contains=name_contains, limit=MAX_ORGANIZATIONS)
-    return [view for view in views if permissions.may_read(view.id)]
-
-
-async def resolve_organization(
-    session: AsyncSession, ref: str, permissions: Permissions | None = None
-) -> OrganizationView:
-    """The one organization ``ref`` names: id, name, short name, a unique part, or a near miss,
-    among those the caller may read.
-
-    Matching rules are :func:`itglue_mcp.query.organizations.match_organizations`'s, over the
-    readable organizations only: one the caller may not read is not found (with the same
-    message as one that does not exist) and never suggested.
-
-    Args:
-        session: a session on the store.
-        ref: the caller's reference.
-        permissions: the caller's; ``None``: the current tool call's
-            (:func:`~itglue_mcp.server.access.current_permissions`).
-
-    Raises:
-        ValueError: ``ref`` is blank (naming ``organization``).
-        OrganizationNotFound: nothing readable matches well enough (close names suggested).
-        AmbiguousOrganization: several organizations match about equally (listed).
-        AccessDenied: ``permissions`` is ``None`` outside a tool call.
-    """
-    permissions = permissions if permissions is not None else current_permissions()
-    views = await readable_organizations(session, permissions)
-    chosen = match_reference(ref, candidates_from_views(views))
-    return next(view for view in views if view.id == chosen.id)
-
-
-async def resolve_scope(
-    session: AsyncSession, ref: str | None, permissions: Permissions | None = None
-) -> tuple[OrganizationView | None, list[int] | None]:
-    """The organization ``ref`` names and the ids to scope a lookup to.
-
-    Args:
-        session: a session on the store.
-        ref: the caller's organization reference; ``None``: every organization it may read.
-        permissions: the caller's; ``None``: the current tool call's
-            (:func:`~itglue_mcp.server.access.current_permissions`).
-
-    Returns:
-        ``(organization, [its id])`` for a reference; ``(None, readable ids)`` without one —
-        ``(None, None)`` when the caller may read every organization, an empty list when it
-        may read none (a lookup then finds nothing).
-
-    Raises:
-        ValueError, OrganizationNotFound, AmbiguousOrganization, AccessDenied: as
-            :func:`resolve_organization`.
-    """
-    permissions = permissions if permissions is not None else current_permissions()
-    if ref is None:
-        return None, permissions.scope(None)
-    organization = await resolve_organization(session, ref, permissions)
-    return organization, [organization.id]
-
-
-def close_names(query: str, names: Iterable[str]) -> list[str]:
-    """Up to five of ``names`` closest to ``query`` (ignoring case), best first."""
-    found = process.extract(
-        query,
-        list(names),
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        score_cutoff=_SUGGEST_MIN,
-        limit=_MAX_SUGGESTIONS,
-    )
-    return [name for name, _, _ in found]
-
-
-def suggestion_hint(names: list[str]) -> str:
-    """``"; close names: a, b"`` for an error message, or ``""`` when there are none."""
-    return f"; close names: {', '.join(names)}" if names else ""
+def _matching(scope: ReadScope, name_contains: str | None) -> list[OrganizationView]:
+    """The readable organizations whose name contains ``name_contains`` (case ignored)."""
+    views = scope.organizations()
+    if not name_contains:
+        return views
+    wanted = name_contains.casefold()
+    return [view for view in views if wanted in (view.name or "").casefold()]
 
 
 def _place(view: LocationView) -> LocationDetail:
@@ -329,16 +233,7 @@ def register(mcp: FastMCP, services: Services) -> None:
     ) -> ToolResult:
         """List the IT Glue organizations (customers), by name, optionally filtered."""
         with tool_errors():
-            permissions = current_permissions()
-            async with services.sessions() as session:
-                if permissions.readable is None:
-                    views = await list_organizations(
-                        session, name_contains=name_contains, limit=limit + 1
-                    )
-                else:
-                    views = await readable_organizations(
-                        session, permissions, name_contains=name_contains
-                    )
+            views = _matching(current_scope(), name_contains)
         result = OrganizationList(
             organizations=[summarise(view) for view in views[:limit]],
             limit=limit,
@@ -365,34 +260,27 @@ def register(mcp: FastMCP, services: Services) -> None:
         IT Glue holds for it. Every item cites its IT Glue record; notes are quoted data.
         """
         with tool_errors():
-            permissions = current_permissions()
-            async with services.sessions() as session:
-                org = await resolve_organization(session, organization, permissions)
-                scope = [org.id]
-                locations = (
-                    await find_locations(session, organization_ids=scope, limit=MAX_LOCATIONS + 1)
-                    if permissions.may_see("locations")
-                    else []
+            scope = current_scope()
+            org = scope.organization or scope.resolve(organization)
+            async with services.catalog.reading() as session:
+                profile = await organization_profile(
+                    session,
+                    scope,
+                    org.id,
+                    max_locations=MAX_LOCATIONS,
+                    max_contacts=MAX_CONTACTS,
                 )
-                contacts = (
-                    await find_contacts(
-                        session, important=True, organization_ids=scope, limit=MAX_CONTACTS + 1
-                    )
-                    if permissions.may_see("contacts")
-                    else []
-                )
-                counts = await count_records(session, organization_ids=scope)
-            counts = {kind: n for kind, n in counts.items() if permissions.may_see(kind)}
+        locations, contacts = profile.locations, profile.contacts
         detail = OrganizationDetail(
             organization=summarise(org),
             primary=org.primary,
             parent_id=org.parent_id,
             archived=org.archived,
-            locations=[_place(view) for view in locations[:MAX_LOCATIONS]],
-            contacts=[_person(view) for view in contacts[:MAX_CONTACTS]],
-            record_counts=counts,
-            excerpts=_excerpts(org, locations[:MAX_LOCATIONS], contacts[:MAX_CONTACTS]),
-            truncated=len(locations) > MAX_LOCATIONS or len(contacts) > MAX_CONTACTS,
+            locations=[_place(view) for view in locations],
+            contacts=[_person(view) for view in contacts],
+            record_counts=profile.record_counts,
+            excerpts=_excerpts(org, locations, contacts),
+            truncated=profile.truncated,
         )
         return ToolResult(
             content=_render_detail(detail), structured_content=detail.model_dump(mode="json")

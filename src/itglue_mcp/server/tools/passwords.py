@@ -23,22 +23,20 @@ from typing import Annotated
 from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import BaseModel, Field
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.catalog.errors import RecordNotFound
+from itglue_mcp.catalog.passwords import PasswordView, password_not_found, password_source
 from itglue_mcp.query.answer import Excerpt
 from itglue_mcp.query.credentials import (
     REVEAL_NOTICE,
     VALUE_WITHHELD,
-    CredentialLookup,
     find_credentials,
-    password_source,
     single_credential,
 )
-from itglue_mcp.query.errors import RecordNotFound
 from itglue_mcp.security.errors import AccessDenied
 from itglue_mcp.security.rbac import Permissions
 from itglue_mcp.security.reveal import RevealedPassword, SecretRevealer
-from itglue_mcp.server.access import current_permissions
+from itglue_mcp.server.access import current_permissions, current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import LinkedRecordDetail, PasswordDetail, PasswordMatches
@@ -47,14 +45,8 @@ from itglue_mcp.server.tools.organizations import (
     MAX_REFERENCE_LENGTH,
     READ_ONLY,
     SCOPE_FIELD,
-    close_names,
-    resolve_scope,
-    suggestion_hint,
     summarise,
 )
-from itglue_mcp.store.passwords import PasswordView, find_passwords
-from itglue_mcp.store.queries import OrganizationView, record_names
-from itglue_mcp.store.record_types import RecordType
 
 __all__ = ["MAX_LIMIT", "PasswordResult", "RevealedSecret", "register"]
 
@@ -156,49 +148,6 @@ def _render(result: PasswordResult) -> str:
     return "\n".join(lines)
 
 
-async def _not_found(
-    session: AsyncSession,
-    lookup: CredentialLookup,
-    name: str | None,
-    configuration: str | None,
-    org: OrganizationView | None,
-    scope: list[int] | None,
-) -> RecordNotFound:
-    """The error for a lookup that found nothing, naming what exists instead."""
-    where = f"of {org.name}" if org else "in any organization"
-    if configuration is not None and not lookup.configurations:
-        names = await record_names(
-            session, RecordType.CONFIGURATIONS, organization_ids=scope, columns=("name", "hostname")
-        )
-        return RecordNotFound(
-            f"configuration: no configuration {where} is named {configuration!r}"
-            + suggestion_hint(close_names(configuration, names))
-        )
-    if lookup.configurations:
-        ids = [view.id for view in lookup.configurations]
-        own = await find_passwords(session, organization_ids=scope, configuration_ids=ids)
-        device = ", ".join(sorted({view.name or str(view.id) for view in lookup.configurations}))
-        listed = ", ".join(view.name or str(view.id) for view in own)
-        return RecordNotFound(
-            f"name: no password of {device} matches {name!r}"
-            + (f"; its passwords: {listed}" if listed else "; it has no password entry")
-        )
-    names = await record_names(session, RecordType.PASSWORDS, organization_ids=scope)
-    return RecordNotFound(
-        f"name: no password {where} is named {name!r}"
-        + suggestion_hint(close_names(name or "", names))
-    )
-
-
-async def _scope_and_visibility(
-    session: AsyncSession, organization: str | None, permissions: Permissions
-) -> tuple[OrganizationView | None, list[int] | None]:
-    """The organization asked for and the scope, within what the caller may read."""
-    if not permissions.may_see("passwords"):
-        raise AccessDenied(f"{TOOL}: your roles do not allow password entries")
-    return await resolve_scope(session, organization, permissions)
-
-
 def _revealer(services: Services) -> SecretRevealer:
     if services.revealer is None:
         raise AccessDenied(
@@ -272,18 +221,28 @@ def register(mcp: FastMCP, services: Services) -> None:
             if name is None and configuration is None:
                 raise ValueError("name: give a password name or IT Glue id, or a configuration")
             permissions = current_permissions()
+            scope = current_scope()
+            if not scope.may_see("passwords"):
+                raise AccessDenied(f"{TOOL}: your roles do not allow password entries")
             revealer = _revealer(services) if reveal else None
-            async with services.sessions() as session:
-                org, scope = await _scope_and_visibility(session, organization, permissions)
+            org, ids = scope.organization, scope.organization_ids
+            async with services.catalog.reading() as session:
                 lookup = await find_credentials(
                     session,
                     name=name,
                     configuration=configuration,
-                    organization_ids=scope,
+                    organization_ids=ids,
                     limit=limit,
                 )
                 if not lookup.passwords:
-                    raise await _not_found(session, lookup, name, configuration, org, scope)
+                    raise await password_not_found(
+                        session,
+                        name=name,
+                        configuration=configuration,
+                        configurations=lookup.configurations,
+                        organization_ids=ids,
+                        where=f"of {org.name}" if org else "in any organization",
+                    )
             secret = None
             if revealer is not None:
                 asked = " and ".join(

@@ -21,7 +21,7 @@ from pydantic import Field
 from itglue_mcp.query.engine import MAX_SEARCH_LIMIT, MAX_SEARCH_QUERY_LENGTH, QueryEngine
 from itglue_mcp.query.results import SearchResults
 from itglue_mcp.query.retrieval import SearchableRecordType, SearchMode
-from itglue_mcp.server.access import current_permissions
+from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted
 from itglue_mcp.server.services import Services
@@ -69,7 +69,12 @@ def render_results(results: SearchResults) -> str:
 
 def register(mcp: FastMCP, services: Services) -> None:
     """Register ``search`` on ``mcp``, searching through ``services``."""
-    engine = QueryEngine(services.sessions, semantic=services.semantic, graph=services.graph)
+    engine = QueryEngine(
+        services.sessions,
+        semantic=services.semantic,
+        graph=services.graph,
+        directory=services.catalog.directory,
+    )
 
     @mcp.tool(
         name="search",
@@ -128,15 +133,15 @@ def register(mcp: FastMCP, services: Services) -> None:
         instructions). For a direct answer to a question use query_documentation.
         """
         with tool_errors():
-            permissions = current_permissions()
+            scope = current_scope()
             results = await engine.search(
                 query,
                 organization=organization,
                 record_types=record_types,
                 mode=mode,
                 limit=limit,
-                readable=permissions.readable,
-                hidden_types=permissions.hidden_record_types,
+                readable=scope.readable,
+                hidden_types=scope.hidden_record_types,
             )
         return ToolResult(
             content=render_results(results), structured_content=results.model_dump(mode="json")

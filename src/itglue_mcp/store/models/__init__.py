@@ -18,6 +18,7 @@ from itglue_mcp.store.models.base import (
 )
 from itglue_mcp.store.models.operational import (
     AuditEventRow,
+    DataGenerationRow,
     IndexOutboxRow,
     SearchEntryRow,
     SyncCheckpointRow,
@@ -55,6 +56,7 @@ __all__ = [
     "ConfigurationStatus",
     "ConfigurationType",
     "Contact",
+    "DataGenerationRow",
     "Document",
     "Domain",
     "Expiration",

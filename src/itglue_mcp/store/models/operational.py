@@ -20,7 +20,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from itglue_mcp.store.models.base import Base
 
-__all__ = ["AuditEventRow", "IndexOutboxRow", "SearchEntryRow", "SyncCheckpointRow", "SyncRunRow"]
+__all__ = [
+    "AuditEventRow",
+    "DataGenerationRow",
+    "IndexOutboxRow",
+    "SearchEntryRow",
+    "SyncCheckpointRow",
+    "SyncRunRow",
+]
 
 # Row counts of these tables grow with every sync or request: 64-bit keys on PostgreSQL.
 # SQLite needs exactly INTEGER for an auto-incrementing rowid key, which is 64-bit anyway.
@@ -71,6 +78,19 @@ class SyncCheckpointRow(Base):
     page_size: Mapped[int | None]
     completed: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime]
+
+
+class DataGenerationRow(Base):
+    """The store's data generation: one row, advanced by every committed sync page.
+
+    Readers keep in-process copies of small derived data (the organization directory, health
+    figures) keyed by it, so every replica sees a sync's changes on its next request.
+    """
+
+    __tablename__ = "data_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class SyncRunRow(Base):

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from itglue_mcp.errors import ItglueMcpError
 
 if TYPE_CHECKING:
-    from itglue_mcp.query.organizations import OrgCandidate
+    from itglue_mcp.catalog.organization_matching import OrgCandidate
 
 __all__ = [
     "AmbiguousOrganization",

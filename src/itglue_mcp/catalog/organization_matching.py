@@ -37,8 +37,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from itglue_mcp.query.answer import SourceRecord
-from itglue_mcp.query.errors import AmbiguousOrganization, OrganizationNotFound
+from itglue_mcp.catalog.errors import AmbiguousOrganization, OrganizationNotFound
 from itglue_mcp.store.queries import OrganizationView
 
 __all__ = [
@@ -54,7 +53,6 @@ __all__ = [
     "candidates_from_views",
     "match_organizations",
     "name_key",
-    "organization_source",
     "resolve_organization",
 ]
 
@@ -251,16 +249,3 @@ def resolve_organization(ref: str, organizations: Sequence[OrgCandidate]) -> Org
     if match.status == "ambiguous":
         raise AmbiguousOrganization(ref, suggestions)
     raise OrganizationNotFound(ref, suggestions)
-
-
-def organization_source(view: OrganizationView) -> SourceRecord:
-    """The citation of an organization (its own organization, for uniform scoping)."""
-    return SourceRecord(
-        record_type="organizations",
-        record_id=str(view.id),
-        name=view.name,
-        organization_id=view.id,
-        organization_name=view.name,
-        resource_url=view.resource_url,
-        updated_at=view.updated_at,
-    )

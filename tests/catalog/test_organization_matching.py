@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from itglue_mcp.errors import ItglueMcpError
-from itglue_mcp.query.errors import AmbiguousOrganization, OrganizationNotFound
-from itglue_mcp.query.organizations import (
+from itglue_mcp.catalog.errors import AmbiguousOrganization, OrganizationNotFound
+from itglue_mcp.catalog.organization_matching import (
     FUZZY_ACCEPT,
     OrgCandidate,
     candidates_from_views,
@@ -16,6 +15,7 @@ from itglue_mcp.query.organizations import (
     name_key,
     resolve_organization,
 )
+from itglue_mcp.errors import ItglueMcpError
 from itglue_mcp.store.queries import OrganizationView
 
 ACME = OrgCandidate(101, "Acme Corporation", "ACME")

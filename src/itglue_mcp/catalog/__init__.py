@@ -1,0 +1,100 @@
+"""The read side of the store, one home per IT Glue concept.
+
+Tools and the answer engine read IT Glue data only through here: each concept has one resolver
+(what a reference the caller typed names), one set of lookups and one citation builder, and
+every lookup is limited by the request's :class:`ReadScope`.
+
+- :mod:`.organizations` — the organization directory (cached per data generation) and the
+  organization citation; :mod:`.organization_matching` — how a reference names one.
+- :mod:`.scope` — :class:`ReadScope`, what one request may read.
+- :mod:`.citations` — :class:`SourceRecord`, the one citation shape.
+- :mod:`.errors` — references that name nothing or several things.
+- :mod:`.configurations`, :mod:`.passwords`, :mod:`.flexible_assets`, :mod:`.people` — one
+  resolver and the lookups of each concept; :mod:`.health` — the store's own figures.
+
+Example::
+
+    catalog = Catalog(sessions)
+    async with catalog.reading() as session:
+        snapshot = await catalog.directory.snapshot(session)
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from itglue_mcp.catalog.citations import SourceRecord, source_of
+from itglue_mcp.catalog.errors import (
+    AmbiguousOrganization,
+    AmbiguousRecord,
+    OrganizationNotFound,
+    OrganizationResolutionError,
+    RecordLookupError,
+    RecordNotFound,
+)
+from itglue_mcp.catalog.health import StoreHealthReader
+from itglue_mcp.catalog.organizations import DirectorySnapshot, OrganizationDirectory
+from itglue_mcp.catalog.scope import ReadScope
+from itglue_mcp.store.database import unit_of_work
+
+__all__ = [
+    "AmbiguousOrganization",
+    "AmbiguousRecord",
+    "Catalog",
+    "DirectorySnapshot",
+    "OrganizationDirectory",
+    "OrganizationNotFound",
+    "OrganizationResolutionError",
+    "ReadScope",
+    "RecordLookupError",
+    "RecordNotFound",
+    "SourceRecord",
+    "source_of",
+]
+
+
+class Catalog:
+    """The read side over one store: its organization directory, its health figures and its
+    read transactions.
+
+    One instance per process, built once with the server's backends.
+
+    Args:
+        sessions: the store's session factory.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.directory = OrganizationDirectory(sessions)
+        self.health = StoreHealthReader(sessions)
+
+    def reading(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A read-only unit of work (writes refused), for one tool call's lookups."""
+        return unit_of_work(self.sessions, read_only=True)
+
+    async def scope(
+        self,
+        *,
+        subject: str,
+        readable: frozenset[int] | None,
+        hidden_record_types: frozenset[str],
+        organization: str | None = None,
+    ) -> ReadScope:
+        """The :class:`ReadScope` of one request, with ``organization`` resolved.
+
+        Raises:
+            ValueError: ``organization`` is blank.
+            OrganizationNotFound, AmbiguousOrganization: ``organization`` names no readable
+                organization, or several.
+            StoreError: the store failed.
+        """
+        snapshot = await self.directory.snapshot()
+        return ReadScope.build(
+            snapshot,
+            subject=subject,
+            readable=readable,
+            hidden_record_types=hidden_record_types,
+            organization=organization,
+        )

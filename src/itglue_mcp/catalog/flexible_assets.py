@@ -1,0 +1,151 @@
+"""Flexible assets: the one resolver of a flexible asset reference, and its types' Password fields.
+
+A flexible asset is named by its IT Glue id or its name (exact names first, then names holding
+the reference). Trait values are not read here: Password-kind traits are secrets the store never
+holds, and :func:`password_fields` only says which traits are.
+
+Example::
+
+    asset = await one_flexible_asset(session, "corp.acmecorp.com", [7], "of Acme")
+    fields = await password_fields(session, asset.flexible_asset_type_id)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from itglue_mcp.catalog.citations import SourceRecord, source_of
+from itglue_mcp.catalog.errors import AmbiguousRecord, RecordNotFound
+from itglue_mcp.store.errors import translate_errors
+from itglue_mcp.store.queries import name_match, record_names, scope, select_view, to_view
+from itglue_mcp.store.record_types import RecordType
+from itglue_mcp.suggest import closest, suggestion_hint
+
+__all__ = [
+    "PasswordField",
+    "StoredAsset",
+    "describe_asset",
+    "flexible_asset_source",
+    "one_flexible_asset",
+    "password_fields",
+]
+
+# Candidates listed when a name matches several flexible assets.
+_MAX_CANDIDATES = 10
+# IT Glue's kind of a secret field (flexible asset fields, ``kind``).
+_PASSWORD_KIND = "password"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAsset:
+    """A flexible asset as the store holds it (no trait values: only what names and cites it)."""
+
+    id: int
+    organization_id: int | None
+    organization_name: str | None
+    name: str | None
+    flexible_asset_type_id: int | None
+    flexible_asset_type_name: str | None
+    archived: bool
+    resource_url: str | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordField:
+    """A Password-kind field of a flexible asset type: its label and its trait key."""
+
+    name: str | None
+    name_key: str
+
+
+def flexible_asset_source(asset: StoredAsset) -> SourceRecord:
+    """The citation of a flexible asset."""
+    return source_of(RecordType.FLEXIBLE_ASSETS.value, asset)
+
+
+async def _assets(
+    session: AsyncSession, reference: str, organization_ids: Collection[int] | None
+) -> list[StoredAsset]:
+    """The flexible assets ``reference`` names: an IT Glue id, else names (exact ones first).
+
+    Raises:
+        StoreError: the database failed.
+    """
+    table = RecordType.FLEXIBLE_ASSETS.table
+    statement = select_view(StoredAsset, table).where(*scope(table, organization_ids))
+    with translate_errors("read flexible assets"):
+        if reference.isascii() and reference.isdigit():
+            rows = (await session.execute(statement.where(table.c.id == int(reference)))).all()
+            if rows:
+                return [to_view(StoredAsset, row) for row in rows]
+        matches, tier = name_match((table.c.name,), reference)
+        ordered = statement.where(matches).order_by(tier, func.lower(table.c.name), table.c.id)
+        rows = (await session.execute(ordered.limit(_MAX_CANDIDATES + 1))).all()
+    views = [to_view(StoredAsset, row) for row in rows]
+    wanted = reference.lower()
+    exact = [view for view in views if (view.name or "").lower() == wanted]
+    return exact or views
+
+
+async def password_fields(session: AsyncSession, type_id: int | None) -> list[PasswordField]:
+    """The Password-kind fields of flexible asset type ``type_id``, in the type's order.
+
+    Raises:
+        StoreError: the database failed.
+    """
+    if type_id is None:
+        return []
+    fields = RecordType.FLEXIBLE_ASSET_FIELDS.table
+    statement = (
+        select(fields.c.name, fields.c.name_key)
+        .where(
+            fields.c.flexible_asset_type_id == type_id,
+            func.lower(fields.c.kind) == _PASSWORD_KIND,
+        )
+        .order_by(fields.c.order, fields.c.id)
+    )
+    with translate_errors("read flexible asset fields"):
+        rows = (await session.execute(statement)).all()
+    return [PasswordField(row.name, row.name_key) for row in rows if row.name_key]
+
+
+def describe_asset(asset: StoredAsset) -> str:
+    """``name (id N, type, organization)``: how a flexible asset is listed in a message."""
+    return (
+        f"{asset.name or '-'} (id {asset.id}, {asset.flexible_asset_type_name or 'no type'}, "
+        f"{asset.organization_name or 'no organization'})"
+    )
+
+
+async def one_flexible_asset(
+    session: AsyncSession, reference: str, organization_ids: list[int] | None, where: str
+) -> StoredAsset:
+    """The one readable flexible asset ``reference`` names.
+
+    Raises:
+        RecordNotFound: none does (close names among the readable ones offered).
+        AmbiguousRecord: several do (listed, so one can be named by id).
+    """
+    assets = await _assets(session, reference, organization_ids)
+    if not assets:
+        names = await record_names(
+            session, RecordType.FLEXIBLE_ASSETS, organization_ids=organization_ids
+        )
+        raise RecordNotFound(
+            f"flexible_asset: no flexible asset {where} is named {reference!r}"
+            + suggestion_hint(closest(reference, names))
+        )
+    if len(assets) > 1:
+        listed = "; ".join(describe_asset(asset) for asset in assets[:_MAX_CANDIDATES])
+        more = " and more" if len(assets) > _MAX_CANDIDATES else ""
+        raise AmbiguousRecord(
+            f"flexible_asset: {reference!r} matches several flexible assets: {listed}{more}; "
+            "a reveal needs exactly one — give its IT Glue id"
+        )
+    return assets[0]
