@@ -53,9 +53,7 @@ def _imports(path: Path) -> set[str]:
             names = [alias.name for alias in node.names]
         else:
             continue
-        found.update(
-            name.split(".")[1] for name in names if name.startswith("itglue_mcp.")
-        )
+        found.update(name.split(".")[1] for name in names if name.startswith("itglue_mcp."))
     return found
 
 

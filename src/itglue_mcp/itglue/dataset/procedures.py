@@ -15,7 +15,14 @@ import random
 from itglue_mcp.itglue.dataset.content import Draft, bullets, gallery, heading, step, text
 from itglue_mcp.itglue.dataset.tenant import Device, Tenant
 
-__all__ = ["firewall_admin", "firmware_upgrade", "guest_wifi", "power_outage", "printers", "vpn_reset"]
+__all__ = [
+    "firewall_admin",
+    "firmware_upgrade",
+    "guest_wifi",
+    "power_outage",
+    "printers",
+    "vpn_reset",
+]
 
 BRAND_LABELS = {
     "Fortinet": "FortiGate",

@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["IdAllocator", "Record", "epoch", "last_update", "lifespan", "plain_date", "resource_url", "stamps", "timestamp"]
+__all__ = [
+    "IdAllocator",
+    "Record",
+    "epoch",
+    "last_update",
+    "lifespan",
+    "plain_date",
+    "resource_url",
+    "stamps",
+    "timestamp",
+]
 
 MSP_SUBDOMAIN = "brightpath"
 """The fictional MSP's IT Glue subdomain, used in every ``resource-url``."""

@@ -13,7 +13,16 @@ import random
 from itglue_mcp.itglue.dataset.content import Draft, bullets, gallery, heading, step, text
 from itglue_mcp.itglue.dataset.tenant import Tenant
 
-__all__ = ["backup_failure", "database_maintenance", "laptop_deployment", "offboarding", "onboarding", "password_reset", "patching", "shared_mailbox"]
+__all__ = [
+    "backup_failure",
+    "database_maintenance",
+    "laptop_deployment",
+    "offboarding",
+    "onboarding",
+    "password_reset",
+    "patching",
+    "shared_mailbox",
+]
 
 
 def _share(tenant: Tenant) -> str:

@@ -15,7 +15,14 @@ from itglue_mcp.itglue.dataset.content import Draft, bullets, heading, step, tex
 from itglue_mcp.itglue.dataset.records import DAY, REFERENCE_NOW, epoch, plain_date
 from itglue_mcp.itglue.dataset.tenant import Device, Tenant
 
-__all__ = ["disaster_recovery", "escalation", "history", "incidents", "network_overview", "site_overviews"]
+__all__ = [
+    "disaster_recovery",
+    "escalation",
+    "history",
+    "incidents",
+    "network_overview",
+    "site_overviews",
+]
 
 
 def network_overview(tenant: Tenant, rng: random.Random) -> list[Draft]:
