@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.citations import cited_source
 from itglue_mcp.graph import SqlGraphStore
 from itglue_mcp.query import IntentKind, OrganizationNotFound
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.engine import QueryEngine
-from itglue_mcp.query.grounding import source_record
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.store import RecordType, unit_of_work
 from itglue_mcp.store.citations import records_named
@@ -73,7 +73,7 @@ async def test_registered_handler_answers_its_intent(
             primary_ip = await session.scalar(
                 select(table.c.primary_ip).where(table.c.id == record.record_id)
             )
-        source = source_record(record)
+        source = cited_source(record)
         return Answer(
             question=asked.question,
             organization=asked.organization.source,
@@ -121,7 +121,7 @@ async def test_handler_returning_none_falls_back_to_retrieval(
 
     assert calls == [IntentKind.DEVICE_IP]
     assert answer.status == "answered" and answer.intent == "device_ip"
-    assert answer.sources[0].record_id == firewall["id"]
+    assert answer.sources[0].record_id == int(firewall["id"])
     assert answer.sources[0].name == "ACME-FW01"
     assert answer.confidence == 0.95
     # Retrieval quotes the record; the IP it answers with is in the quoted text.
@@ -142,7 +142,7 @@ async def test_how_to_question_goes_to_the_documentation_handler(
     answer = await engine.answer("How do we reset a user's Sophos VPN? @Northwind Traders")
 
     assert answer.intent == "document" and answer.status == "answered"
-    assert answer.sources[0].record_id == runbook["id"]
+    assert answer.sources[0].record_id == int(runbook["id"])
     assert answer.excerpts and {e.field for e in answer.excerpts} >= {"content"}
     assert 0.5 <= answer.confidence <= 0.95
 

@@ -284,7 +284,7 @@ async def test_a_deleted_record_is_never_cited(
 
     assert answer.status == "answered"
     cited = {s.record_id for s in answer.sources} | {e.source.record_id for e in answer.excerpts}
-    assert cited == {"2"}
+    assert cited == {2}
 
 
 async def test_when_only_deleted_records_matched_there_is_no_data(

@@ -122,8 +122,9 @@ def of(directory: Path, name: str, organization: str) -> list[dict[str, Any]]:
 
 
 def keys(answer: Answer) -> list[tuple[str, str]]:
-    """``(record_type, record_id)`` of every source, in order."""
-    return [(source.record_type, source.record_id) for source in answer.sources]
+    """``(record_type, record_id)`` of every source, in order, with the id as the dataset
+    files spell it (JSON:API ids are strings; citations carry integers)."""
+    return [(source.record_type, str(source.record_id)) for source in answer.sources]
 
 
 def secret_values(directory: Path) -> set[str]:

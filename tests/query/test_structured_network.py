@@ -24,7 +24,7 @@ def _configuration(directory: Path, name: str, organization: str | None = None) 
 
 
 def _values(answer: Any, record_id: str) -> list[str]:
-    return [fact.value for fact in answer.facts if fact.source.record_id == record_id]
+    return [fact.value for fact in answer.facts if str(fact.source.record_id) == record_id]
 
 
 async def test_an_address_names_the_configuration_holding_it(store_url: str, tenant: Path) -> None:

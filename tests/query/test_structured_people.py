@@ -35,7 +35,7 @@ async def test_a_device_kind_and_a_word_pick_its_passwords(store_url: str, tenan
 
     assert answer.status == "answered" and answer.intent == "credential"
     assert sorted(keys(answer)) == sorted(("passwords", p["id"]) for p in admin)
-    facts = {(fact.source.record_id, fact.label): fact.value for fact in answer.facts}
+    facts = {(str(fact.source.record_id), fact.label): fact.value for fact in answer.facts}
     for password in admin:
         assert facts[(password["id"], "password entry")] == password["attributes"]["name"]
         assert facts[(password["id"], "username")] == password["attributes"]["username"]
@@ -105,7 +105,7 @@ async def test_the_primary_contact_is_the_contacts_marked_important(
     assert answer.status == "answered" and answer.intent == "contact"
     assert sorted(keys(answer)) == sorted(("contacts", c["id"]) for c in important)
     for contact in important:
-        values = [f.value for f in answer.facts if f.source.record_id == contact["id"]]
+        values = [f.value for f in answer.facts if f.source.record_id == int(contact["id"])]
         assert contact["attributes"]["contact-phones"][0]["value"] in values
 
 

@@ -28,7 +28,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.catalog.citations import SourceRecord, source_of
+from itglue_mcp.catalog.citations import CitedRecord, SourceRecord, cited_record, source_of
 from itglue_mcp.catalog.errors import RecordNotFound
 from itglue_mcp.catalog.scope import ReadScope
 from itglue_mcp.store.citations import cite_records
@@ -56,6 +56,7 @@ __all__ = [
     "ConfigurationView",
     "MatchedBy",
     "RelatedItemView",
+    "configuration_cited",
     "configuration_not_found",
     "configuration_source",
     "readable_related_items",
@@ -84,8 +85,13 @@ class ConfigurationMatch:
 
 
 def configuration_source(view: ConfigurationView) -> SourceRecord:
-    """The citation of a configuration."""
+    """The citation of a configuration, as tools return it."""
     return source_of("configurations", view)
+
+
+def configuration_cited(view: ConfigurationView) -> CitedRecord:
+    """The citation of a configuration, as hints and listings carry it."""
+    return cited_record("configurations", view)
 
 
 async def resolve_configurations(

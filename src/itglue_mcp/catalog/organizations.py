@@ -108,7 +108,7 @@ def organization_source(view: OrganizationView) -> SourceRecord:
     """The citation of an organization (its own organization, for uniform scoping)."""
     return SourceRecord(
         record_type="organizations",
-        record_id=str(view.id),
+        record_id=view.id,
         name=view.name,
         organization_id=view.id,
         organization_name=view.name,

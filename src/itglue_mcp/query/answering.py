@@ -25,9 +25,10 @@ from collections.abc import Mapping, Sequence
 
 from opentelemetry import trace
 
+from itglue_mcp.catalog.citations import cited_source
 from itglue_mcp.query.answer import Answer, Excerpt
 from itglue_mcp.query.entities import keywords as content_words
-from itglue_mcp.query.grounding import Judged, judge, source_record, subject_words
+from itglue_mcp.query.grounding import Judged, judge, subject_words
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.hits import Retrieval, RetrievedHit, Retriever
 from itglue_mcp.query.intent import Entities
@@ -181,7 +182,7 @@ async def answer_from_retrieval(
         intent=str(asked.intent.kind),
         status="answered",
         excerpts=excerpts,
-        sources=[source_record(verdict.hit.record) for verdict in ordered[:MAX_SOURCES]],
+        sources=[cited_source(verdict.hit.record) for verdict in ordered[:MAX_SOURCES]],
         confidence=ordered[0].confidence,
         message=f"Best match in IT Glue: {label(top)}{where}{also}. {_note(found)}".strip(),
     )
@@ -227,7 +228,7 @@ async def _excerpts(
         else:
             passages = split_text(texts.get(record.key, ""))
         budget = TOP_EXCERPT_CHARS if position == 0 else OTHER_EXCERPT_CHARS
-        source = source_record(record)
+        source = cited_source(record)
         excerpts.extend(
             Excerpt(field="content" if is_document else "text", text=passage.quoted, source=source)
             for passage in select_passages(passages, words, budget=budget)

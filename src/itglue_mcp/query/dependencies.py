@@ -75,7 +75,7 @@ def source_of_node(node: GraphNode) -> SourceRecord:
     """The citation of a graph node."""
     return SourceRecord(
         record_type=node.ref.record_type,
-        record_id=str(node.ref.record_id),
+        record_id=node.ref.record_id,
         name=node.name,
         organization_id=node.organization_id,
         organization_name=node.organization_name,

@@ -43,7 +43,7 @@ from typing import cast
 from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from itglue_mcp.catalog.citations import SourceRecord
+from itglue_mcp.catalog.citations import SourceRecord, cited_source
 from itglue_mcp.catalog.organization_matching import candidates_from_views
 from itglue_mcp.catalog.organizations import (
     DirectorySnapshot,
@@ -55,7 +55,6 @@ from itglue_mcp.index.search import SemanticSearch
 from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.answering import answer_documentation, answer_search
 from itglue_mcp.query.entities import keywords as content_words
-from itglue_mcp.query.grounding import source_record
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler, ScopeOrganization
 from itglue_mcp.query.hits import RetrievedHit, Retriever
 from itglue_mcp.query.intent import IntentKind, detect_intent
@@ -316,7 +315,7 @@ class QueryEngine:
                     snippet=hit.snippet,
                     linked_from=None if hit.linked_from is None else linked.get(hit.linked_from),
                     relation=hit.relation,
-                    source=source_record(hit.record),
+                    source=cited_source(hit.record),
                 )
                 for rank, hit in enumerate(found.hits, start=1)
             ],
@@ -327,12 +326,12 @@ class QueryEngine:
     ) -> dict[tuple[str, int], SourceRecord]:
         """Citations of the records that graph hits were reached from."""
         keys = {hit.linked_from for hit in hits if hit.linked_from is not None}
-        known = {hit.key: source_record(hit.record) for hit in hits if hit.key in keys}
+        known = {hit.key: cited_source(hit.record) for hit in hits if hit.key in keys}
         unknown = keys - known.keys()
         if unknown:
             async with unit_of_work(self._context.sessions, read_only=True) as session:
                 cited = await cite_records(session, unknown)
-            known.update({key: source_record(record) for key, record in cited.items()})
+            known.update({key: cited_source(record) for key, record in cited.items()})
         return known
 
 

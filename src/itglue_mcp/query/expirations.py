@@ -165,7 +165,7 @@ def _item(view: ExpirationView, today: date) -> ExpirationItem:
         if resource is None
         else SourceRecord(
             record_type=resource.record_type,
-            record_id=str(resource.id),
+            record_id=resource.id,
             name=resource.name,
             organization_id=view.organization_id,
             organization_name=view.organization_name,
@@ -175,7 +175,7 @@ def _item(view: ExpirationView, today: date) -> ExpirationItem:
         resource_archived=None if resource is None else resource.archived,
         source=SourceRecord(
             record_type="expirations",
-            record_id=str(view.id),
+            record_id=view.id,
             # Not the description: it is free text, shown only inside an untrusted fence.
             name=f"Expiration of {view.resource_name or 'a record'} on {view.expiration_date}",
             organization_id=view.organization_id,

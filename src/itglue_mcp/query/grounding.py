@@ -44,10 +44,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.query.hits import RetrievedHit, Retriever
 from itglue_mcp.query.matching import coverage, mentions
-from itglue_mcp.store.citations import CitedRecord
 
 __all__ = [
     "ANSWER_KIND_WORDS",
@@ -57,7 +55,6 @@ __all__ = [
     "SEMANTIC_SUPPORT",
     "Judged",
     "judge",
-    "source_record",
     "subject_words",
 ]
 
@@ -150,16 +147,3 @@ def subject_words(words: Sequence[str]) -> list[str]:
     """``words`` without :data:`ANSWER_KIND_WORDS` (all of them when nothing else is left)."""
     kept = [word for word in words if word not in ANSWER_KIND_WORDS]
     return kept or list(words)
-
-
-def source_record(record: CitedRecord) -> SourceRecord:
-    """The citation of a record as tools return it."""
-    return SourceRecord(
-        record_type=record.record_type,
-        record_id=str(record.record_id),
-        name=record.name,
-        organization_id=record.organization_id,
-        organization_name=record.organization_name,
-        resource_url=record.resource_url,
-        updated_at=record.updated_at,
-    )

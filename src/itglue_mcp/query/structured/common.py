@@ -113,7 +113,7 @@ def scope_name(asked: AskedQuestion) -> str:
 
 
 def _unique(sources: Iterable[SourceRecord]) -> list[SourceRecord]:
-    seen: dict[tuple[str, str], SourceRecord] = {}
+    seen: dict[tuple[str, int], SourceRecord] = {}
     for source in sources:
         seen.setdefault((source.record_type, source.record_id), source)
     return list(seen.values())

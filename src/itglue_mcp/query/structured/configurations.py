@@ -28,7 +28,11 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.catalog.configurations import configuration_source, resolve_configurations
+from itglue_mcp.catalog.configurations import (
+    configuration_cited,
+    configuration_source,
+    resolve_configurations,
+)
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.network import configurations_of
@@ -45,7 +49,7 @@ from itglue_mcp.query.structured.common import (
     subject_words,
 )
 from itglue_mcp.query.suggestions import MAX_NAMED, elsewhere_hint
-from itglue_mcp.store.citations import CitedRecord, records_named
+from itglue_mcp.store.citations import records_named
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.queries import ConfigurationView
 
@@ -54,7 +58,6 @@ __all__ = [
     "KindMatch",
     "address_facts",
     "card_facts",
-    "cited",
     "kind_label",
     "kind_missing",
     "name_missing",
@@ -94,20 +97,6 @@ _PLURALS = {
     "sql server": "SQL servers",
     "switch": "switches",
 }
-
-
-def cited(view: ConfigurationView) -> CitedRecord:
-    """A configuration as :mod:`~itglue_mcp.query.suggestions` names records."""
-    return CitedRecord(
-        record_type="configurations",
-        record_id=view.id,
-        name=view.name,
-        organization_id=view.organization_id,
-        organization_name=view.organization_name,
-        resource_url=view.resource_url,
-        updated_at=view.updated_at,
-        archived=view.archived,
-    )
 
 
 def kind_label(kind: str, *, plural: bool = False) -> str:
@@ -285,7 +274,7 @@ async def name_missing(context: EngineContext, asked: AskedQuestion, name: str) 
         views, _ = await named_configurations(
             session, name, organization_ids=asked.readable, limit=MAX_NAMED * 10
         )
-        others = [cited(view) for view in views if view.organization_id != here]
+        others = [configuration_cited(view) for view in views if view.organization_id != here]
         if not others:
             named = await records_named(session, name, organization_ids=asked.readable)
             others = [r for r in named if r.organization_id not in (None, here)]

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from itglue_mcp.catalog.citations import cited_record
 from itglue_mcp.catalog.passwords import password_source
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.credentials import VALUE_WITHHELD, password_facts
@@ -59,7 +60,6 @@ from itglue_mcp.query.structured.configurations import (
     of_kind,
 )
 from itglue_mcp.query.suggestions import elsewhere_hint
-from itglue_mcp.store.citations import CitedRecord
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.passwords import PasswordView, find_passwords, get_passwords
 
@@ -107,24 +107,11 @@ def _facts(views: Sequence[PasswordView], confidence: float) -> list[Fact]:
     return facts
 
 
-def _cited(view: PasswordView) -> CitedRecord:
-    return CitedRecord(
-        record_type="passwords",
-        record_id=view.id,
-        name=view.name,
-        organization_id=view.organization_id,
-        organization_name=view.organization_name,
-        resource_url=view.resource_url,
-        updated_at=view.updated_at,
-        archived=view.archived,
-    )
-
-
 def _answer(
     asked: AskedQuestion, views: Sequence[PasswordView], confidence: float, facts: list[Fact]
 ) -> Answer:
     entries = "entry" if len(views) == 1 else "entries"
-    named = listing([_cited(view) for view in views])
+    named = listing([cited_record("passwords", view) for view in views])
     return answered(
         asked,
         facts=facts,
@@ -226,7 +213,9 @@ async def credential(asked: AskedQuestion, context: EngineContext) -> Answer | N
         unscoped = replace(asked, organization=None)
         others, _ = await _by_words(unscoped, context, words, distinctive)
         here = asked.organization.id
-        elsewhere = [_cited(view) for view in others if view.organization_id != here]
+        elsewhere = [
+            cited_record("passwords", view) for view in others if view.organization_id != here
+        ]
         suggestions.append(elsewhere_hint(subject, elsewhere))
     return no_data(
         asked,

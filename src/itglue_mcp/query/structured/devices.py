@@ -23,7 +23,7 @@ Example::
 
 from __future__ import annotations
 
-from itglue_mcp.catalog.configurations import configuration_source
+from itglue_mcp.catalog.configurations import configuration_cited, configuration_source
 from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.network import find_addresses
@@ -38,7 +38,6 @@ from itglue_mcp.query.structured.common import (
 from itglue_mcp.query.structured.configurations import (
     KindMatch,
     address_facts,
-    cited,
     kind_label,
     kind_missing,
     name_missing,
@@ -63,7 +62,7 @@ def _kind_message(asked: AskedQuestion, kind: str, match: KindMatch, noun: str) 
     plural = kind_label(kind, plural=len(views) != 1)
     text = (
         f"{len(views)}{'+' if match.truncated else ''} {plural} in {scope_name(asked)}"
-        f"{noun}: {listing([cited(view) for view in views])}."
+        f"{noun}: {listing([configuration_cited(view) for view in views])}."
     )
     if match.unmatched:
         words = ", ".join(repr(word) for word in match.unmatched)
@@ -74,7 +73,7 @@ def _kind_message(asked: AskedQuestion, kind: str, match: KindMatch, noun: str) 
 
 
 def _no_address(asked: AskedQuestion, views: list[ConfigurationView]) -> Answer:
-    named = listing([cited(view) for view in views])
+    named = listing([configuration_cited(view) for view in views])
     return no_data(asked, f"IT Glue holds no IP address for {named}.")
 
 
@@ -91,7 +90,7 @@ async def _named_device_ip(
     facts = asked_first(facts, asked)
     if not facts:
         return _no_address(asked, views)
-    named = listing([cited(view) for view in views])
+    named = listing([configuration_cited(view) for view in views])
     return answered(asked, facts=facts, message=f"IP addresses of {named}.")
 
 

@@ -185,7 +185,7 @@ def _cited(item: ExpirationItem) -> CitedRecord:
     source = item.resource or item.source
     return CitedRecord(
         record_type=source.record_type,
-        record_id=int(source.record_id),
+        record_id=source.record_id,
         name=source.name,
         organization_id=source.organization_id,
         organization_name=source.organization_name,

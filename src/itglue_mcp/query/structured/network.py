@@ -26,12 +26,14 @@ Example::
 
 from __future__ import annotations
 
-from itglue_mcp.catalog.configurations import configuration_source
+from collections.abc import Sequence
+
+from itglue_mcp.catalog.citations import cited_record
+from itglue_mcp.catalog.configurations import configuration_cited, configuration_source
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.network import (
     AddressLookup,
-    AssetAddresses,
     find_addresses,
 )
 from itglue_mcp.query.structured.common import (
@@ -46,7 +48,6 @@ from itglue_mcp.query.structured.common import (
 )
 from itglue_mcp.query.structured.configurations import (
     card_facts,
-    cited,
     name_missing,
     named_configurations,
     summary_facts,
@@ -64,23 +65,15 @@ from itglue_mcp.store.queries import ConfigurationView
 __all__ = ["hostname_lookup", "ip_lookup", "mac_lookup", "serial_lookup"]
 
 
-def _asset_cited(asset: AssetAddresses) -> CitedRecord:
-    return CitedRecord(
-        record_type="flexible-assets",
-        record_id=asset.id,
-        name=asset.name,
-        organization_id=asset.organization_id,
-        organization_name=asset.organization_name,
-        resource_url=asset.resource_url,
-        updated_at=asset.updated_at,
-        archived=asset.archived,
-    )
-
-
 def _holders(lookup: AddressLookup) -> list[CitedRecord]:
-    return [cited(m.configuration) for m in lookup.configurations] + [
-        _asset_cited(asset) for asset in lookup.assets
+    return [configuration_cited(m.configuration) for m in lookup.configurations] + [
+        cited_record("flexible-assets", asset) for asset in lookup.assets
     ]
+
+
+def _listed(views: Sequence[ConfigurationView]) -> str:
+    """The configurations named for a message (:func:`~.common.listing`)."""
+    return listing([configuration_cited(view) for view in views])
 
 
 async def ip_lookup(asked: AskedQuestion, context: EngineContext) -> Answer | None:
@@ -141,7 +134,9 @@ def _elsewhere(asked: AskedQuestion, value: str, views: list[ConfigurationView])
     """``no_data`` naming the configurations of other organizations holding ``value``
     (``views`` are read within ``asked.readable``)."""
     assert asked.organization is not None
-    others = [cited(view) for view in views if view.organization_id != asked.organization.id]
+    others = [
+        configuration_cited(view) for view in views if view.organization_id != asked.organization.id
+    ]
     if not others:
         return None
     return no_data(
@@ -174,7 +169,7 @@ async def mac_lookup(asked: AskedQuestion, context: EngineContext) -> Answer | N
     return answered(
         asked,
         facts=facts,
-        message=f"{mac} in {scope_name(asked)}: {listing([cited(v) for v in views])}.",
+        message=f"{mac} in {scope_name(asked)}: {_listed(views)}.",
     )
 
 
@@ -207,7 +202,7 @@ async def serial_lookup(asked: AskedQuestion, context: EngineContext) -> Answer 
     return answered(
         asked,
         facts=facts,
-        message=f"Serial {serial} in {scope_name(asked)}: {listing([cited(v) for v in views])}.",
+        message=f"Serial {serial} in {scope_name(asked)}: {_listed(views)}.",
     )
 
 
@@ -241,7 +236,5 @@ async def hostname_lookup(asked: AskedQuestion, context: EngineContext) -> Answe
         kind = first.configuration_type_name or "configuration"
         message = f"{first.name} ({kind}) in {first.organization_name or scope_name(asked)}."
     else:
-        message = (
-            f"{name!r} names {len(views)} configurations: {listing([cited(v) for v in views])}."
-        )
+        message = f"{name!r} names {len(views)} configurations: {_listed(views)}."
     return answered(asked, facts=facts, excerpts=excerpts, message=message)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from itglue_mcp.catalog.citations import source_of
+from itglue_mcp.catalog.citations import cited_record, source_of
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.structured.common import (
@@ -51,7 +51,6 @@ from itglue_mcp.query.structured.common import (
     words_confidence,
 )
 from itglue_mcp.query.suggestions import elsewhere_hint
-from itglue_mcp.store.citations import CitedRecord
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.people import ContactView, LocationView, find_contacts, find_locations
 
@@ -91,19 +90,6 @@ _ADDRESS = (
     ("country", "country_name"),
     ("phone", "phone"),
 )
-
-
-def _cited(view: ContactView | LocationView, record_type: str) -> CitedRecord:
-    return CitedRecord(
-        record_type=record_type,
-        record_id=view.id,
-        name=view.name,
-        organization_id=view.organization_id,
-        organization_name=view.organization_name,
-        resource_url=view.resource_url,
-        updated_at=view.updated_at,
-        archived=view.archived,
-    )
 
 
 def _contact_facts(view: ContactView, confidence: float, asked: AskedQuestion) -> list[Fact]:
@@ -194,7 +180,7 @@ def _contacts_answer(
     shown = views[:MAX_LISTED]
     facts = [fact for view in shown for fact in _contact_facts(view, confidence, asked)]
     excerpts = [e for v in shown for e in notes_excerpt(v.notes, source_of("contacts", v))]
-    named = listing([_cited(view, "contacts") for view in views])
+    named = listing([cited_record("contacts", view) for view in views])
     return answered(
         asked,
         facts=facts,
@@ -230,7 +216,9 @@ async def contact(asked: AskedQuestion, context: EngineContext) -> Answer | None
     if asked.organization is not None:
         others, _ = await _find_contacts(context, asked, asked.readable)
         here = asked.organization.id
-        elsewhere = [_cited(view, "contacts") for view in others if view.organization_id != here]
+        elsewhere = [
+            cited_record("contacts", view) for view in others if view.organization_id != here
+        ]
         hints.append(elsewhere_hint(subject, elsewhere))
     return no_data(asked, f"No contact of {scope_name(asked)} matches {subject!r}.", hints)
 
@@ -306,7 +294,7 @@ def _places_answer(
     asked: AskedQuestion, views: list[LocationView], confidence: float, lead: str
 ) -> Answer:
     shown = views[:MAX_LISTED]
-    named = listing([_cited(view, "locations") for view in views])
+    named = listing([cited_record("locations", view) for view in views])
     return answered(
         asked,
         facts=[fact for view in shown for fact in _location_facts(view, confidence)],
@@ -345,6 +333,6 @@ async def location(asked: AskedQuestion, context: EngineContext) -> Answer | Non
     if asked.organization is not None:
         others, _ = await _find_locations(context, asked, asked.readable, one_organization=False)
         here = asked.organization.id
-        elsewhere = [_cited(v, "locations") for v in others if v.organization_id != here]
+        elsewhere = [cited_record("locations", v) for v in others if v.organization_id != here]
         hints.append(elsewhere_hint(subject, elsewhere))
     return no_data(asked, f"No location of {scope_name(asked)} matches {subject!r}.", hints)

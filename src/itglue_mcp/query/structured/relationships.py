@@ -68,6 +68,7 @@ _ORDER = {relation: rank for rank, relation in enumerate(_RELATIONS)}
 
 
 def _cited(node: GraphNode) -> CitedRecord:
+    # A graph node carries its id in its reference, not as ``id``.
     return CitedRecord(
         record_type=node.ref.record_type,
         record_id=node.ref.record_id,
