@@ -70,7 +70,7 @@ def compact_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """
     pruned = compress_schema(schema, prune_titles=True)
     definitions = pruned.pop("$defs", None)
-    result = _compact_node(pruned, keep_descriptions=True)
+    result: dict[str, Any] = _compact_node(pruned, keep_descriptions=True)
     if definitions:
         result["$defs"] = {
             name: _compact_node(node, keep_descriptions=False)
