@@ -12,7 +12,11 @@ import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
 
+from itglue_mcp.query.expirations import DEFAULT_LIMIT, MAX_LIMIT
+
 FENCED = re.compile(r"<itglue-data untrusted=\"true\"[^>]*>\n(.*?)\n</itglue-data>", re.S)
+DEFAULT_ANSWER_BUDGET = 8_000
+"""Most bytes of a default list_expirations answer over every organization (JSON + text)."""
 KINDS = {  # what each kind of the generator's expirations is called
     "Warranty expiration": "warranty",
     "Domain registration expiration": "domain",
@@ -144,14 +148,50 @@ async def test_one_organization_and_the_limit(mcp_url: str, tools_dataset_dir: P
     assert f"{len(expected) - 2} more" in result.content[0].text
 
 
-async def test_descriptions_are_fenced(mcp_url: str) -> None:
+async def test_descriptions_share_one_fence_each_naming_its_expiration(mcp_url: str) -> None:
     result = await _call(mcp_url, {"within_days": 365, "limit": 20})
 
     text = result.content[0].text
-    descriptions = {e["description"] for e in result.structured_content["expirations"]}
-    assert descriptions
-    for description in descriptions:
-        assert description in FENCED.findall(text) and description not in FENCED.sub("", text)
+    items = result.structured_content["expirations"]
+    assert len(items) == 20 and all(item["description"] for item in items)
+    fences = FENCED.findall(text)
+    assert len(fences) == 1
+    assert fences[0].splitlines() == [
+        f"expirations/{item['source']['record_id']}: {item['description']}" for item in items
+    ]
+    outside = FENCED.sub("", text)
+    assert not any(item["description"] in outside for item in items)
+
+
+async def test_the_default_answer_is_bounded_and_says_how_to_see_more(
+    mcp_url: str, tools_dataset_dir: Path
+) -> None:
+    today = _today()
+    expected = _expected(tools_dataset_dir, today, today + timedelta(days=30))
+    assert len(expected) > DEFAULT_LIMIT
+
+    result = await _call(mcp_url, {})
+
+    report = result.structured_content
+    text = result.content[0].text
+    size = len(json.dumps(report, separators=(",", ":")).encode()) + len(text.encode())
+    assert size <= DEFAULT_ANSWER_BUDGET
+    assert len(report["expirations"]) == report["limit"] == DEFAULT_LIMIT
+    assert report["total"] == len(expected) and report["truncated"]
+    more = (
+        f"{len(expected) - DEFAULT_LIMIT} more: raise limit (max {MAX_LIMIT}), name an organization"
+    )
+    assert report["next_step"].startswith(more) and report["next_step"] in text
+
+
+async def test_the_description_states_the_default_and_the_maximum(mcp_url: str) -> None:
+    async with Client(f"{mcp_url}/mcp") as client:
+        tool = next(t for t in await client.list_tools() if t.name == "list_expirations")
+
+    assert f"{DEFAULT_LIMIT} by default" in (tool.description or "")
+    assert f"limit up to {MAX_LIMIT}" in (tool.description or "")
+    limit = tool.input_schema["properties"]["limit"]
+    assert (limit["default"], limit["maximum"]) == (DEFAULT_LIMIT, MAX_LIMIT)
 
 
 @pytest.mark.parametrize(

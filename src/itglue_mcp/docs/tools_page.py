@@ -96,8 +96,16 @@ def _limits(schema: dict[str, Any]) -> list[str]:
 def schema_type(schema: dict[str, Any], *, limits: bool = True) -> str:
     """A JSON schema's type in words: ``integer, ≥ 1, ≤ 100``, ``list of PasswordDetail``.
 
-    ``anyOf`` with ``null`` reads as ``X or null``; an object with a title is named by it.
+    ``anyOf`` with ``null`` and ``type: [X, "null"]`` read as ``X or null``; an object with a
+    title is named by it.
     """
+    if isinstance(schema.get("type"), list):
+        alone = [
+            {**schema, "type": kind} if kind != "null" else {"type": kind}
+            for kind in schema["type"]
+        ]
+        variants = [schema_type(part, limits=limits) for part in alone]
+        return " or ".join(dict.fromkeys(variants))
     if "anyOf" in schema:
         variants = [schema_type(part, limits=limits) for part in schema["anyOf"]]
         return " or ".join(dict.fromkeys(variants))

@@ -30,6 +30,7 @@ from itglue_mcp.security.audit import AuditTrail
 from itglue_mcp.server.access import AccessMiddleware
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.step_up import step_up_middleware
+from itglue_mcp.server.tool_schemas import CompactToolSchemas
 from itglue_mcp.server.tools import (
     answers,
     configurations,
@@ -91,10 +92,15 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
     an empty replica.
     """
     mcp = FastMCP(
-        "itglue-mcp", instructions=INSTRUCTIONS, version=__version__, mask_error_details=True
+        "itglue-mcp",
+        instructions=INSTRUCTIONS,
+        version=__version__,
+        mask_error_details=True,
+        dereference_schemas=False,  # shared $defs: the payload budget (tool_schemas)
     )
     for module in TOOL_MODULES:
         module.register(mcp, services)
+    mcp.add_transform(CompactToolSchemas())
     mcp.add_middleware(AccessMiddleware(mcp, services, auth or AuthSettings()))
 
     @mcp.custom_route("/healthz", methods=["GET"], include_in_schema=False)

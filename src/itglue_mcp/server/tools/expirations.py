@@ -8,9 +8,10 @@ from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import Field
 
-from itglue_mcp.query.dependencies import describe_type
 from itglue_mcp.query.expirations import (
+    DEFAULT_LIMIT,
     DEFAULT_WINDOW_DAYS,
+    MAX_LIMIT,
     ExpirationItem,
     ExpirationReport,
     expiration_window,
@@ -19,14 +20,14 @@ from itglue_mcp.query.expirations import (
 )
 from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.errors import tool_errors
-from itglue_mcp.server.rendering import cite, quote_untrusted
+from itglue_mcp.server.rendering import cite, quote_untrusted_values
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import READ_ONLY
 
 __all__ = ["MAX_EXPIRATIONS", "MAX_WINDOW_DAYS", "register", "render_expirations"]
 
 MAX_WINDOW_DAYS = 365
-MAX_EXPIRATIONS = 200
+MAX_EXPIRATIONS = MAX_LIMIT
 MAX_NAME_LENGTH = 255
 
 KindName = Literal["warranty", "ssl certificate", "domain", "license", "other"]
@@ -42,7 +43,12 @@ def _when(item: ExpirationItem) -> str:
 
 
 def render_expirations(report: ExpirationReport, organization_name: str | None) -> str:
-    """The readable text of an expiration report: the window, then one entry per expiration."""
+    """The readable text of an expiration report.
+
+    The window, one line per expiration (date, days left, kind, its expiration record and a
+    citation of the record that expires), the descriptions in one untrusted fence, then how
+    to see more when the report is truncated.
+    """
     scope = f" for {organization_name}" if organization_name else ""
     kinds = f" ({', '.join(report.kinds)})" if report.kinds else ""
     lines = [
@@ -51,21 +57,20 @@ def render_expirations(report: ExpirationReport, organization_name: str | None) 
         f"{len(report.expirations)} of {report.total}."
     ]
     for item in report.expirations:
-        resource = item.resource
-        what = describe_type(resource.record_type) if resource else item.resource_type_name
-        where = f", {item.source.organization_name}" if not organization_name else ""
+        if item.resource is not None:
+            cited = cite(item.resource)
+        else:
+            what = item.resource_type_name or "record"
+            cited = f"{item.resource_name or '-'} ({what}), {cite(item.source)}"
         lines.append(
-            f"- {item.expiration_date} ({_when(item)}): {item.kind} — "
-            f"{item.resource_name or '-'} ({what or 'record'}{where})"
+            f"- {item.expiration_date} ({_when(item)}, expirations/{item.source.record_id}): "
+            f"{item.kind} — {cited}"
         )
-        lines.append(f"  {cite(resource or item.source)}")
-        if item.description:
-            lines.append(quote_untrusted(item.description, item.source, field="description"))
-    if report.truncated:
-        lines.append(
-            f"… {report.total - len(report.expirations)} more; raise limit "
-            f"(max {MAX_EXPIRATIONS}), narrow the window or filter by kind."
-        )
+    described = [(i.source, i.description) for i in report.expirations if i.description]
+    if described:
+        lines.append(quote_untrusted_values(described, field="description"))
+    if report.next_step:
+        lines.append(report.next_step)
     if not report.expirations:
         lines.append("No expiration falls in this window.")
     return "\n".join(lines)
@@ -106,14 +111,15 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(description="Also list what expired in the same number of days before today."),
         ] = False,
         limit: Annotated[
-            int, Field(ge=1, le=MAX_EXPIRATIONS, description="Most expirations to return.")
-        ] = 50,
+            int,
+            Field(ge=1, le=MAX_EXPIRATIONS, description="Most expirations to return."),
+        ] = DEFAULT_LIMIT,
     ) -> ToolResult:
         """List IT Glue expirations (warranties, SSL certificates, domains, licences) by date.
 
         Each entry gives the date, days left (negative once expired), the kind and the
-        expiring record with its IT Glue link. Soonest first; the total is stated when more
-        match than ``limit``.
+        expiring record with its IT Glue link. Soonest first, 6 by default: the result
+        states the total and how to see more (limit up to 200, or name an organization).
         """
         with tool_errors():
             today = today_utc()

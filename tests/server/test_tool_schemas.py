@@ -1,0 +1,167 @@
+"""What ``tools/list`` sends: its size budget, compact schemas, and one snapshot per tool.
+
+The snapshots (``tests/server/toolsnaps/<tool>.json``, like github-mcp-server's
+``__toolsnaps__``) hold each tool exactly as a client receives it: name, description,
+annotations, input and output schema. A schema change then shows in review; to make one on
+purpose, rerun with ``ITGLUE_MCP_UPDATE_TOOLSNAPS=1`` and commit the rewritten files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from fastmcp import Client
+from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from itglue_mcp.graph import SqlGraphStore
+from itglue_mcp.server.app import build_server
+from itglue_mcp.server.services import Services
+from itglue_mcp.server.tool_schemas import compact_output_schema
+
+SNAPSHOTS = Path(__file__).parent / "toolsnaps"
+UPDATE_VARIABLE = "ITGLUE_MCP_UPDATE_TOOLSNAPS"
+
+TOOLS_LIST_BUDGET = 48_000
+"""Most bytes of compact JSON ``tools/list`` may take for every tool together.
+
+The issue's target is 30,000 bytes; with every nested field of the output schemas typed,
+the tools measure 46,445 bytes (88,836 before shared ``$defs`` and compact schemas). Lower
+this as descriptions are shortened; never raise it without a reason in the commit."""
+
+
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _titles(schema: Any) -> list[str]:
+    """The ``title`` keywords in ``schema`` (not properties named ``title``)."""
+    if isinstance(schema, list):
+        return [title for item in schema for title in _titles(item)]
+    if not isinstance(schema, dict):
+        return []
+    found = [schema["title"]] if isinstance(schema.get("title"), str) else []
+    for key, value in schema.items():
+        if key in ("properties", "$defs"):
+            found += [title for node in value.values() for title in _titles(node)]
+        elif key != "title":
+            found += _titles(value)
+    return found
+
+
+def _snapshot_text(tool: dict[str, Any]) -> str:
+    return json.dumps(tool, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+async def _list_tools() -> list[dict[str, Any]]:
+    sessions: async_sessionmaker[AsyncSession] = async_sessionmaker()  # bound to nothing
+    server = build_server(Services(sessions=sessions, graph=SqlGraphStore(sessions)))
+    async with Client(server) as client:
+        tools = await client.list_tools()
+    return [tool.model_dump(mode="json", exclude_none=True, by_alias=True) for tool in tools]
+
+
+@pytest.fixture(scope="module")
+def listed_tools() -> list[dict[str, Any]]:
+    """Every tool as ``tools/list`` sends it to a caller allowed everything (JSON)."""
+    return asyncio.run(_list_tools())
+
+
+def test_tools_list_stays_within_its_budget(listed_tools: list[dict[str, Any]]) -> None:
+    sizes = {tool["name"]: len(_compact_json(tool).encode()) for tool in listed_tools}
+
+    assert sum(sizes.values()) <= TOOLS_LIST_BUDGET, (
+        f"tools/list is {sum(sizes.values())} bytes, over its budget of {TOOLS_LIST_BUDGET}: "
+        f"{dict(sorted(sizes.items(), key=lambda item: -item[1]))}"
+    )
+
+
+def test_shared_models_are_defined_once_without_generated_titles(
+    listed_tools: list[dict[str, Any]],
+) -> None:
+    for tool in listed_tools:
+        schema = _compact_json(tool["outputSchema"])
+        assert _titles(tool["outputSchema"]) == _titles(tool["inputSchema"]) == [], tool["name"]
+        if "SourceRecord" in schema:
+            citation = _compact_json(tool["outputSchema"]["$defs"]["SourceRecord"])
+            assert schema.count(citation) == 1, tool["name"]
+
+
+class _Citation(BaseModel):
+    record_id: str
+    name: str | None = Field(description="Name of the record.")
+    when: str | None = Field(default=None, json_schema_extra={"format": "date"})
+
+
+class _Result(BaseModel):
+    """A result citing records."""
+
+    first: _Citation
+    others: list[_Citation] = Field(description="Most 5.")
+    best: _Citation | None = Field(description="null when none.")
+    kind: str | None = Field(default=None, max_length=9, description="At most 9 characters.")
+
+
+GOOD = [
+    {"first": {"record_id": "1", "name": None}, "others": [], "best": None},
+    {
+        "first": {"record_id": "1", "name": "a", "when": "2026-01-01"},
+        "others": [{"record_id": "2", "name": None, "when": None}],
+        "best": {"record_id": "3", "name": "c"},
+        "kind": "warranty",
+    },
+]
+BAD = [
+    {"first": {"record_id": 1, "name": None}, "others": [], "best": None},
+    {"first": {"record_id": "1"}, "others": [], "best": None},
+    {"first": {"record_id": "1", "name": None}, "others": [], "best": None, "kind": "x" * 10},
+    {"first": {"record_id": "1", "name": None}, "others": None, "best": None},
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "valid"), [*((d, True) for d in GOOD), *((d, False) for d in BAD)]
+)
+def test_a_compact_output_schema_accepts_what_pydantics_accepts(
+    document: dict[str, Any], valid: bool
+) -> None:
+    original = _Result.model_json_schema()
+    compact = compact_output_schema(original)
+
+    for schema in (original, compact):
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+        assert (errors == []) is valid, (schema, errors)
+    assert list(compact["$defs"]) == ["_Citation"]
+    assert compact["properties"]["others"]["description"] == "Most 5."
+    assert compact["properties"]["kind"]["type"] == ["string", "null"]
+    assert _titles(compact) == [] and len(_compact_json(compact)) < len(_compact_json(original))
+
+
+def test_every_tool_matches_its_snapshot(listed_tools: list[dict[str, Any]]) -> None:
+    update = os.environ.get(UPDATE_VARIABLE) == "1"
+    names = {tool["name"] for tool in listed_tools}
+    stale = sorted(path.stem for path in SNAPSHOTS.glob("*.json") if path.stem not in names)
+    changed = []
+    for tool in listed_tools:
+        path = SNAPSHOTS / f"{tool['name']}.json"
+        text = _snapshot_text(tool)
+        if update:
+            SNAPSHOTS.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        elif not path.exists() or path.read_text(encoding="utf-8") != text:
+            changed.append(tool["name"])
+    if update:
+        for name in stale:
+            (SNAPSHOTS / f"{name}.json").unlink()
+        return
+    assert not changed and not stale, (
+        f"tools/list no longer matches tests/server/toolsnaps/ (changed or new: {changed}; "
+        f"no longer listed: {stale}). If the change is deliberate, rerun with "
+        f"{UPDATE_VARIABLE}=1 and commit the rewritten snapshots."
+    )
