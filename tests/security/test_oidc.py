@@ -118,6 +118,9 @@ def test_the_protected_resource_metadata_names_issuer_scopes_and_resource(
         "audience list of others",
         "malformed",
         "header not an object",
+        "no subject",
+        "empty subject",
+        "no subject, a user's name as client_id",
     ],
 )
 def test_bad_tokens_are_refused_with_a_challenge(
@@ -145,6 +148,12 @@ def test_bad_tokens_are_refused_with_a_challenge(
         ),
         "malformed": lambda: "not-a-jwt",
         "header not an object": lambda: "W10.e30.c2ln",  # [] . {} . "sig"
+        # RFC 9068 §2.2: sub is required; a caller is never named after its client.
+        "no subject": lambda: issuer.mint(aud=aud, sub=None),
+        "empty subject": lambda: issuer.mint(aud=aud, sub=""),
+        "no subject, a user's name as client_id": lambda: issuer.mint(
+            aud=aud, sub=None, client_id="alice", azp="alice"
+        ),
     }
     _assert_refused(_post(served, tokens[case]()), served)
 

@@ -185,6 +185,13 @@ async def test_opaque_tokens_are_checked_by_introspection() -> None:
             "aud": AUDIENCE,
         },
         "other-audience": {"active": True, "scope": "itglue.read", "aud": "https://x/mcp"},
+        # No subject: the client is no user (RFC 9068 §2.2 by analogy), refused.
+        "no-subject": {
+            "active": True,
+            "scope": "itglue.read",
+            "client_id": "alice",
+            "aud": AUDIENCE,
+        },
     }
     authorizations: list[str] = []
 
@@ -210,6 +217,7 @@ async def test_opaque_tokens_are_checked_by_introspection() -> None:
         good = await provider.verify_token("good-opaque-token")
         assert await provider.verify_token("other-audience") is None
         assert await provider.verify_token("revoked") is None
+        assert await provider.verify_token("no-subject") is None
     assert good is not None
     assert (good.subject, good.scopes) == ("user-9", ["itglue.read"])
     expected = base64.b64encode(f"itglue-mcp:{client_secret}".encode()).decode()

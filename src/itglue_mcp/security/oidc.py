@@ -12,6 +12,8 @@ module adds, and nothing else (no signature or claim check is written here):
   fastmcp verifier pinned to that algorithm; ``none``, HS* and anything not listed are refused
   before a key is looked at (RFC 8725 §3.1, §3.2);
 - ``iss`` and ``aud`` both mandatory (the audience is the canonical resource URL, RFC 8707);
+- ``sub`` required and not empty (RFC 9068 §2.2): a token naming no subject is refused, never
+  attributed to its ``client_id``;
 - ``exp`` required, ``nbf`` and ``iat`` checked by joserfc's claims registry with
   ``auth.clock_skew_s`` of tolerance; ``exp`` itself has none (fastmcp and the MCP SDK refuse a
   token the second it expires, which only errs on the safe side);
@@ -23,7 +25,8 @@ module adds, and nothing else (no signature or claim check is written here):
 - the JWKS URL from the issuer's discovery document when ``auth.jwks_uri`` is unset.
 
 With ``auth.introspection_url`` opaque tokens are checked by fastmcp's RFC 7662
-:class:`~fastmcp.server.auth.providers.introspection.IntrospectionTokenVerifier` instead.
+:class:`~fastmcp.server.auth.providers.introspection.IntrospectionTokenVerifier` instead; an
+active token without a ``sub`` in the introspection response is refused there too.
 
 Tokens are never logged, and never forwarded: the IT Glue client authenticates with the API key
 of the settings only (no token passthrough, MCP security best practices).
@@ -151,7 +154,8 @@ class AccessTokenVerifier(TokenVerifier):
 
         ``None`` for: a malformed token; an ``alg`` not allowed; a bad signature or unknown
         key (after one JWKS refresh); a wrong ``iss`` or ``aud``; a missing or past ``exp``;
-        an ``nbf`` or ``iat`` later than now + ``clock_skew_s``.
+        an ``nbf`` or ``iat`` later than now + ``clock_skew_s``; a missing or empty ``sub``
+        (RFC 9068 §2.2).
         """
         try:
             header = decode_jwt_header(token)
@@ -169,7 +173,10 @@ class AccessTokenVerifier(TokenVerifier):
         if access is None:
             return None
         registry = JWTClaimsRegistry(
-            now=lambda: int(time.time()), leeway=self.clock_skew_s, exp={"essential": True}
+            now=lambda: int(time.time()),
+            leeway=self.clock_skew_s,
+            exp={"essential": True},
+            sub={"essential": True},
         )
         try:
             registry.validate(access.claims)
@@ -216,13 +223,25 @@ def discover_jwks_uri(issuer: str) -> str:
     )
 
 
+class _SubjectIntrospectionVerifier(IntrospectionTokenVerifier):
+    """fastmcp's RFC 7662 verifier refusing an active token whose response names no ``sub``."""
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        """The introspected token, or ``None`` when inactive or without a subject."""
+        access = await super().verify_token(token)
+        if access is not None and not (isinstance(access.subject, str) and access.subject):
+            _log.info("auth.token_refused", reason="no subject", client_id=access.client_id)
+            return None
+        return access
+
+
 def _token_verifier(auth: AuthSettings, audience: str) -> TokenVerifier:
     if auth.introspection_url:
         if auth.introspection_client_id is None or auth.introspection_client_secret is None:
             raise ConfigurationError(
                 "auth.introspection_client_id: required with auth.introspection_url"
             )
-        return IntrospectionTokenVerifier(
+        return _SubjectIntrospectionVerifier(
             introspection_url=auth.introspection_url,
             client_id=auth.introspection_client_id,
             client_secret=auth.introspection_client_secret,
