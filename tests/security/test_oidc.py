@@ -121,6 +121,11 @@ def test_the_protected_resource_metadata_names_issuer_scopes_and_resource(
         "no subject",
         "empty subject",
         "no subject, a user's name as client_id",
+        "typ JWT",
+        "no typ",
+        "typ of an ID token",
+        "lifetime over 24 h",
+        "no iat, expiring in over 24 h",
     ],
 )
 def test_bad_tokens_are_refused_with_a_challenge(
@@ -154,8 +159,24 @@ def test_bad_tokens_are_refused_with_a_challenge(
         "no subject, a user's name as client_id": lambda: issuer.mint(
             aud=aud, sub=None, client_id="alice", azp="alice"
         ),
+        # RFC 9068 §4: typ at+jwt (the generic preset accepts nothing else).
+        "typ JWT": lambda: issuer.mint(aud=aud, typ="JWT"),
+        "no typ": lambda: issuer.mint(aud=aud, typ=None),
+        "typ of an ID token": lambda: issuer.mint(aud=aud, typ="id_token+jwt"),
+        # auth.max_token_lifetime_s, default 24 h: exp - iat, else exp - now.
+        "lifetime over 24 h": lambda: issuer.mint(aud=aud, iat=now - 60, exp=now + 86400),
+        "no iat, expiring in over 24 h": lambda: issuer.mint(aud=aud, iat=None, exp=now + 86460),
     }
     _assert_refused(_post(served, tokens[case]()), served)
+
+
+@pytest.mark.parametrize("typ", ["at+jwt", "AT+JWT", "application/at+jwt"])
+def test_the_access_token_types_of_rfc_9068_are_accepted(
+    served: Served, issuer: LocalIssuer, typ: str
+) -> None:
+    now = int(time.time())
+    token = issuer.mint(aud=served.resource, typ=typ, iat=now - 60, exp=now + 86400 - 61)
+    assert _post(served, token).status_code == 200  # a lifetime of just under 24 h too
 
 
 def test_a_slightly_skewed_clock_is_tolerated(served: Served, issuer: LocalIssuer) -> None:
