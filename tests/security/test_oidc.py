@@ -7,12 +7,14 @@ protected-resource metadata and ``scope`` naming the read scope.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -274,3 +276,35 @@ async def test_a_valid_token_lists_and_calls_tools_and_is_never_logged(
     for secret in (token, refused, unscoped):  # …and hold none of the tokens
         assert secret not in logged
         assert secret.split(".")[2] not in logged  # not even the signature
+
+
+def _rpc_result(response: httpx.Response) -> dict[str, Any]:
+    """The JSON-RPC message of a 200 answer, sent as JSON or as one server-sent event."""
+    if response.headers["content-type"].startswith("text/event-stream"):
+        data = [line[5:] for line in response.text.splitlines() if line.startswith("data:")]
+        message: dict[str, Any] = json.loads(data[-1])
+        return message
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+@pytest.mark.parametrize("reveal", ["true", 1, "yes", "True", 1.0])
+def test_reveal_is_a_json_boolean_or_the_call_is_refused_before_any_reveal(
+    served: Served, issuer: LocalIssuer, reveal: object
+) -> None:
+    """Step-up and the tool decide from the same argument: only JSON ``true`` reveals, so a
+    coerced ``"true"`` can neither slip past the 403 challenge nor reach the revealer."""
+    call = {
+        "jsonrpc": "2.0",
+        "id": 3,
+        "method": "tools/call",
+        "params": {"name": "get_password", "arguments": {"name": "Domain Admin", "reveal": reveal}},
+    }
+    read_only = issuer.mint(aud=served.resource, scope="itglue.read")
+    response = _post(served, read_only, call)
+    assert response.status_code == 200, response.text
+    result = _rpc_result(response)["result"]
+    assert result["isError"] is True
+    text = result["content"][0]["text"]
+    assert "reveal" in text
+    assert "not available" not in text  # the reveal path was never entered
