@@ -28,6 +28,7 @@ from itglue_mcp.observability.tracing import TraceContextMiddleware
 from itglue_mcp.security import build_auth_provider
 from itglue_mcp.security.audit import AuditTrail
 from itglue_mcp.server.access import AccessMiddleware
+from itglue_mcp.server.jsonrpc_guard import JsonRpcGuardMiddleware
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.step_up import step_up_middleware
 from itglue_mcp.server.tools import (
@@ -149,6 +150,7 @@ def build_http_app(
         middleware=[
             Middleware(TraceContextMiddleware),
             Middleware(AuthFailureMiddleware, path="/mcp"),
+            Middleware(JsonRpcGuardMiddleware, path="/mcp"),
             step_up_middleware(settings, path="/mcp", audit=audit),
         ],
     )
