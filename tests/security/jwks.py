@@ -174,12 +174,16 @@ class LocalIssuer:
         *,
         alg: str | None = None,
         kid: str | None = None,
+        typ: str | None = "at+jwt",
         **claims: Any,
     ) -> str:
-        """A JWT signed with ``key`` (default: the first); ``kid``/``alg`` override the header."""
+        """A JWT signed with ``key`` (default: the first); ``kid``/``alg``/``typ`` override the
+        header (``typ=None`` leaves it out)."""
         key = key or self.key
         algorithm = alg or key.alg
-        header = {"alg": algorithm, "kid": kid or key.kid, "typ": "at+jwt"}
+        header = {"alg": algorithm, "kid": kid or key.kid}
+        if typ is not None:
+            header["typ"] = typ
         return str(jwt.encode(header, self.claims(**claims), key.key, algorithms=[algorithm]))
 
     def mint_unsigned(self, **claims: Any) -> str:

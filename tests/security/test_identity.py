@@ -10,6 +10,7 @@ from fastmcp.server.auth import AccessToken
 from pydantic import SecretStr
 
 from itglue_mcp.config.auth import AuthMode, AuthSettings, ClaimMapping, ClaimsPreset
+from itglue_mcp.security.errors import AccessDenied
 from itglue_mcp.security.identity import Caller, caller_from_token, local_caller
 
 ISSUED = 1_790_000_000
@@ -267,10 +268,15 @@ def test_malformed_claims_give_no_roles_rather_than_an_error() -> None:
     assert (caller.roles, caller.groups, caller.tenant) == (frozenset(), frozenset({"ops"}), None)
 
 
-def test_a_service_account_without_sub_is_named_by_its_client_id() -> None:
-    claims = {"iss": "https://idp.example", "client_id": "svc-backup", "scope": "itglue.read"}
-    caller = caller_from_token(_token(claims, client_id="svc-backup"), _oidc(ClaimsPreset.GENERIC))
-    assert (caller.subject, caller.client_id) == ("svc-backup", "svc-backup")
+@pytest.mark.parametrize("subject", [None, ""])
+def test_a_token_without_a_subject_names_no_caller_not_even_its_client(
+    subject: str | None,
+) -> None:
+    claims = {"iss": "https://idp.example", "client_id": "alice", "scope": "itglue.read"}
+    if subject is not None:
+        claims["sub"] = subject
+    with pytest.raises(AccessDenied, match=r"^auth: the access token names no subject"):
+        caller_from_token(_token(claims, client_id="alice"), _oidc(ClaimsPreset.GENERIC))
 
 
 def test_without_a_token_the_caller_is_local_with_everything() -> None:

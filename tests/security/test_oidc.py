@@ -7,12 +7,14 @@ protected-resource metadata and ``scope`` naming the read scope.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -118,6 +120,14 @@ def test_the_protected_resource_metadata_names_issuer_scopes_and_resource(
         "audience list of others",
         "malformed",
         "header not an object",
+        "no subject",
+        "empty subject",
+        "no subject, a user's name as client_id",
+        "typ JWT",
+        "no typ",
+        "typ of an ID token",
+        "lifetime over 24 h",
+        "no iat, expiring in over 24 h",
     ],
 )
 def test_bad_tokens_are_refused_with_a_challenge(
@@ -145,8 +155,30 @@ def test_bad_tokens_are_refused_with_a_challenge(
         ),
         "malformed": lambda: "not-a-jwt",
         "header not an object": lambda: "W10.e30.c2ln",  # [] . {} . "sig"
+        # RFC 9068 §2.2: sub is required; a caller is never named after its client.
+        "no subject": lambda: issuer.mint(aud=aud, sub=None),
+        "empty subject": lambda: issuer.mint(aud=aud, sub=""),
+        "no subject, a user's name as client_id": lambda: issuer.mint(
+            aud=aud, sub=None, client_id="alice", azp="alice"
+        ),
+        # RFC 9068 §4: typ at+jwt (the generic preset accepts nothing else).
+        "typ JWT": lambda: issuer.mint(aud=aud, typ="JWT"),
+        "no typ": lambda: issuer.mint(aud=aud, typ=None),
+        "typ of an ID token": lambda: issuer.mint(aud=aud, typ="id_token+jwt"),
+        # auth.max_token_lifetime_s, default 24 h: exp - iat, else exp - now.
+        "lifetime over 24 h": lambda: issuer.mint(aud=aud, iat=now - 60, exp=now + 86400),
+        "no iat, expiring in over 24 h": lambda: issuer.mint(aud=aud, iat=None, exp=now + 86460),
     }
     _assert_refused(_post(served, tokens[case]()), served)
+
+
+@pytest.mark.parametrize("typ", ["at+jwt", "AT+JWT", "application/at+jwt"])
+def test_the_access_token_types_of_rfc_9068_are_accepted(
+    served: Served, issuer: LocalIssuer, typ: str
+) -> None:
+    now = int(time.time())
+    token = issuer.mint(aud=served.resource, typ=typ, iat=now - 60, exp=now + 86400 - 61)
+    assert _post(served, token).status_code == 200  # a lifetime of just under 24 h too
 
 
 def test_a_slightly_skewed_clock_is_tolerated(served: Served, issuer: LocalIssuer) -> None:
@@ -244,3 +276,35 @@ async def test_a_valid_token_lists_and_calls_tools_and_is_never_logged(
     for secret in (token, refused, unscoped):  # …and hold none of the tokens
         assert secret not in logged
         assert secret.split(".")[2] not in logged  # not even the signature
+
+
+def _rpc_result(response: httpx.Response) -> dict[str, Any]:
+    """The JSON-RPC message of a 200 answer, sent as JSON or as one server-sent event."""
+    if response.headers["content-type"].startswith("text/event-stream"):
+        data = [line[5:] for line in response.text.splitlines() if line.startswith("data:")]
+        message: dict[str, Any] = json.loads(data[-1])
+        return message
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+@pytest.mark.parametrize("reveal", ["true", 1, "yes", "True", 1.0])
+def test_reveal_is_a_json_boolean_or_the_call_is_refused_before_any_reveal(
+    served: Served, issuer: LocalIssuer, reveal: object
+) -> None:
+    """Step-up and the tool decide from the same argument: only JSON ``true`` reveals, so a
+    coerced ``"true"`` can neither slip past the 403 challenge nor reach the revealer."""
+    call = {
+        "jsonrpc": "2.0",
+        "id": 3,
+        "method": "tools/call",
+        "params": {"name": "get_password", "arguments": {"name": "Domain Admin", "reveal": reveal}},
+    }
+    read_only = issuer.mint(aud=served.resource, scope="itglue.read")
+    response = _post(served, read_only, call)
+    assert response.status_code == 200, response.text
+    result = _rpc_result(response)["result"]
+    assert result["isError"] is True
+    text = result["content"][0]["text"]
+    assert "reveal" in text
+    assert "not available" not in text  # the reveal path was never entered

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from starlette.routing import Route
 
 from itglue_mcp.background import serve_in_thread
 from itglue_mcp.config import AuthMode, AuthSettings, ServerSettings, Settings
+from itglue_mcp.config.auth import ClaimMapping, ClaimsPreset
 from itglue_mcp.errors import ConfigurationError
 from itglue_mcp.security import build_auth_provider, check_bind
 from itglue_mcp.security.oidc import AccessTokenVerifier, discover_jwks_uri
@@ -47,6 +49,50 @@ def test_settings_bound_the_clock_skew_and_need_an_issuer_in_mode_oidc() -> None
         AuthSettings(mode=AuthMode.OIDC)
     with pytest.raises(ValidationError, match=r"auth\.introspection_client_id"):
         AuthSettings(mode=AuthMode.OIDC, issuer=PUBLIC, introspection_url=f"{PUBLIC}/i")
+
+
+@pytest.mark.parametrize(
+    ("preset", "accepted"),
+    [
+        (ClaimsPreset.GENERIC, False),
+        (ClaimsPreset.ENTRA, True),
+        (ClaimsPreset.OKTA, True),
+        (ClaimsPreset.AUTH0, True),
+        (ClaimsPreset.KEYCLOAK, True),
+        (ClaimsPreset.GOOGLE, True),
+    ],
+)
+async def test_plain_jwt_typ_is_accepted_as_the_preset_chooses_unless_set(
+    issuer: LocalIssuer, preset: ClaimsPreset, accepted: bool
+) -> None:
+    plain = issuer.mint(aud=AUDIENCE, typ="JWT")
+    untyped = issuer.mint(aud=AUDIENCE, typ=None)
+    for setting, expected in ((None, accepted), (True, True), (False, False)):
+        settings = oidc_settings(
+            issuer,
+            public_url=PUBLIC,
+            claims=ClaimMapping(preset=preset),
+            accept_plain_jwt=setting,
+        )
+        assert settings.auth.plain_jwt_accepted is expected
+        provider = build_auth_provider(settings)
+        assert provider is not None
+        assert (await provider.verify_token(plain) is not None) is expected
+        assert (await provider.verify_token(untyped) is not None) is expected
+        assert await provider.verify_token(issuer.mint(aud=AUDIENCE)) is not None  # at+jwt
+
+
+async def test_the_maximum_token_lifetime_is_a_setting(issuer: LocalIssuer) -> None:
+    now = int(time.time())
+    hour = issuer.mint(aud=AUDIENCE, iat=now, exp=now + 3600)
+    two_hours = issuer.mint(aud=AUDIENCE, iat=now, exp=now + 7200)
+    settings = oidc_settings(issuer, public_url=PUBLIC, max_token_lifetime_s=3600)
+    provider = build_auth_provider(settings)
+    assert provider is not None
+    assert await provider.verify_token(hour) is not None
+    assert await provider.verify_token(two_hours) is None
+    with pytest.raises(ValidationError, match="max_token_lifetime_s"):
+        AuthSettings(max_token_lifetime_s=59)
 
 
 def test_scope_names_are_configurable_and_the_static_scopes_follow_them() -> None:
@@ -185,6 +231,13 @@ async def test_opaque_tokens_are_checked_by_introspection() -> None:
             "aud": AUDIENCE,
         },
         "other-audience": {"active": True, "scope": "itglue.read", "aud": "https://x/mcp"},
+        # No subject: the client is no user (RFC 9068 §2.2 by analogy), refused.
+        "no-subject": {
+            "active": True,
+            "scope": "itglue.read",
+            "client_id": "alice",
+            "aud": AUDIENCE,
+        },
     }
     authorizations: list[str] = []
 
@@ -210,6 +263,7 @@ async def test_opaque_tokens_are_checked_by_introspection() -> None:
         good = await provider.verify_token("good-opaque-token")
         assert await provider.verify_token("other-audience") is None
         assert await provider.verify_token("revoked") is None
+        assert await provider.verify_token("no-subject") is None
     assert good is not None
     assert (good.subject, good.scopes) == ("user-9", ["itglue.read"])
     expected = base64.b64encode(f"itglue-mcp:{client_secret}".encode()).decode()

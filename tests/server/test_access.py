@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS
 
 from itglue_mcp.security.errors import AccessDenied
 from itglue_mcp.security.identity import Caller
@@ -129,10 +131,19 @@ async def test_permitted_calls_run_and_leave_no_deny_event(
     assert await _deny_events(audit_url, "hal") == []
 
 
-async def test_unknown_tool_is_refused_like_a_forbidden_one(secured_url: str) -> None:
-    async with Client(f"{secured_url}/mcp", auth="tok-other-client") as client:
-        with pytest.raises(ToolError, match=r"^drop_tables: not permitted"):
-            await client.call_tool("drop_tables", {})
+@pytest.mark.parametrize("token", ["tok-admin", "tok-other-client"])
+async def test_an_unknown_tool_is_a_protocol_error_for_every_role(
+    secured_url: str, audit_url: str, token: str
+) -> None:
+    # MCP "Tools", error handling: an unknown tool is a JSON-RPC error -32602, not a tool
+    # result, and not "not permitted" (which sent msp-admin to ask for a role).
+    async with Client(f"{secured_url}/mcp", auth=token) as client:
+        with pytest.raises(MCPError) as raised:
+            await client.call_tool_mcp("drop_tables", {})
+    assert raised.value.error.code == INVALID_PARAMS
+    assert raised.value.error.message == "Unknown tool: drop_tables"
+    subject = TOKENS[token]["sub"]
+    assert await _deny_events(audit_url, subject) == []  # not a policy decision
 
 
 def test_current_permissions_refuses_outside_a_call() -> None:

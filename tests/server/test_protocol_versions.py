@@ -12,7 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from fastmcp import Client
+from fastmcp import Client, FastMCP
+
+from itglue_mcp.graph import SqlGraphStore
+from itglue_mcp.server.app import build_server
+from itglue_mcp.server.services import Services
+from itglue_mcp.store.database import create_engine, create_session_factory
 
 HANDSHAKE_VERSIONS = ["2025-06-18", "2025-11-25"]
 ACCEPT = {"Accept": "application/json, text/event-stream"}
@@ -55,6 +60,9 @@ async def test_handshake_clients_negotiate_their_version_and_call_tools(
         )
 
     assert opened["result"]["protocolVersion"] == version
+    # Only what the server has: tools, no prompts, no resources.
+    assert "tools" in opened["result"]["capabilities"]
+    assert not {"prompts", "resources"} & set(opened["result"]["capabilities"])
     organizations = called["result"]["structuredContent"]["organizations"]
     assert "Acme Corporation" in [organization["name"] for organization in organizations]
 
@@ -66,7 +74,37 @@ async def test_a_2026_07_28_client_calls_tools_without_a_handshake(mcp_url: str)
         result = await client.call_tool("list_organizations", {"name_contains": "acme"})
 
     assert version == "2026-07-28"
+    async with Client(f"{mcp_url}/mcp", mode="auto") as probing:  # asks server/discover
+        assert probing.protocol_version == "2026-07-28"
+        discovered = probing.server_capabilities
+    assert discovered is not None
+    assert discovered.tools is not None
+    assert (discovered.prompts, discovered.resources) == (None, None)
     assert {"query_documentation", "search", "get_configuration"} <= tools
     assert result.structured_content is not None
     names = [organization["name"] for organization in result.structured_content["organizations"]]
     assert "Acme Corporation" in names
+
+
+def _server() -> FastMCP:
+    """Our server over a store it never opens (initialize reads none)."""
+    sessions = create_session_factory(create_engine("sqlite+aiosqlite:///:memory:"))
+    return build_server(Services(sessions=sessions, graph=SqlGraphStore(sessions)))
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])  # initialize, server/discover
+async def test_prompts_and_resources_are_advertised_once_the_server_has_some(mode: str) -> None:
+    mcp = _server()
+    async with Client(mcp, mode=mode) as client:
+        bare = client.server_capabilities
+    assert bare is not None
+    assert bare.tools is not None
+    assert (bare.prompts, bare.resources) == (None, None)
+
+    mcp = _server()
+    mcp.prompt(lambda: "Which devices of @acme expire this month?", name="expiring")
+    mcp.resource("itglue://about")(lambda: "IT Glue knowledge base")
+    async with Client(mcp, mode=mode) as client:
+        full = client.server_capabilities
+    assert full is not None
+    assert (full.prompts is not None, full.resources is not None) == (True, True)

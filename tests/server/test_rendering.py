@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from itglue_mcp.query.answer import SourceRecord
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.server.rendering import quote_untrusted, quote_untrusted_values
 
 FENCE = re.compile(r"<itglue-data untrusted=\"true\"[^>]*>\n(.*?)\n</itglue-data>", re.S)

@@ -11,8 +11,9 @@ Four modes:
   are JWTs from the tenant's identity provider, verified against its JWKS: ``issuer`` and
   ``audience`` (the canonical resource URL, RFC 8707) are both checked, only the algorithms of
   ``algorithms`` are accepted, ``exp``/``nbf``/``iat`` are checked with ``clock_skew_s`` of
-  tolerance. Opaque tokens can be checked by RFC 7662 introspection instead
-  (``introspection_url``). Needs ``public_url``.
+  tolerance, the header ``typ`` must be ``at+jwt`` (RFC 9068 §4; ``JWT`` too with
+  ``accept_plain_jwt``) and the lifetime at most ``max_token_lifetime_s``. Opaque tokens can
+  be checked by RFC 7662 introspection instead (``introspection_url``). Needs ``public_url``.
 - ``proxy``: fastmcp's OAuth proxy in front of an identity provider without dynamic client
   registration (``auth.proxy``, :mod:`itglue_mcp.config.proxy`). Needs ``public_url``.
 
@@ -37,8 +38,10 @@ from itglue_mcp.config.proxy import ProxySettings
 
 __all__ = [
     "ALLOWED_ALGORITHMS",
+    "DEFAULT_MAX_TOKEN_LIFETIME_S",
     "MAX_CLOCK_SKEW_S",
     "MIN_STATIC_TOKEN_CHARS",
+    "PLAIN_JWT_PRESETS",
     "AuthMode",
     "AuthSettings",
     "ClaimMapping",
@@ -59,6 +62,9 @@ the identity provider, and HS* "signed" with a public key is the classic confusi
 
 MAX_CLOCK_SKEW_S = 300
 """Upper bound of ``auth.clock_skew_s``: five minutes, the customary Kerberos/OIDC tolerance."""
+
+DEFAULT_MAX_TOKEN_LIFETIME_S = 24 * 3600
+"""Default of ``auth.max_token_lifetime_s``: a day, far above any access token's usual hour."""
 
 
 class AuthMode(StrEnum):
@@ -105,6 +111,20 @@ class ClaimsPreset(StrEnum):
     AUTH0 = "auth0"
     KEYCLOAK = "keycloak"
     GOOGLE = "google"
+
+
+PLAIN_JWT_PRESETS = frozenset(
+    {
+        ClaimsPreset.ENTRA,
+        ClaimsPreset.OKTA,
+        ClaimsPreset.AUTH0,
+        ClaimsPreset.KEYCLOAK,
+        ClaimsPreset.GOOGLE,
+    }
+)
+"""Presets whose identity providers issue access tokens with ``typ: JWT`` or no ``typ``
+(Entra ID, Keycloak and Auth0's default profile write ``JWT``; Okta writes none): with them
+``auth.accept_plain_jwt`` defaults to true. ``generic`` expects RFC 9068 ``at+jwt``."""
 
 
 class ClaimMapping(BaseModel):
@@ -220,6 +240,27 @@ class AuthSettings(BaseModel):
             description="Seconds of clock difference tolerated on nbf and iat (at most 300).",
         ),
     ] = 60
+    accept_plain_jwt: Annotated[
+        bool | None,
+        Field(
+            description=(
+                "Accept access tokens whose JWT header typ is JWT (or absent) besides at+jwt "
+                "(RFC 9068 §4 wants at+jwt); unset = the claim preset's choice: true for "
+                "entra, okta, auth0, keycloak and google, whose tokens say JWT or nothing; "
+                "false for generic."
+            )
+        ),
+    ] = None
+    max_token_lifetime_s: Annotated[
+        int,
+        Field(
+            ge=60,
+            description=(
+                "Longest lifetime an access token may claim, seconds: exp - iat (exp - now "
+                "without iat); a longer-lived token is refused (401 invalid_token)."
+            ),
+        ),
+    ] = DEFAULT_MAX_TOKEN_LIFETIME_S
     jwks_cache_s: Annotated[
         int,
         Field(ge=1, description="Seconds a fetched JWKS is trusted before it is fetched again."),
@@ -257,6 +298,14 @@ class AuthSettings(BaseModel):
     proxy: Annotated[
         ProxySettings, Field(description="The OAuth proxy of mode proxy (issuer = auth.issuer).")
     ] = ProxySettings()
+
+    @property
+    def plain_jwt_accepted(self) -> bool:
+        """Whether ``typ: JWT`` (or no ``typ``) is accepted: ``accept_plain_jwt``, else true
+        for the presets of :data:`PLAIN_JWT_PRESETS`."""
+        if self.accept_plain_jwt is not None:
+            return self.accept_plain_jwt
+        return self.claims.preset in PLAIN_JWT_PRESETS
 
     @field_validator("algorithms")
     @classmethod

@@ -47,6 +47,7 @@ from typing import Any
 from mcp.server.auth.provider import AccessToken
 
 from itglue_mcp.config.auth import AuthMode, AuthSettings, ClaimMapping, ClaimsPreset
+from itglue_mcp.security.errors import AccessDenied
 
 __all__ = ["LOCAL_SUBJECT", "Caller", "ClaimLayout", "caller_from_token", "claim", "local_caller"]
 
@@ -190,8 +191,13 @@ def caller_from_token(token: AccessToken | None, auth: AuthSettings) -> Caller:
 
     Returns:
         :func:`local_caller` for ``None``; in mode ``static`` the static subject with
-        ``auth.static_roles``; otherwise the mapped claims. A token without a usable subject
-        claim gets its ``client_id`` as subject (a client-credentials service account).
+        ``auth.static_roles``; otherwise the mapped claims (the preset's subject claim, else
+        ``sub``).
+
+    Raises:
+        AccessDenied: the token names no subject (RFC 9068 §2.2 makes ``sub`` required). The
+            verifiers refuse such tokens first (401 ``invalid_token``); a caller is never
+            named after its ``client_id``, which a client may choose to equal a user's name.
     """
     if token is None:
         return local_caller(auth)
@@ -211,7 +217,11 @@ def caller_from_token(token: AccessToken | None, auth: AuthSettings) -> Caller:
     if layout.verified_email_subject and claim(claims, "email_verified") is not True:
         subject_names = tuple(name for name in subject_names if name != "email")
     client_id = _first_text(claims, layout.client_id) or token.client_id or None
-    subject = _first_text(claims, subject_names) or token.subject or client_id or "unknown"
+    subject = _first_text(claims, subject_names) or token.subject
+    if not subject:
+        raise AccessDenied(
+            "auth: the access token names no subject (sub is required, RFC 9068 §2.2); refused"
+        )
     return Caller(
         subject=subject,
         client_id=client_id,

@@ -12,6 +12,14 @@ module adds, and nothing else (no signature or claim check is written here):
   fastmcp verifier pinned to that algorithm; ``none``, HS* and anything not listed are refused
   before a key is looked at (RFC 8725 §3.1, §3.2);
 - ``iss`` and ``aud`` both mandatory (the audience is the canonical resource URL, RFC 8707);
+- the header ``typ`` (RFC 9068 §4): ``at+jwt`` or ``application/at+jwt``, compared without
+  regard to case; ``JWT``, ``application/jwt`` or no ``typ`` only when
+  ``auth.plain_jwt_accepted`` (the claim preset's default, ``auth.accept_plain_jwt``): an ID
+  token or any other JWT of the identity provider is not an access token;
+- a lifetime (``exp - iat``, or ``exp - now`` without ``iat``) of at most
+  ``auth.max_token_lifetime_s`` (default 24 h): a token minted to last for weeks is refused;
+- ``sub`` required and not empty (RFC 9068 §2.2): a token naming no subject is refused, never
+  attributed to its ``client_id``;
 - ``exp`` required, ``nbf`` and ``iat`` checked by joserfc's claims registry with
   ``auth.clock_skew_s`` of tolerance; ``exp`` itself has none (fastmcp and the MCP SDK refuse a
   token the second it expires, which only errs on the safe side);
@@ -23,7 +31,8 @@ module adds, and nothing else (no signature or claim check is written here):
 - the JWKS URL from the issuer's discovery document when ``auth.jwks_uri`` is unset.
 
 With ``auth.introspection_url`` opaque tokens are checked by fastmcp's RFC 7662
-:class:`~fastmcp.server.auth.providers.introspection.IntrospectionTokenVerifier` instead.
+:class:`~fastmcp.server.auth.providers.introspection.IntrospectionTokenVerifier` instead; an
+active token without a ``sub`` in the introspection response is refused there too.
 
 Tokens are never logged, and never forwarded: the IT Glue client authenticates with the API key
 of the settings only (no token passthrough, MCP security best practices).
@@ -56,11 +65,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from itglue_mcp.config import AuthMode, Settings
-from itglue_mcp.config.auth import AuthSettings
+from itglue_mcp.config.auth import DEFAULT_MAX_TOKEN_LIFETIME_S, AuthSettings
 from itglue_mcp.errors import ConfigurationError
 
 __all__ = [
+    "ACCESS_TOKEN_TYPES",
     "MCP_PATH",
+    "PLAIN_JWT_TYPES",
     "AccessTokenVerifier",
     "ResourceServerProvider",
     "build_oidc_provider",
@@ -74,6 +85,12 @@ MCP_PATH = "/mcp"
 """Where the MCP endpoint is mounted; the resource URL is ``public_url`` + this path."""
 
 _DISCOVERY_TIMEOUT_S = 10
+
+ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
+"""``typ`` header values of an RFC 9068 JWT access token (§4), lower case."""
+
+PLAIN_JWT_TYPES: frozenset[str | None] = frozenset({"jwt", "application/jwt", None})
+"""``typ`` values (lower case; ``None``: no ``typ``) also accepted with plain JWTs allowed."""
 
 
 def resource_url(settings: Settings) -> str:
@@ -113,6 +130,10 @@ class AccessTokenVerifier(TokenVerifier):
         jwks_cache_s: how long a fetched JWKS is used, seconds.
         jwks_refresh_interval_s: least time between two JWKS fetches, the last one included,
             seconds (0: every unknown ``kid`` causes one fetch).
+        accept_plain_jwt: accept ``typ`` ``JWT`` / ``application/jwt`` / none besides
+            ``at+jwt`` (RFC 9068 §4).
+        max_lifetime_s: longest ``exp - iat`` accepted (``exp - now`` without ``iat``),
+            seconds.
 
     The verifiers of algorithms of one key family (RS*/PS* use RSA keys) keep separate caches:
     one JWKS fetch per family at most per interval.
@@ -128,8 +149,14 @@ class AccessTokenVerifier(TokenVerifier):
         clock_skew_s: int,
         jwks_cache_s: int,
         jwks_refresh_interval_s: float,
+        accept_plain_jwt: bool = False,
+        max_lifetime_s: int = DEFAULT_MAX_TOKEN_LIFETIME_S,
     ) -> None:
         super().__init__()
+        self.max_lifetime_s = max_lifetime_s
+        self.token_types: frozenset[str | None] = (
+            ACCESS_TOKEN_TYPES | PLAIN_JWT_TYPES if accept_plain_jwt else ACCESS_TOKEN_TYPES
+        )
         self.issuer = issuer
         self.audience = audience
         self.jwks_uri = jwks_uri
@@ -149,9 +176,10 @@ class AccessTokenVerifier(TokenVerifier):
     async def verify_token(self, token: str) -> AccessToken | None:
         """The verified token, or ``None`` (fastmcp then answers 401 ``invalid_token``).
 
-        ``None`` for: a malformed token; an ``alg`` not allowed; a bad signature or unknown
-        key (after one JWKS refresh); a wrong ``iss`` or ``aud``; a missing or past ``exp``;
-        an ``nbf`` or ``iat`` later than now + ``clock_skew_s``.
+        ``None`` for: a malformed token; a ``typ`` not accepted; an ``alg`` not allowed; a
+        bad signature or unknown key (after one JWKS refresh); a wrong ``iss`` or ``aud``; a
+        missing or past ``exp``; an ``nbf`` or ``iat`` later than now + ``clock_skew_s``; a
+        lifetime over ``max_lifetime_s``; a missing or empty ``sub`` (RFC 9068 §2.2).
         """
         try:
             header = decode_jwt_header(token)
@@ -159,6 +187,10 @@ class AccessTokenVerifier(TokenVerifier):
             header = None
         if not isinstance(header, dict):
             _log.info("auth.token_refused", reason="malformed")
+            return None
+        typ = header.get("typ")
+        if (typ.lower() if isinstance(typ, str) else typ) not in self.token_types:
+            _log.info("auth.token_refused", reason="typ not accepted", typ=str(typ)[:32])
             return None
         algorithm = header.get("alg")
         verifier = self._verifiers.get(algorithm) if isinstance(algorithm, str) else None
@@ -169,12 +201,21 @@ class AccessTokenVerifier(TokenVerifier):
         if access is None:
             return None
         registry = JWTClaimsRegistry(
-            now=lambda: int(time.time()), leeway=self.clock_skew_s, exp={"essential": True}
+            now=lambda: int(time.time()),
+            leeway=self.clock_skew_s,
+            exp={"essential": True},
+            sub={"essential": True},
         )
         try:
             registry.validate(access.claims)
         except JoseError as error:
             _log.info("auth.token_refused", reason=error.error, client_id=access.client_id)
+            return None
+        issued = access.claims.get("iat")
+        if not isinstance(issued, int | float):
+            issued = time.time()
+        if access.claims["exp"] - issued > self.max_lifetime_s:
+            _log.info("auth.token_refused", reason="lifetime too long", client_id=access.client_id)
             return None
         return access
 
@@ -216,13 +257,25 @@ def discover_jwks_uri(issuer: str) -> str:
     )
 
 
+class _SubjectIntrospectionVerifier(IntrospectionTokenVerifier):
+    """fastmcp's RFC 7662 verifier refusing an active token whose response names no ``sub``."""
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        """The introspected token, or ``None`` when inactive or without a subject."""
+        access = await super().verify_token(token)
+        if access is not None and not (isinstance(access.subject, str) and access.subject):
+            _log.info("auth.token_refused", reason="no subject", client_id=access.client_id)
+            return None
+        return access
+
+
 def _token_verifier(auth: AuthSettings, audience: str) -> TokenVerifier:
     if auth.introspection_url:
         if auth.introspection_client_id is None or auth.introspection_client_secret is None:
             raise ConfigurationError(
                 "auth.introspection_client_id: required with auth.introspection_url"
             )
-        return IntrospectionTokenVerifier(
+        return _SubjectIntrospectionVerifier(
             introspection_url=auth.introspection_url,
             client_id=auth.introspection_client_id,
             client_secret=auth.introspection_client_secret,
@@ -237,6 +290,8 @@ def _token_verifier(auth: AuthSettings, audience: str) -> TokenVerifier:
         clock_skew_s=auth.clock_skew_s,
         jwks_cache_s=auth.jwks_cache_s,
         jwks_refresh_interval_s=auth.jwks_refresh_interval_s,
+        accept_plain_jwt=auth.plain_jwt_accepted,
+        max_lifetime_s=auth.max_token_lifetime_s,
     )
 
 

@@ -324,7 +324,8 @@ def _discovery_url(settings: Settings) -> str:
 
 def _upstream_verifier(settings: Settings, discovery_url: str, resource: str) -> TokenVerifier:
     """The check of the upstream tokens, as in mode ``oidc``: JWKS signature over
-    ``auth.algorithms``, issuer, audience, ``exp``/``nbf``/``iat`` with ``auth.clock_skew_s``.
+    ``auth.algorithms``, issuer, audience, ``exp``/``nbf``/``iat`` with ``auth.clock_skew_s``,
+    ``typ`` (RFC 9068 §4; ``JWT`` too for ID tokens), the lifetime and ``sub``.
     """
     auth = settings.auth
     proxy = auth.proxy
@@ -352,6 +353,9 @@ def _upstream_verifier(settings: Settings, discovery_url: str, resource: str) ->
         clock_skew_s=auth.clock_skew_s,
         jwks_cache_s=auth.jwks_cache_s,
         jwks_refresh_interval_s=auth.jwks_refresh_interval_s,
+        # An ID token is typed JWT (or not at all), never at+jwt.
+        accept_plain_jwt=proxy.verify_id_token or auth.plain_jwt_accepted,
+        max_lifetime_s=auth.max_token_lifetime_s,
     )
 
 

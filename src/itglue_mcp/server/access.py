@@ -11,6 +11,8 @@
   is cached between requests, so a policy reload applies to the next request, and no result
   computed for one caller is ever served to another.
 - ``tools/list`` shows only the tools :meth:`Permissions.may_call` allows.
+- ``tools/call`` of a tool the server does not have is a JSON-RPC error ``-32602``
+  (``Unknown tool: <name>``), as the MCP specification says, whatever the caller's roles.
 - ``tools/call`` of any other tool is refused with a :class:`~fastmcp.exceptions.ToolError`
   naming the tool, and leaves a ``deny`` audit event (``services.audit``).
 - a permitted call runs with its permissions and its :class:`~itglue_mcp.catalog.ReadScope`
@@ -44,6 +46,8 @@ from fastmcp.server.dependencies import get_access_token
 from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
 from fastmcp.telemetry import suppress_fastmcp_telemetry
 from fastmcp.tools.base import Tool, ToolResult
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS
 from opentelemetry import trace
 
 from itglue_mcp.catalog import ReadScope
@@ -237,6 +241,7 @@ class AccessMiddleware(Middleware):
         permissions set for :func:`current_permissions`.
 
         Raises:
+            MCPError: ``-32602`` ``Unknown tool: <name>``, the server has no such tool.
             ToolError: the tool is not permitted (its name in the message).
         """
         started = time.perf_counter()
@@ -244,6 +249,10 @@ class AccessMiddleware(Middleware):
         caller = self.caller()
         names = await self._tool_names()
         label = tool_label(tool, names)
+        if context.message.name not in names:
+            # MCP "Tools", error handling: an unknown tool is a protocol error, for every role.
+            observe_tool_call(label, "error", time.perf_counter() - started)
+            raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {tool}")
         # fastmcp's request span carries the MCP attributes; this one is the GenAI convention's.
         trace.get_current_span().set_attribute("gen_ai.operation.name", "execute_tool")
         request = current_request_info()

@@ -28,6 +28,8 @@ from itglue_mcp.observability.tracing import TraceContextMiddleware
 from itglue_mcp.security import build_auth_provider
 from itglue_mcp.security.audit import AuditTrail
 from itglue_mcp.server.access import AccessMiddleware
+from itglue_mcp.server.capabilities import CapabilitiesMiddleware
+from itglue_mcp.server.jsonrpc_guard import JsonRpcGuardMiddleware
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.step_up import step_up_middleware
 from itglue_mcp.server.tool_schemas import CompactToolSchemas
@@ -102,6 +104,7 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
         module.register(mcp, services)
     mcp.add_transform(CompactToolSchemas())
     mcp.add_middleware(AccessMiddleware(mcp, services, auth or AuthSettings()))
+    mcp.add_middleware(CapabilitiesMiddleware(mcp))
 
     @mcp.custom_route("/healthz", methods=["GET"], include_in_schema=False)
     async def healthz(_request: Request) -> JSONResponse:
@@ -155,6 +158,7 @@ def build_http_app(
         middleware=[
             Middleware(TraceContextMiddleware),
             Middleware(AuthFailureMiddleware, path="/mcp"),
+            Middleware(JsonRpcGuardMiddleware, path="/mcp"),
             step_up_middleware(settings, path="/mcp", audit=audit),
         ],
     )

@@ -40,12 +40,13 @@ from mcp.server.auth.routes import build_resource_metadata_url
 from pydantic import AnyHttpUrl
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from itglue_mcp.config import AuthMode, Settings
 from itglue_mcp.config.auth import AuthSettings, ScopeNames
 from itglue_mcp.security.audit import AuditDecision, AuditTrail, request_info
 from itglue_mcp.security.identity import caller_from_token
+from itglue_mcp.server.jsonrpc_guard import parse_body, read_body, replay_body
 
 __all__ = [
     "ADMIN_TOOLS",
@@ -85,8 +86,8 @@ def _calls(payload: Any) -> Iterable[dict[str, Any]]:
 def _tool_names(body: bytes) -> list[str]:
     """The tool names of the ``tools/call`` requests in ``body`` (capped, printable)."""
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        payload = parse_body(body)
+    except ValueError:
         return []
     return [
         str(params.get("name"))[:_MAX_TOOL_NAME]
@@ -120,12 +121,13 @@ def needed_scopes(
         admin_tools: names of the tools that need the admin scope.
 
     Returns:
-        Empty when the body holds no ``tools/call`` (or is not JSON: the MCP app answers
-        that with a parse error); else the read scope plus reveal and admin as the calls need.
+        Empty when the body holds no ``tools/call`` (or is not JSON, or is nested too deeply:
+        the MCP app answers that with a parse error); else the read scope plus reveal and
+        admin as the calls need.
     """
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        payload = parse_body(body)
+    except ValueError:
         return []
     needed: set[str] = set()
     for params in _calls(payload):
@@ -179,7 +181,7 @@ class StepUpMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        body, disconnected = await _read_body(receive)
+        body, disconnected = await read_body(receive)
         if disconnected:
             return
         needed = needed_scopes(body, self.scopes, self.admin_tools)
@@ -195,7 +197,7 @@ class StepUpMiddleware:
             await self._record(scope, user, body, missing)
             await self._refuse(send, needed, missing)
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replay_body(body, receive), send)
 
     async def _record(
         self, scope: Scope, user: AuthenticatedUser, body: bytes, missing: list[str]
@@ -238,32 +240,6 @@ class StepUpMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": encoded})
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, bool]:
-    """The whole request body, and whether the client went away while it was read."""
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return b"", True
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks), False
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A ``receive`` that yields ``body`` once, then defers to the real one (disconnects)."""
-    pending = True
-
-    async def replay() -> Message:
-        nonlocal pending
-        if pending:
-            pending = False
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 def step_up_middleware(

@@ -202,11 +202,12 @@ def register(mcp: FastMCP, services: Services) -> None:
         reveal: Annotated[
             bool,
             Field(
+                strict=True,  # a JSON boolean only, as step_up.reveals_secret decides
                 description=(
                     "Also return the password VALUE (and OTP seed), fetched live from IT Glue. "
                     "Only when the user asked for the secret itself; the lookup must match "
                     "exactly one entry; needs the reveal permission; rate-limited and audited."
-                )
+                ),
             ),
         ] = False,
     ) -> ToolResult:
