@@ -65,9 +65,12 @@ class Platform:
 
 
 def _manylinux(arch: str) -> tuple[str, ...]:
-    # glibc 2.17 (manylinux2014) up to 2.35 (Ubuntu 22.04, Debian 12 is 2.36).
-    modern = tuple(f"manylinux_2_{minor}_{arch}" for minor in range(35, 16, -1))
-    return (*modern, f"manylinux2014_{arch}", f"linux_{arch}")
+    # glibc 2.5 up to 2.35 (Ubuntu 22.04; Debian 12 has 2.36), with the legacy aliases.
+    modern = tuple(f"manylinux_2_{minor}_{arch}" for minor in range(35, 4, -1))
+    legacy = (
+        ("manylinux2014", "manylinux2010", "manylinux1") if arch == "x86_64" else ("manylinux2014",)
+    )
+    return (*modern, *(f"{name}_{arch}" for name in legacy), f"linux_{arch}")
 
 
 def _macos_arm64() -> tuple[str, ...]:
