@@ -119,7 +119,12 @@ def test_builds_with_uv_from_the_lock(stages: list[Stage]) -> None:
 def test_torch_wheel_is_the_locked_one() -> None:
     """The wheel the image fetches is the file uv.lock records for torch (path source)."""
     lock = tomllib.loads((REPO / "uv.lock").read_text())
-    (torch,) = [p for p in lock["package"] if p["name"] == "torch"]
+    # x86_64 Linux's torch, from the wheel folder (other platforms take PyPI's: uv.lock has both).
+    (torch,) = [
+        p
+        for p in lock["package"]
+        if p["name"] == "torch" and p["source"] == {"registry": "/opt/wheels"}
+    ]
     locked = {w["path"].rsplit("/", 1)[1] for w in torch["wheels"] if "path" in w}
     _, stages = parse_stages()
     (download,) = [s for s in stages if s.name == "torch-download"]

@@ -1,6 +1,7 @@
 """The GitHub workflows under ``.github/``: ``ci.yml`` (lint, types, tests with PostgreSQL and
 Redis service containers, the delivery checks, the docs build) and ``release.yml`` (image with
-provenance and SBOM, chart as an OCI artifact), and the composite action they share.
+provenance and SBOM, chart as an OCI artifact, sdist and wheel to PyPI), and the composite
+action they share.
 
 Validated against the GitHub workflow and action JSON schemas that check-jsonschema ships
 (SchemaStore's), linted by actionlint (with shellcheck over every ``run:`` script), and held to
@@ -236,6 +237,8 @@ def test_release_permissions() -> None:
             "attestations": "write",
         },
         "chart": {"contents": "read", "packages": "write"},
+        "dist": {"contents": "read"},
+        "pypi": {"id-token": "write"},  # trusted publishing (tests/deploy/test_distribution.py)
     }
 
 
