@@ -58,7 +58,8 @@ ACCEPT = {"Accept": "application/json, text/event-stream", "MCP-Protocol-Version
 
 @dataclass(frozen=True)
 class Served:
-    """The served app: ``url`` with every scope, ``read_only_url`` with the read scope only."""
+    """The served app: ``url`` with every scope (a technician), ``read_only_url`` with the read
+    scope only, for a ``client-readonly`` caller (refused ``get_password``)."""
 
     url: str
     read_only_url: str
@@ -90,13 +91,13 @@ def itglue_url(dataset_dir: Path) -> Iterator[str]:
         yield url
 
 
-def _settings(token: str, scopes: list[str]) -> Settings:
+def _settings(token: str, scopes: list[str], role: str = "technician") -> Settings:
     return Settings(
         auth=AuthSettings(
             mode=AuthMode.STATIC,
             static_token=SecretStr(token),
             static_subject=SUBJECT,
-            static_roles=["technician"],
+            static_roles=[role],
             static_scopes=scopes,
         )
     )
@@ -136,7 +137,7 @@ def served(
     )
     apps = [
         build_http_app(build_server(services, settings.auth), settings, audit=trail)
-        for settings in (full, _settings(READ_ONLY_TOKEN, ["itglue.read"]))
+        for settings in (full, _settings(READ_ONLY_TOKEN, ["itglue.read"], "client-readonly"))
     ]
     try:
         with serve_in_thread(apps[0]) as url, serve_in_thread(apps[1]) as read_only_url:

@@ -17,7 +17,14 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from itglue_mcp.observability import configure_logging, redact_secrets
-from tests.observability.conftest import SUBJECT, Served, mcp_http, message, tool_call
+from tests.observability.conftest import (
+    READ_ONLY_TOKEN,
+    SUBJECT,
+    Served,
+    mcp_http,
+    message,
+    tool_call,
+)
 
 CALLER_TRACE = "0af7651916cd43dd8448eb211c80319c"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl"
@@ -42,9 +49,9 @@ async def test_log_lines_of_a_call_name_its_trace_request_and_subject(
         "traceparent": f"00-{CALLER_TRACE}-b7ad6b7169203331-01",
         "X-Request-ID": "req-42",
     }
-    async with mcp_http(served.url) as http:
+    async with mcp_http(served.read_only_url, token=READ_ONLY_TOKEN) as http:
         refused = message(
-            await http.post("/mcp", json=tool_call("drop_everything", {}), headers=headers)
+            await http.post("/mcp", json=tool_call("get_password", {"name": "x"}), headers=headers)
         )
     assert refused["result"]["isError"] is True
 
@@ -62,8 +69,8 @@ async def test_log_lines_inside_a_span_carry_its_ids(
     json_logs: None,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    async with mcp_http(served.url) as http:
-        message(await http.post("/mcp", json=tool_call("drop_everything", {})))
+    async with mcp_http(served.read_only_url, token=READ_ONLY_TOKEN) as http:
+        message(await http.post("/mcp", json=tool_call("get_password", {"name": "x"})))
 
     lines = _lines(capsys.readouterr().err)
     [denied] = [line for line in lines if line["event"] == "access.denied"]

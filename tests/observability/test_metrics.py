@@ -65,23 +65,29 @@ async def test_a_tool_call_is_counted_and_timed_by_tool_and_outcome(
     before = await _scrape(metrics_url)
     async with mcp_http(served.url) as http:
         ok = message(await http.post("/mcp", json=tool_call("list_organizations", {})))
-        denied = message(await http.post("/mcp", json=tool_call("drop_everything", {})))
+        unknown = message(await http.post("/mcp", json=tool_call("drop_everything", {})))
+    async with mcp_http(served.read_only_url, token=READ_ONLY_TOKEN) as http:
+        denied = message(await http.post("/mcp", json=tool_call("get_password", {"name": "x"})))
     after = await _scrape(metrics_url)
 
     assert "result" in ok and denied["result"]["isError"] is True
+    assert unknown["error"]["code"] == -32602
     calls = "itglue_mcp_tool_calls_total"
     duration = "itglue_mcp_tool_call_duration_seconds"
     for name in (calls, f"{duration}_count"):
         ok_labels = {"tool": "list_organizations", "outcome": "ok"}
         assert _value(after, name, **ok_labels) == _value(before, name, **ok_labels) + 1
-        # A name no tool has is counted as "unknown": callers cannot grow the label set.
-        denied_labels = {"tool": "unknown", "outcome": "denied"}
+        denied_labels = {"tool": "get_password", "outcome": "denied"}
         assert _value(after, name, **denied_labels) == _value(before, name, **denied_labels) + 1
+        # A name no tool has is counted as "unknown": callers cannot grow the label set.
+        unknown_labels = {"tool": "unknown", "outcome": "error"}
+        assert _value(after, name, **unknown_labels) == _value(before, name, **unknown_labels) + 1
     assert _value(after, f"{duration}_sum", tool="list_organizations", outcome="ok") > _value(
         before, f"{duration}_sum", tool="list_organizations", outcome="ok"
     )
     denials = "itglue_mcp_rbac_denials_total"
-    assert _value(after, denials, tool="unknown") == _value(before, denials, tool="unknown") + 1
+    wanted = _value(before, denials, tool="get_password") + 1
+    assert _value(after, denials, tool="get_password") == wanted
     assert not any("drop_everything" in str(labels) for _, labels in after)
 
 

@@ -14,7 +14,14 @@ from opentelemetry.sdk.trace import TracerProvider as SdkTracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from itglue_mcp.observability.tracing import configure_tracing, tracing_requested
-from tests.observability.conftest import TOKEN, Served, mcp_http, message, tool_call
+from tests.observability.conftest import (
+    READ_ONLY_TOKEN,
+    TOKEN,
+    Served,
+    mcp_http,
+    message,
+    tool_call,
+)
 
 CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 CALLER_SPAN = "00f067aa0ba902b7"
@@ -129,17 +136,17 @@ async def test_a_traceparent_in_params_meta_continues_the_callers_trace(
 async def test_a_refused_tool_is_traced_as_a_denial_under_its_own_name(
     served: Served, spans: InMemorySpanExporter
 ) -> None:
-    # technician may not call a tool it has no grant for: an unknown tool is refused the same.
-    async with mcp_http(served.url) as http:
+    # client-readonly has no grant for get_password.
+    async with mcp_http(served.read_only_url, token=READ_ONLY_TOKEN) as http:
         answer: dict[str, Any] = message(
-            await http.post("/mcp", json=tool_call("no_such_tool", {}))
+            await http.post("/mcp", json=tool_call("get_password", {"name": "x"}))
         )
     assert answer["result"]["isError"] is True
 
     finished = list(spans.get_finished_spans())
     [check] = _by_name(finished)["rbac.check"]
     assert dict(check.attributes or {}) == {
-        "gen_ai.tool.name": "unknown",
+        "gen_ai.tool.name": "get_password",
         "itglue_mcp.rbac.decision": "deny",
     }
     assert check.parent is not None

@@ -71,12 +71,12 @@ async def test_how_to_question_quotes_the_runbook_with_its_citation(
     )
 
     assert answer.status == "answered" and answer.intent == "document"
-    assert answer.organization is not None and answer.organization.record_id == northwind["id"]
+    assert answer.organization is not None and answer.organization.record_id == int(northwind["id"])
     first = answer.sources[0]
-    assert (first.record_type, first.record_id) == ("documents", runbook["id"])
+    assert (first.record_type, first.record_id) == ("documents", int(runbook["id"]))
     assert first.resource_url == runbook["attributes"]["resource-url"]
     assert first.organization_name == "Northwind Traders"
-    quoted = [e for e in answer.excerpts if e.source.record_id == runbook["id"]]
+    quoted = [e for e in answer.excerpts if e.source.record_id == int(runbook["id"])]
     assert quoted and all(e.untrusted and e.field == "content" for e in quoted)
     assert answer.excerpts[0].source == first
     for excerpt in quoted:
@@ -170,7 +170,7 @@ async def test_planted_instructions_come_back_only_inside_an_untrusted_fence(
     )
 
     assert answer.status == "answered"
-    assert answer.sources[0].record_id == planted["id"]
+    assert answer.sources[0].record_id == int(planted["id"])
     assert any(INJECTION_NOTE in e.text and e.untrusted for e in answer.excerpts)
     assert INJECTION_NOTE in text
     assert INJECTION_NOTE not in _outside_fences(text)

@@ -45,11 +45,11 @@ async def test_a_device_ip_question_answers_with_cited_facts(
     answer, text = await _ask(mcp_url, "what's the firewall IP at @Acme")
 
     assert answer.status == "answered" and answer.intent == "device_ip"
-    assert {s.record_id for s in answer.sources} == {c["id"] for c in firewalls}
+    assert {s.record_id for s in answer.sources} == {int(c["id"]) for c in firewalls}
     for firewall in firewalls:
         address = firewall["attributes"]["primary-ip"]
         [fact] = [f for f in answer.facts if f.value == address]
-        assert fact.source.record_id == firewall["id"]
+        assert fact.source.record_id == int(firewall["id"])
         assert fact.source.resource_url == firewall["attributes"]["resource-url"]
         assert f"{fact.label}: {address}" in text
 
@@ -63,7 +63,7 @@ async def test_a_credential_answer_is_metadata_and_says_the_value_is_withheld(
     answer, text = await _ask(mcp_url, "admin password for the firewall at @Acme Corporation")
 
     assert answer.status == "answered" and answer.intent == "credential"
-    assert ("passwords", admin["id"]) in {(s.record_type, s.record_id) for s in answer.sources}
+    assert ("passwords", int(admin["id"])) in {(s.record_type, s.record_id) for s in answer.sources}
     assert admin["attributes"]["username"] in [fact.value for fact in answer.facts]
     assert VALUE_WITHHELD in text
     received = text + json.dumps(answer.model_dump(mode="json"))
@@ -101,7 +101,7 @@ async def test_contact_notes_come_back_fenced_as_untrusted(
 
     answer, text = await _ask(mcp_url, "phone number of Roger Martinez @acme")
 
-    assert answer.intent == "contact" and answer.sources[0].record_id == person["id"]
+    assert answer.intent == "contact" and answer.sources[0].record_id == int(person["id"])
     assert answer.facts[0].value == phone
     notes = person["attributes"]["notes"]
     assert notes in text and notes not in FENCE.sub("", text)
@@ -126,6 +126,6 @@ async def test_an_expiration_of_a_named_record_gives_its_date(
 
     assert answer.intent == "expiration" and answer.status == "answered"
     assert [(f.source.record_id, f.value) for f in answer.facts] == [
-        (expiration["id"], expiration["attributes"]["expiration-date"])
+        (int(expiration["id"]), expiration["attributes"]["expiration-date"])
     ]
-    assert answer.sources[0].record_id == domain["id"]
+    assert answer.sources[0].record_id == int(domain["id"])

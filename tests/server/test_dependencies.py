@@ -59,7 +59,7 @@ async def test_a_firewalls_links_are_its_related_items_and_attribute_links(
     for ref, node in nodes.items():
         assert node["record"]["resource_url"] == links.records[ref]["resource-url"]
         assert node["via"] == str(firewall)
-    assert result.structured_content["record"]["record_id"] == str(firewall.record_id)
+    assert result.structured_content["record"]["record_id"] == firewall.record_id
     assert "NW-SW01" in result.content[0].text
 
 

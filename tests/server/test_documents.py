@@ -45,7 +45,7 @@ async def test_the_vpn_runbook_comes_back_as_steps_with_its_source(
     result = await _call(mcp_url, {"document": VPN_RUNBOOK, "organization": "Northwind Traders"})
 
     content = result.structured_content
-    assert content["document"]["record_id"] == runbook["id"]
+    assert content["document"]["record_id"] == int(runbook["id"])
     assert content["document"]["resource_url"] == runbook["attributes"]["resource-url"]
     assert content["document"]["organization_name"] == "Northwind Traders"
     headings = [_text(b["html"]) for b in blocks if b["kind"] == "Heading"]
@@ -83,7 +83,7 @@ async def test_related_records_are_the_documents_related_items(
     expected = {
         (
             items[ref["id"]]["asset-type"],
-            str(items[ref["id"]]["resource-id"]),
+            items[ref["id"]]["resource-id"],
             items[ref["id"]]["notes"],
         )
         for ref in runbook["relationships"]["related-items"]["data"]

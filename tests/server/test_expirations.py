@@ -64,7 +64,9 @@ async def test_the_next_30_days_by_default(mcp_url: str, tools_dataset_dir: Path
     result = await _call(mcp_url, {"limit": 200})
 
     report = result.structured_content
-    assert [e["source"]["record_id"] for e in report["expirations"]] == [e["id"] for e in expected]
+    assert [e["source"]["record_id"] for e in report["expirations"]] == [
+        int(e["id"]) for e in expected
+    ]
     assert report["total"] == len(expected) and not report["truncated"]
     assert (report["start"], report["end"]) == (str(today), str(today + timedelta(days=30)))
     for item, record in zip(report["expirations"], expected, strict=True):
@@ -79,7 +81,7 @@ async def test_each_expiration_cites_the_record_that_expires(
     mcp_url: str, tools_dataset_dir: Path
 ) -> None:
     urls = {
-        (kind, r["id"]): r["attributes"]["resource-url"]
+        (kind, int(r["id"])): r["attributes"]["resource-url"]
         for kind, file in FILES.items()
         for r in _records(tools_dataset_dir, file)
     }
@@ -109,7 +111,7 @@ async def test_a_kind_within_a_year_either_side(
     )
 
     ids = [e["source"]["record_id"] for e in result.structured_content["expirations"]]
-    assert ids == [e["id"] for e in expected][:200] and ids
+    assert ids == [int(e["id"]) for e in expected][:200] and ids
     assert result.structured_content["total"] == len(expected)
 
 
@@ -120,7 +122,7 @@ async def test_looking_back_lists_what_expired(mcp_url: str, tools_dataset_dir: 
     result = await _call(mcp_url, {"within_days": -60, "limit": 200})
 
     items = result.structured_content["expirations"]
-    assert [e["source"]["record_id"] for e in items] == [e["id"] for e in expected]
+    assert [e["source"]["record_id"] for e in items] == [int(e["id"]) for e in expected]
     assert items and all(e["expired"] and e["days_left"] < 0 for e in items)
     assert "ago" in result.content[0].text
 
@@ -142,7 +144,7 @@ async def test_one_organization_and_the_limit(mcp_url: str, tools_dataset_dir: P
 
     report = result.structured_content
     assert [e["source"]["record_id"] for e in report["expirations"]] == [
-        e["id"] for e in expected[:2]
+        int(e["id"]) for e in expected[:2]
     ]
     assert report["total"] == len(expected) and report["truncated"]
     assert f"{len(expected) - 2} more" in result.content[0].text

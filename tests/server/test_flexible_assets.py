@@ -111,7 +111,7 @@ async def test_a_technician_reveals_one_trait_once_with_a_notice_andaudit_events
     assert found["source"]["resource_url"] == asset["attributes"]["resource-url"]
     assert (found["source"]["record_type"], found["source"]["record_id"]) == (
         "flexible-assets",
-        asset["id"],
+        int(asset["id"]),
     )
     text = by_name.content[0].text
     assert text.count(value) == 1 and REVEAL_NOTICE in text

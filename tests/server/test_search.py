@@ -66,7 +66,7 @@ async def test_hybrid_search_ranks_the_runbook_first_and_cites_it(
     assert results.retrievers == ["exact", "keyword", "semantic", "graph"]
     assert results.semantic_available and results.note is None
     first = results.results[0]
-    assert (first.source.record_type, first.source.record_id) == ("documents", runbook["id"])
+    assert (first.source.record_type, first.source.record_id) == ("documents", int(runbook["id"]))
     assert first.source.resource_url == runbook["attributes"]["resource-url"]
     assert {"keyword", "semantic"} <= set(first.found_by)
     assert first.semantic_score is not None and first.semantic_score > SEARCH_SEMANTIC_FLOOR
@@ -122,7 +122,10 @@ async def test_exact_name_comes_first(mcp_url: str, tools_dataset_dir: Path) -> 
     results, _ = await _search(mcp_url, {"query": "acme-fw01"})
 
     first = results.results[0]
-    assert (first.source.record_type, first.source.record_id) == ("configurations", firewall["id"])
+    assert (first.source.record_type, first.source.record_id) == (
+        "configurations",
+        int(firewall["id"]),
+    )
     assert "exact" in first.found_by
 
 
@@ -197,7 +200,7 @@ async def test_planted_instructions_appear_only_inside_a_fence(
     )
 
     first = results.results[0]
-    assert first.source.record_id == planted["id"]
+    assert first.source.record_id == int(planted["id"])
     snippet = first.snippet or ""
     # The snippet is the planted note's text (matches marked **), quoted inside a fence only.
     assert "previous** **instructions" in snippet.lower()
