@@ -9,6 +9,7 @@ every lookup is limited by the request's :class:`ReadScope`.
 - :mod:`.scope` — :class:`ReadScope`, what one request may read.
 - :mod:`.citations` — :class:`SourceRecord`, the one citation shape.
 - :mod:`.errors` — references that name nothing or several things.
+- :mod:`.unit` — one read-only unit of work per request.
 - :mod:`.configurations`, :mod:`.passwords`, :mod:`.flexible_assets`, :mod:`.people` — one
   resolver and the lookups of each concept; :mod:`.health` — the store's own figures.
 
@@ -37,7 +38,7 @@ from itglue_mcp.catalog.errors import (
 from itglue_mcp.catalog.health import StoreHealthReader
 from itglue_mcp.catalog.organizations import DirectorySnapshot, OrganizationDirectory
 from itglue_mcp.catalog.scope import ReadScope
-from itglue_mcp.store.database import unit_of_work
+from itglue_mcp.catalog.unit import reading, request_unit
 
 __all__ = [
     "AmbiguousOrganization",
@@ -70,9 +71,13 @@ class Catalog:
         self.directory = OrganizationDirectory(sessions)
         self.health = StoreHealthReader(sessions)
 
+    def request(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """The read-only unit of work of one request: :meth:`reading` inside it reuses it."""
+        return request_unit(self.sessions)
+
     def reading(self) -> AbstractAsyncContextManager[AsyncSession]:
-        """A read-only unit of work (writes refused), for one tool call's lookups."""
-        return unit_of_work(self.sessions, read_only=True)
+        """The request's read-only session (a unit of work of its own outside a request)."""
+        return reading(self.sessions)
 
     async def scope(
         self,

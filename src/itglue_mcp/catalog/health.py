@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.store import count_records, index_outbox, sync_state
-from itglue_mcp.store.database import Dialect, unit_of_work
+from itglue_mcp.store.database import Dialect
 from itglue_mcp.store.generation import data_generation
 from itglue_mcp.store.sync_state import SyncRun
 
@@ -69,7 +70,7 @@ class StoreHealthReader:
         Raises:
             StoreError: the store failed.
         """
-        async with unit_of_work(self._sessions, read_only=True) as session:
+        async with reading(self._sessions) as session:
             return await sync_state.latest_run(session, status=sync_state.RunStatus.SUCCEEDED)
 
     async def figures(self, *, organization_ids: Collection[int] | None) -> StoreFigures:
@@ -79,7 +80,7 @@ class StoreHealthReader:
             StoreError: the store failed.
         """
         key = None if organization_ids is None else tuple(sorted(set(organization_ids)))
-        async with unit_of_work(self._sessions, read_only=True) as session:
+        async with reading(self._sessions) as session:
             generation = await data_generation(session)
             counts = await self._record_counts(session, generation, key)
             return StoreFigures(

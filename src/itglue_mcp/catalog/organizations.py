@@ -35,7 +35,7 @@ from itglue_mcp.catalog.organization_matching import (
     candidate_from_view,
     resolve_organization,
 )
-from itglue_mcp.store.database import unit_of_work
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.store.generation import data_generation
 from itglue_mcp.store.queries import OrganizationView, list_organizations
 
@@ -136,14 +136,14 @@ class OrganizationDirectory:
         """The directory as of the store's current data generation.
 
         Args:
-            session: a session to read through (one of the request's); ``None``: a
-                read-only unit of work of its own.
+            session: a session to read through; ``None``: the request's read-only unit of
+                work (:mod:`~itglue_mcp.catalog.unit`), or one of its own outside a request.
 
         Raises:
             StoreError: the store failed.
         """
         if session is None:
-            async with unit_of_work(self._sessions, read_only=True) as own:
+            async with reading(self._sessions) as own:
                 return await self._current(own)
         return await self._current(session)
 

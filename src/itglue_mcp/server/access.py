@@ -272,15 +272,21 @@ class AccessMiddleware(Middleware):
                 raise ToolError(denial_message(tool))
             outcome = "error"
             try:
-                with _tracer.start_as_current_span("catalog.scope"):
-                    try:
-                        scope = await self.read_scope(
-                            caller, permissions, context.message.name, context.message.arguments
-                        )
-                    except (ItglueMcpError, ValueError) as error:
-                        raise ToolError(str(error)) from None
-                with permitted(permissions, scope):
-                    result = await call_next(context)
+                # One read-only unit of work for the whole call: the scope's directory check
+                # and every catalog lookup of the tool share it.
+                async with self._services.catalog.request():
+                    with _tracer.start_as_current_span("catalog.scope"):
+                        try:
+                            scope = await self.read_scope(
+                                caller,
+                                permissions,
+                                context.message.name,
+                                context.message.arguments,
+                            )
+                        except (ItglueMcpError, ValueError) as error:
+                            raise ToolError(str(error)) from None
+                    with permitted(permissions, scope):
+                        result = await call_next(context)
                 outcome = "error" if result.is_error else "ok"
                 return result
             finally:
