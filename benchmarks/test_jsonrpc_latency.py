@@ -61,6 +61,9 @@ BURST_TIME_LIMIT_S = 8.0
 BURSTS_PER_SERVER = 3
 
 CALL_TIMEOUT_S = 120.0
+KEEPALIVE_S = 3.0
+"""Idle connections are dropped by the client before uvicorn's 5-second keep-alive timeout
+closes them: reusing one as the server closes it fails the request (``httpx.ReadError``)."""
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,7 @@ def _http(port: int) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         base_url=f"http://127.0.0.1:{port}",
         timeout=CALL_TIMEOUT_S,
-        limits=httpx.Limits(max_connections=2 * IN_FLIGHT),
+        limits=httpx.Limits(max_connections=2 * IN_FLIGHT, keepalive_expiry=KEEPALIVE_S),
     )
 
 
