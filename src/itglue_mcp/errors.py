@@ -10,7 +10,7 @@ Every error the package raises on purpose derives from :class:`ItglueMcpError`, 
     ├── SyncError                   a sync run that cannot go on (sync.errors)
     ├── EmbedderError               loading or running the embedding model (index.errors)
     ├── VectorIndexError            the vector index, Qdrant (index.errors)
-    └── OrganizationResolutionError an organization reference (query.errors)
+    └── OrganizationResolutionError an organization reference (catalog.errors)
 
 Messages are written for the person who must act on them: they name the field or the input that
 was wrong and never carry a secret or a response body verbatim.

@@ -16,9 +16,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog import OrganizationNotFound
 from itglue_mcp.catalog.citations import cited_source
 from itglue_mcp.graph import SqlGraphStore
-from itglue_mcp.query import IntentKind, OrganizationNotFound
+from itglue_mcp.query import IntentKind
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.engine import QueryEngine
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext

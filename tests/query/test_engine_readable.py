@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog import OrganizationNotFound
 from itglue_mcp.graph import SqlGraphStore
-from itglue_mcp.query import OrganizationNotFound
 from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.engine import QueryEngine
 
