@@ -30,6 +30,7 @@ from itglue_mcp.security.audit import AuditTrail
 from itglue_mcp.server.access import AccessMiddleware
 from itglue_mcp.server.capabilities import CapabilitiesMiddleware
 from itglue_mcp.server.jsonrpc_guard import JsonRpcGuardMiddleware
+from itglue_mcp.server.rendering import FencedText
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.step_up import step_up_middleware
 from itglue_mcp.server.tool_schemas import CompactToolSchemas
@@ -103,6 +104,9 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
     for module in TOOL_MODULES:
         module.register(mcp, services)
     mcp.add_transform(CompactToolSchemas())
+    # Outermost: it also finishes the messages the access middleware raises (an unknown
+    # organization's close names come from IT Glue).
+    mcp.add_middleware(FencedText())
     mcp.add_middleware(AccessMiddleware(mcp, services, auth or AuthSettings()))
     mcp.add_middleware(CapabilitiesMiddleware(mcp))
 

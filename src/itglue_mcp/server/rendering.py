@@ -11,6 +11,13 @@ descriptions of twenty expirations) share a single fence, one line each, prefixe
 record they belong to (:func:`quote_untrusted_values`); continuation lines of a value are
 indented, so text inside a value cannot pose as another record's line.
 
+IT Glue text shown outside a fence (a record's name, a document's title, an organization in a
+suggestion) could carry a fence marker too. So the quote functions write private marks, not
+the fence tags, and :class:`FencedText` — a middleware over every tool result and tool error
+— finishes the text (:func:`finish`): it defuses every marker in it, all of which came from
+IT Glue, then writes the tags where the marks are. The marks hold a random token drawn at
+start-up, so no stored text can forge one.
+
 Example::
 
     lines.append(cite(fact.source))
@@ -21,15 +28,33 @@ Example::
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Sequence
+
+import mcp_types as mt
+from fastmcp.exceptions import ToolError
+from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
+from fastmcp.tools.base import ToolResult
 
 from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.query.answer import Excerpt
 
-__all__ = ["cite", "quote_excerpt", "quote_untrusted", "quote_untrusted_values"]
+__all__ = [
+    "FencedText",
+    "cite",
+    "finish",
+    "quote_excerpt",
+    "quote_untrusted",
+    "quote_untrusted_values",
+]
 
 _OPEN = "<itglue-data"
 _CLOSE = "</itglue-data>"
+# Private-use characters around a token drawn once per process: where this module opened or
+# closed a fence, before :func:`finish` writes the tags.
+_TOKEN = secrets.token_hex(8)
+_OPEN_MARK = f"\ue000{_TOKEN}\ue001"
+_CLOSE_MARK = f"\ue002{_TOKEN}\ue003"
 # Looks like "<" to a reader, but opens no tag: U+2039 SINGLE LEFT-POINTING ANGLE QUOTATION MARK.
 _INERT_LT = "\u2039"
 # A fence marker however written: "<itglue-data", "</ITGLUE-DATA", "< / itglue-data".
@@ -53,10 +78,10 @@ def quote_untrusted(text: str, source: SourceRecord, *, field: str = "text") -> 
     safe = _defuse(text)
     label = _defuse(field).replace('"', "'")
     header = (
-        f'{_OPEN} untrusted="true" record="{source.record_type}/{source.record_id}" '
+        f'{_OPEN_MARK} untrusted="true" record="{source.record_type}/{source.record_id}" '
         f'field="{label}">'
     )
-    return f"{header}\n{safe}\n{_CLOSE}\n{_NOTICE}"
+    return f"{header}\n{safe}\n{_CLOSE_MARK}\n{_NOTICE}"
 
 
 def quote_untrusted_values(values: Sequence[tuple[SourceRecord, str]], *, field: str) -> str:
@@ -75,12 +100,12 @@ def quote_untrusted_values(values: Sequence[tuple[SourceRecord, str]], *, field:
     if not values:
         return ""
     label = _defuse(field).replace('"', "'")
-    lines = [f'{_OPEN} untrusted="true" field="{label}">']
+    lines = [f'{_OPEN_MARK} untrusted="true" field="{label}">']
     for source, text in values:
         first, *rest = _defuse(text).splitlines() or [""]
         lines.append(f"{source.record_type}/{source.record_id}: {first}")
         lines += [f"  {line}" for line in rest]
-    return "\n".join([*lines, _CLOSE, _NOTICE])
+    return "\n".join([*lines, _CLOSE_MARK, _NOTICE])
 
 
 def _defuse(text: str) -> str:
@@ -91,3 +116,36 @@ def _defuse(text: str) -> str:
 def quote_excerpt(excerpt: Excerpt) -> str:
     """:func:`quote_untrusted` of an :class:`Excerpt`."""
     return quote_untrusted(excerpt.text, excerpt.source, field=excerpt.field)
+
+
+def finish(text: str) -> str:
+    """The text an assistant reads: every fence marker in ``text`` defused (they all came from
+    IT Glue), then the fences the quote functions opened written out as tags."""
+    return _defuse(text).replace(_OPEN_MARK, _OPEN).replace(_CLOSE_MARK, _CLOSE)
+
+
+class FencedText(Middleware):
+    """Finishes the text of every tool result and tool error (:func:`finish`).
+
+    Structured content is left as it is: it is data by its type, and a client that shows it
+    to a model fences it itself.
+    """
+
+    async def on_call_tool(
+        self,
+        context: MiddlewareContext[mt.CallToolRequestParams],
+        call_next: CallNext[mt.CallToolRequestParams, ToolResult],
+    ) -> ToolResult:
+        """Run the tool; finish its text blocks, or the message of the error it raised.
+
+        Raises:
+            ToolError: the tool's own error, its message finished.
+        """
+        try:
+            result = await call_next(context)
+        except ToolError as error:
+            raise ToolError(finish(str(error))) from None
+        for block in result.content:
+            if isinstance(block, mt.TextContent):
+                block.text = finish(block.text)
+        return result
