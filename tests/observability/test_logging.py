@@ -128,3 +128,24 @@ def test_standard_library_logs_follow_a_replaced_stderr(monkeypatch: pytest.Monk
     monkeypatch.setattr(sys, "stderr", second)
     logging.getLogger("some.library").warning("disk almost full")
     assert "disk almost full" in second.getvalue()
+
+
+def test_library_records_are_written_in_the_same_format(
+    json_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """uvicorn's and fastmcp's records come out as the same JSON lines as the server's own
+    (fastmcp draws boxed rich lines on a handler of its own unless told otherwise)."""
+    import fastmcp  # noqa: F401  (importing it installs fastmcp's handler)
+
+    logging.getLogger("fastmcp.server").warning("fastmcp says %s", "hello")
+    logging.getLogger("uvicorn.error").warning("uvicorn says hello")
+    structlog.get_logger("itglue_mcp.test").warning("own.event", token="abc")
+
+    written = capsys.readouterr().err
+    lines = _lines(written)
+    assert len(lines) == len(written.strip().splitlines()) == 3, written
+    fastmcp_line, uvicorn_line, own = lines
+    assert (fastmcp_line["event"], fastmcp_line["level"]) == ("fastmcp says hello", "warning")
+    assert fastmcp_line["logger"] == "fastmcp.server" and "timestamp" in fastmcp_line
+    assert uvicorn_line["event"] == "uvicorn says hello"
+    assert own["event"] == "own.event" and "abc" not in written

@@ -76,12 +76,21 @@ async def _serve_app(
             port=settings.server.port,
             log_level="warning",
             ws="none",
+            # uvicorn's own formatters would write a second format: its loggers propagate to
+            # the root handler configure_logging installed.
+            log_config=None,
         )
     )
 
     async def announce() -> None:
         while not server.started:
             await asyncio.sleep(0.05)
+        # The bound address (a port of 0 in the settings is chosen by the system).
+        bound = [sock.getsockname() for srv in server.servers for sock in srv.sockets]
+        host, port = bound[0][:2] if bound else (settings.server.host, settings.server.port)
+        structlog.get_logger(__name__).info(
+            "server.listening", url=f"http://{host}:{port}/mcp", version=__version__
+        )
         if on_ready is not None:
             on_ready()
 

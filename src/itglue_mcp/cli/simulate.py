@@ -60,7 +60,7 @@ def simulate(
         fail_rate=fail_rate,
     )
     app = create_app(Dataset.load(data), config)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", log_config=None)
 
 
 # The key the simulator accepts when none is given; not a secret, it unlocks fake data only.

@@ -143,25 +143,43 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer()
     )
+    shared: list[structlog.typing.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        add_trace_context,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            add_trace_context,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            redact_secrets,
-            renderer,
-        ],
+        processors=[*shared, redact_secrets, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
-    # The standard library's handler gets the same late-bound stderr as structlog.
-    logging.basicConfig(
-        level=max(numeric, logging.WARNING),
-        stream=_CurrentStderr(),
-        force=True,
+    # Libraries log through the standard library (uvicorn, fastmcp, httpx, the MCP SDK): their
+    # records are rendered by the same processors, so a process writes one format only.
+    handler = logging.StreamHandler(_CurrentStderr())
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                redact_secrets,
+                renderer,
+            ],
+        )
     )
+    logging.basicConfig(level=max(numeric, logging.WARNING), handlers=[handler], force=True)
+    # fastmcp draws boxed rich lines on a handler of its own and stops propagation: send its
+    # records to the root handler instead.
+    for name in _OWN_HANDLER_LOGGERS:
+        library = logging.getLogger(name)
+        for own in library.handlers[:]:
+            library.removeHandler(own)
+        library.propagate = True
+
+
+# Loggers that libraries give handlers of their own (a rich console, uvicorn's formatters).
+_OWN_HANDLER_LOGGERS = ("fastmcp", "uvicorn", "uvicorn.error", "uvicorn.access")
 
 
 # Environment read by the Hugging Face libraries when they are imported: no progress bars of

@@ -311,7 +311,7 @@ def metrics_server(
     MCP server it accompanies stops.
     """
     config = uvicorn.Config(
-        metrics_app(refresh), host=host, port=port, log_level="warning", ws="none"
+        metrics_app(refresh), host=host, port=port, log_level="warning", ws="none", log_config=None
     )
     return _QuietServer(config)
 
