@@ -320,6 +320,10 @@ def test_settings_configmap(rendered: dict[str, list[Manifest]]) -> None:
     assert data["ITGLUE_MCP_SECRETS_DIR"] == "/var/run/secrets/itglue-mcp"
     assert data["ITGLUE_MCP_SERVER__HOST"] == "0.0.0.0"
     assert json.loads(data["ITGLUE_MCP_RBAC__BINDINGS"])["Acme IT"] == ["client-readonly@42"]
+    assert data["ITGLUE_MCP_RATE_LIMIT__ENABLED"] == "true"
+    assert data["ITGLUE_MCP_RATE_LIMIT__REQUESTS_PER_MINUTE"] == "120"
+    role_limits = json.loads(data["ITGLUE_MCP_RATE_LIMIT__ROLE_REQUESTS_PER_MINUTE"])
+    assert role_limits == {"technician": 600}
     assert "acme-itglue-mcp.tenant-acme.svc" in json.loads(data["ITGLUE_MCP_SERVER__ALLOWED_HOSTS"])
     assert "g, group:Acme Night Shift, role:night-shift, *" in data["policy.csv"]
     for profile, objects in rendered.items():

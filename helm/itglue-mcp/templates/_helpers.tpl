@@ -213,6 +213,8 @@ that ConfigMap exists, so it gets them inline.
   "ITGLUE_MCP_AUTH__SCOPES__ADMIN" .Values.auth.scopes.admin
   "ITGLUE_MCP_RBAC__POLICY_SOURCE" .Values.rbac.policySource
   "ITGLUE_MCP_AUDIT__REVEAL_RATE_LIMIT" .Values.audit.revealRateLimit
+  "ITGLUE_MCP_RATE_LIMIT__ENABLED" (toString .Values.rateLimit.enabled)
+  "ITGLUE_MCP_RATE_LIMIT__REQUESTS_PER_MINUTE" (toString .Values.rateLimit.requestsPerMinute)
   "ITGLUE_MCP_INDEX__COLLECTION_PREFIX" (default (default .Release.Name .Values.tenant) .Values.index.collectionPrefix)
   "HF_HUB_OFFLINE" "1"
 }}
@@ -241,6 +243,9 @@ that ConfigMap exists, so it gets them inline.
 {{- end }}
 {{- if eq .Values.rbac.policySource "file" }}
 {{- $_ := set $settings "ITGLUE_MCP_RBAC__POLICY_FILE" "/etc/itglue-mcp/rbac/policy.csv" }}
+{{- end }}
+{{- with .Values.rateLimit.roleRequestsPerMinute }}
+{{- $_ := set $settings "ITGLUE_MCP_RATE_LIMIT__ROLE_REQUESTS_PER_MINUTE" (toJson .) }}
 {{- end }}
 {{- with .Values.rbac.bindings }}
 {{- $_ := set $settings "ITGLUE_MCP_RBAC__BINDINGS" (toJson .) }}

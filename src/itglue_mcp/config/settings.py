@@ -5,7 +5,7 @@ Environment variables carry the prefix ``ITGLUE_MCP_`` and nest with ``__``
 unset ``database_url`` selects the embedded SQLite store, an unset ``index.qdrant_url`` the
 embedded vector index. Sub-models per subsystem: ``itglue``, ``sync``, ``server``, ``auth``
 (:mod:`itglue_mcp.config.auth`), ``index`` (:mod:`itglue_mcp.config.index`), ``vault``
-(:mod:`itglue_mcp.config.vault`).
+(:mod:`itglue_mcp.config.vault`), ``rate_limit`` (:mod:`itglue_mcp.config.rate_limit`).
 
 Secrets (and any other setting) may also come from files in ``secrets_dir`` (a mounted
 Kubernetes Secret) and from a Vault/OpenBao KV version 2 secret
@@ -37,6 +37,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from itglue_mcp.config.audit import AuditSettings
 from itglue_mcp.config.auth import AuthSettings
 from itglue_mcp.config.index import IndexSettings
+from itglue_mcp.config.rate_limit import RateLimitSettings
 from itglue_mcp.config.rbac import RbacSettings
 from itglue_mcp.config.secrets import MountedFilesSource, VaultSource
 from itglue_mcp.config.vault import VaultSettings
@@ -188,9 +189,9 @@ class Settings(BaseSettings):
         SecretStr | None,
         Field(
             description=(
-                "Redis URL (redis://host:6379/0) shared by the replicas: policy reload, reveal "
-                "rate limits, OAuth proxy state. Unset = in-process (one replica); auth mode "
-                "proxy requires it."
+                "Redis URL (redis://host:6379/0) shared by the replicas: policy reload, "
+                "request and reveal rate limits, OAuth proxy state. Unset = in-process (one "
+                "replica); auth mode proxy requires it."
             )
         ),
     ] = None
@@ -201,6 +202,7 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     rbac: RbacSettings = RbacSettings()
     audit: AuditSettings = AuditSettings()
+    rate_limit: RateLimitSettings = RateLimitSettings()
     vault: VaultSettings = VaultSettings()
 
     @classmethod

@@ -11,6 +11,7 @@ metric                                          type       labels
 ``itglue_mcp_tool_call_duration_seconds``       histogram  ``tool``, ``outcome``
 ``itglue_mcp_auth_failures_total``              counter    ``reason``
 ``itglue_mcp_rbac_denials_total``               counter    ``tool``
+``itglue_mcp_rate_limited_requests_total``      counter    ``role``
 ``itglue_mcp_itglue_requests_total``            counter    ``status`` (itglue.client)
 ``itglue_mcp_sync_last_success_timestamp_seconds``  gauge  —
 ``itglue_mcp_sync_last_duration_seconds``       gauge      —
@@ -23,7 +24,9 @@ metric                                          type       labels
 ``outcome`` is ``ok``, ``error`` or ``denied``; ``tool`` is a registered tool name (any
 other name a caller sends is counted as ``unknown``, so a caller cannot grow the label set);
 ``reason`` is ``missing`` (no bearer token), ``invalid_token`` (401 with a token) or the
-``error`` of a 403 challenge (``insufficient_scope``). No label ever holds an argument, a
+``error`` of a 403 challenge (``insufficient_scope``); ``role`` is the role whose
+``rate_limit.role_requests_per_minute`` entry set the refused caller's limit, or ``default``
+(a configured name, never a claim's free text). No label ever holds an argument, a
 subject or a secret.
 
 The sync runs as a CronJob nobody can scrape, so its figures come from the store: at each
@@ -64,6 +67,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 __all__ = [
     "AUTH_FAILURES",
     "INDEX_CHUNKS",
+    "RATE_LIMITED_REQUESTS",
     "RBAC_DENIALS",
     "SYNC_LAST_API_REQUESTS",
     "SYNC_LAST_DURATION",
@@ -77,6 +81,7 @@ __all__ = [
     "auth_failure_reason",
     "metrics_app",
     "metrics_server",
+    "observe_rate_limited",
     "observe_rbac_denial",
     "observe_store",
     "observe_tool_call",
@@ -101,6 +106,12 @@ AUTH_FAILURES = Counter(
 )
 RBAC_DENIALS = Counter(
     "itglue_mcp_rbac_denials_total", "Tool calls refused by the RBAC policy, by tool.", ["tool"]
+)
+RATE_LIMITED_REQUESTS = Counter(
+    "itglue_mcp_rate_limited_requests_total",
+    "MCP requests refused with HTTP 429 by the per-subject request limit, by the role whose "
+    "limit applied (default: rate_limit.requests_per_minute).",
+    ["role"],
 )
 SYNC_LAST_SUCCESS = Gauge(
     "itglue_mcp_sync_last_success_timestamp_seconds",
@@ -127,6 +138,7 @@ SYNC_LAST_RATE_LIMITED = Gauge(
 INDEX_CHUNKS = Gauge("itglue_mcp_index_chunks", "Chunks in the semantic (vector) index.")
 
 UNKNOWN_TOOL = "unknown"
+DEFAULT_LIMIT = "default"
 OUTCOMES = ("ok", "error", "denied")
 # How long a scrape waits for the store before answering with what it has.
 _REFRESH_TIMEOUT_S = 5.0
@@ -157,6 +169,17 @@ def observe_tool_call(tool: str, outcome: str, seconds: float) -> None:
 def observe_rbac_denial(tool: str) -> None:
     """Count one tool call the RBAC policy refused (``tool`` from :func:`tool_label`)."""
     RBAC_DENIALS.labels(tool=tool).inc()
+
+
+def observe_rate_limited(role: str | None) -> None:
+    """Count one MCP request refused by the request limit.
+
+    Args:
+        role: the configured role whose limit applied
+            (:meth:`~itglue_mcp.config.rate_limit.RateLimitSettings.governing_role`), or
+            ``None`` for the default limit (label ``default``).
+    """
+    RATE_LIMITED_REQUESTS.labels(role=role or DEFAULT_LIMIT).inc()
 
 
 class LastSync(Protocol):

@@ -31,6 +31,7 @@ from itglue_mcp.server.access import AccessMiddleware
 from itglue_mcp.server.capabilities import CapabilitiesMiddleware
 from itglue_mcp.server.jsonrpc_guard import JsonRpcGuardMiddleware
 from itglue_mcp.server.rendering import FencedText
+from itglue_mcp.server.request_limit import request_limit_middleware
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.step_up import step_up_middleware
 from itglue_mcp.server.tool_schemas import CompactToolSchemas
@@ -142,7 +143,9 @@ def build_http_app(
     ``oidc`` and ``proxy`` the host of ``public_url`` is an allowed Host header too. A 403 is
     recorded in ``audit`` (the services' audit trail) as a denial. A W3C ``traceparent``
     header continues the caller's trace, and 401/403 answers are counted by reason
-    (:mod:`itglue_mcp.observability`).
+    (:mod:`itglue_mcp.observability`). An authenticated caller over its request limit
+    (``settings.rate_limit``) is answered 429 with ``Retry-After``
+    (:mod:`itglue_mcp.server.request_limit`), before its body is read.
 
     Raises:
         ConfigurationError: ``settings.server.host`` is not a loopback address while the
@@ -154,6 +157,7 @@ def build_http_app(
     hosts = [*settings.server.allowed_hosts, f"{settings.server.host}:{port}"]
     if settings.public_url and settings.auth.mode in (AuthMode.OIDC, AuthMode.PROXY):
         hosts.append(urlsplit(settings.public_url).netloc)
+    limit = request_limit_middleware(settings, path="/mcp")
     return mcp.http_app(
         path="/mcp",
         stateless_http=True,
@@ -162,6 +166,7 @@ def build_http_app(
         middleware=[
             Middleware(TraceContextMiddleware),
             Middleware(AuthFailureMiddleware, path="/mcp"),
+            *([limit] if limit is not None else []),
             Middleware(JsonRpcGuardMiddleware, path="/mcp"),
             step_up_middleware(settings, path="/mcp", audit=audit),
         ],
