@@ -8,7 +8,8 @@ every lookup is limited by the request's :class:`ReadScope`.
   organization citation; :mod:`.organization_matching` — how a reference names one.
 - :mod:`.scope` — :class:`ReadScope`, what one request may read.
 - :mod:`.citations` — :class:`SourceRecord`, the one citation shape.
-- :mod:`.errors` — references that name nothing or several things.
+- :mod:`.errors` — references that name nothing or several things; :mod:`.ids` — when a
+  reference is an IT Glue id.
 - :mod:`.unit` — one read-only unit of work per request.
 - :mod:`.configurations`, :mod:`.passwords`, :mod:`.flexible_assets`, :mod:`.people` — one
   resolver and the lookups of each concept; :mod:`.health` — the store's own figures.

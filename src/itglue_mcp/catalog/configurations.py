@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.citations import CitedRecord, SourceRecord, cited_record, source_of
 from itglue_mcp.catalog.errors import RecordNotFound
+from itglue_mcp.catalog.ids import parse_id
 from itglue_mcp.catalog.scope import ReadScope
 from itglue_mcp.store.citations import cite_records
 from itglue_mcp.store.network import (
@@ -116,9 +117,9 @@ async def resolve_configurations(
     reference = reference.strip()
     if not reference:
         raise ValueError("name: must not be empty")
-    if reference.isdigit():
+    if (configuration_id := parse_id(reference)) is not None:
         by_id = await get_configurations(
-            session, [int(reference)], organization_ids=organization_ids
+            session, [configuration_id], organization_ids=organization_ids
         )
         if by_id:
             return ConfigurationMatch(by_id, "id")

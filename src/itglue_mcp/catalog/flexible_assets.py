@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.citations import SourceRecord, source_of
 from itglue_mcp.catalog.errors import AmbiguousRecord, RecordNotFound
+from itglue_mcp.catalog.ids import parse_id
 from itglue_mcp.store.errors import translate_errors
 from itglue_mcp.store.queries import name_match, record_names, scope, select_view, to_view
 from itglue_mcp.store.record_types import RecordType
@@ -80,8 +81,8 @@ async def _assets(
     table = RecordType.FLEXIBLE_ASSETS.table
     statement = select_view(StoredAsset, table).where(*scope(table, organization_ids))
     with translate_errors("read flexible assets"):
-        if reference.isascii() and reference.isdigit():
-            rows = (await session.execute(statement.where(table.c.id == int(reference)))).all()
+        if (asset_id := parse_id(reference)) is not None:
+            rows = (await session.execute(statement.where(table.c.id == asset_id))).all()
             if rows:
                 return [to_view(StoredAsset, row) for row in rows]
         matches, tier = name_match((table.c.name,), reference)

@@ -38,6 +38,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from itglue_mcp.catalog.errors import AmbiguousOrganization, OrganizationNotFound
+from itglue_mcp.catalog.ids import parse_id
 from itglue_mcp.store.queries import OrganizationView
 
 __all__ = [
@@ -170,8 +171,8 @@ def match_organizations(ref: str, organizations: Sequence[OrgCandidate]) -> Orga
     ref = ref.strip()
     if not ref:
         raise ValueError("organization: must not be empty")
-    if ref.isdigit():
-        by_id = [org for org in organizations if org.id == int(ref)]
+    if (organization_id := parse_id(ref)) is not None:
+        by_id = [org for org in organizations if org.id == organization_id]
         if by_id:
             return _decide(by_id, "exact")
     ref_words = _words(ref)

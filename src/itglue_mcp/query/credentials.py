@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.configurations import resolve_configurations
 from itglue_mcp.catalog.errors import AmbiguousRecord
+from itglue_mcp.catalog.ids import parse_id
 from itglue_mcp.catalog.passwords import password_source
 from itglue_mcp.query.answer import Fact
 from itglue_mcp.store.passwords import PasswordView, find_passwords, get_passwords
@@ -127,8 +128,8 @@ async def find_credentials(
         if not configurations:
             return CredentialLookup(())
         configuration_ids = [view.id for view in configurations]
-    if name is not None and name.strip().isdigit():
-        found = await get_passwords(session, [int(name.strip())], organization_ids=organization_ids)
+    if name is not None and (password_id := parse_id(name)) is not None:
+        found = await get_passwords(session, [password_id], organization_ids=organization_ids)
         if configuration_ids is not None:
             found = [
                 view

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.citations import SourceRecord, source_of
+from itglue_mcp.catalog.ids import parse_id
 from itglue_mcp.graph.store import GraphStore, RecordRef
 from itglue_mcp.query.dependencies import record_not_found, resolve_record, source_of_node
 from itglue_mcp.richtext import DocumentSection
@@ -136,8 +137,8 @@ async def _find(
         raise ValueError("document: must not be empty")
     if "documents" in hidden_types:
         raise record_not_found("document", reference, "document")
-    if reference.isdigit():
-        by_id = await get_document(session, int(reference), organization_ids=organization_ids)
+    if (document_id := parse_id(reference)) is not None:
+        by_id = await get_document(session, document_id, organization_ids=organization_ids)
         if by_id is not None:
             return by_id
     node = await resolve_record(

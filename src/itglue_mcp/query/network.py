@@ -111,6 +111,8 @@ LookupKind = Literal["network", "mac", "name", "kind"]
 _CONFIDENCE: dict[str, float] = {"network": 1.0, "mac": 1.0, "name": 1.0, "kind": 0.8}
 _PARTIAL_NAME = 0.7
 _SPANNED = 0.8
+# An IPv6 address (or network) with a zone id: "fe80::1%eth0", "fe80::1%eth0/64".
+_ZONE_ID = re.compile(r"(?P<address>[0-9A-Fa-f:.]+)%[^/]*(?P<prefix>/\d{1,3})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,7 +405,7 @@ async def find_addresses(
         limit: most configurations, and most flexible assets, returned.
 
     Raises:
-        ValueError: ``query`` is blank or ``limit`` below 1.
+        ValueError: ``query`` is blank, an IPv6 address with a zone id, or ``limit`` below 1.
         StoreError: the database failed.
     """
     query = query.strip()
@@ -411,6 +413,12 @@ async def find_addresses(
         raise ValueError("query must not be empty")
     if limit < 1:
         raise ValueError("limit must be at least 1")
+    zoned = _ZONE_ID.fullmatch(query) if ":" in query else None
+    if zoned is not None and parse_network(zoned["address"] + (zoned["prefix"] or "")):
+        raise ValueError(
+            f"query: {query!r} has an IPv6 zone id (after %), which IT Glue does not record; "
+            "give the address without it"
+        )
     network = parse_network(query)
     if network is not None:
         return await _network_lookup(session, query, network, organization_ids, limit)

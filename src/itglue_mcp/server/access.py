@@ -58,6 +58,7 @@ from itglue_mcp.security.audit import AuditDecision, current_request_info
 from itglue_mcp.security.errors import AccessDenied
 from itglue_mcp.security.identity import Caller, caller_from_token
 from itglue_mcp.security.rbac import Permissions
+from itglue_mcp.server.arguments import acceptable_reference
 from itglue_mcp.server.services import Services
 
 __all__ = [
@@ -77,8 +78,6 @@ _SCOPE: ContextVar[ReadScope | None] = ContextVar("itglue_mcp_read_scope", defau
 
 # The argument naming the organization a scoped tool reads (resolved once, here).
 _ORGANIZATION_ARGUMENT = "organization"
-# Longest organization reference resolved here; a longer one is left to the tool's schema.
-_MAX_REFERENCE = 255
 
 # Longest tool name echoed or recorded: the name of an unknown tool is the caller's text.
 _MAX_TOOL_NAME = 128
@@ -202,8 +201,8 @@ class AccessMiddleware(Middleware):
     ) -> ReadScope:
         """The call's read scope; the ``organization`` argument of a scoped tool is resolved.
 
-        An argument the tool's schema will refuse (not a string, blank or too long) is not
-        resolved here: the schema's message names it.
+        An argument the tool's schema will refuse (not a string, blank, too long, a control
+        character) is not resolved here: the schema's message names it.
 
         Raises:
             ItglueMcpError: the reference names no readable organization, or several; the
@@ -212,7 +211,7 @@ class AccessMiddleware(Middleware):
         reference = None
         if tool in self._scoped and isinstance(arguments, dict):
             value = arguments.get(_ORGANIZATION_ARGUMENT)
-            if isinstance(value, str) and 0 < len(value) <= _MAX_REFERENCE:
+            if acceptable_reference(value):
                 reference = value
         return await self._services.catalog.scope(
             subject=caller.subject,

@@ -29,6 +29,7 @@ from itglue_mcp.security import build_auth_provider
 from itglue_mcp.security.audit import AuditTrail
 from itglue_mcp.server.access import AccessMiddleware
 from itglue_mcp.server.capabilities import CapabilitiesMiddleware
+from itglue_mcp.server.errors import ArgumentErrors
 from itglue_mcp.server.jsonrpc_guard import JsonRpcGuardMiddleware
 from itglue_mcp.server.rendering import FencedText
 from itglue_mcp.server.request_limit import request_limit_middleware
@@ -110,6 +111,7 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
     mcp.add_middleware(FencedText())
     mcp.add_middleware(AccessMiddleware(mcp, services, auth or AuthSettings()))
     mcp.add_middleware(CapabilitiesMiddleware(mcp))
+    mcp.add_middleware(ArgumentErrors())
 
     @mcp.custom_route("/healthz", methods=["GET"], include_in_schema=False)
     async def healthz(_request: Request) -> JSONResponse:

@@ -8,6 +8,8 @@ Every public store function raises only these (never a bare ``sqlalchemy.exc`` e
 
 Messages name tables, columns and constraints but never values: a row may hold data copied
 from IT Glue, and drivers echo offending values back (PostgreSQL's ``DETAIL: Key (id)=(…)``).
+Nor do they name exception classes: a PostgreSQL error is described by its SQLSTATE class
+(``SQLSTATE 22021, invalid data``), anything else by what kind of failure it was.
 
 Example::
 
@@ -41,6 +43,26 @@ class StoreUnavailableError(StoreError):
 
 # asyncpg exceptions carry these attributes; they hold names only, never row values.
 _PG_NAME_ATTRIBUTES = ("table_name", "column_name", "constraint_name")
+# SQLSTATE classes (the first two characters), in words.
+_SQLSTATE_CLASSES = {
+    "08": "connection failure",
+    "0A": "feature not supported",
+    "21": "cardinality violation",
+    "22": "invalid data",
+    "23": "constraint violated",
+    "25": "invalid transaction state",
+    "28": "invalid authorization",
+    "3D": "invalid database",
+    "3F": "invalid schema",
+    "40": "transaction rolled back",
+    "42": "syntax error or access rule violation",
+    "53": "insufficient resources",
+    "54": "program limit exceeded",
+    "55": "object not in prerequisite state",
+    "57": "operator intervention",
+    "58": "system error",
+    "XX": "internal error",
+}
 
 
 def _describe(error: sa_exc.DBAPIError) -> str:
@@ -61,7 +83,26 @@ def _describe(error: sa_exc.DBAPIError) -> str:
         return ", ".join(names)
     if type(driver_error).__module__.startswith(("sqlite3", "sqlalchemy.dialects.sqlite")):
         return str(driver_error).splitlines()[0][:200]
-    return type(cause or driver_error).__name__
+    return _sqlstate(cause) or _sqlstate(driver_error) or "driver error"
+
+
+def _sqlstate(error: object) -> str | None:
+    """``SQLSTATE 22021, invalid data`` for an error carrying a SQLSTATE code, else ``None``."""
+    code = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    if not isinstance(code, str) or len(code) != 5 or not code.isalnum():
+        return None
+    return f"SQLSTATE {code}, {_SQLSTATE_CLASSES.get(code[:2], 'database error')}"
+
+
+def _os_failure(error: OSError) -> str:
+    """An operating-system error in words (``connection refused``), no class name."""
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, ConnectionError):
+        return "connection lost"
+    return "network or file error"
 
 
 def _is_unavailable(error: sa_exc.DBAPIError) -> bool:
@@ -107,16 +148,18 @@ def translate_errors(action: str, *, os_errors: bool = True) -> Iterator[None]:
         # Raised while binding values in Python (a type processor, JSON encoding): their
         # messages describe the type problem, not the value.
         cause = error.orig
-        detail = str(cause)[:200] if isinstance(cause, ValueError | TypeError) else ""
+        detail = (
+            str(cause).splitlines()[0][:200] if isinstance(cause, ValueError | TypeError) else ""
+        )
         raise StoreError(
-            f"{action}: cannot bind a value ({detail or type(cause).__name__})"
+            f"{action}: cannot bind a value ({detail or 'unsupported value'})"
         ) from error
     except sa_exc.SQLAlchemyError as error:
-        raise StoreError(f"{action}: {type(error).__name__}") from error
+        raise StoreError(f"{action}: database layer error") from error
     except OSError as error:
         # asyncpg raises OSError subclasses (ConnectionRefusedError) while connecting.
         if not os_errors:
             raise
         raise StoreUnavailableError(
-            f"{action}: database unavailable ({type(error).__name__})"
+            f"{action}: database unavailable ({_os_failure(error)})"
         ) from error

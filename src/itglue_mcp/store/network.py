@@ -134,8 +134,12 @@ def _has_code(name: str, code: str) -> bool:
 
 
 def parse_address(text: str | None) -> Address | None:
-    """The IP address a stored value names (``"10.0.0.5"``, ``"10.0.0.5/24"``), else ``None``."""
-    if not text:
+    """The IP address a stored value names (``"10.0.0.5"``, ``"10.0.0.5/24"``), else ``None``.
+
+    An IPv6 address with a zone id (``fe80::1%eth0``) names one host's interface, not an
+    address IT Glue records: ``None``.
+    """
+    if not text or "%" in text:
         return None
     try:
         # ip_interface reads a bare address as well as one with a prefix ("10.0.0.5/24").
@@ -148,8 +152,11 @@ def parse_network(text: str) -> Network | None:
     """The network ``text`` names: an IP (a one-address network) or CIDR, else ``None``.
 
     Host bits are allowed and cleared (``10.10.10.7/24`` is ``10.10.10.0/24``), as people
-    often write a host's address with its prefix.
+    often write a host's address with its prefix. Text with an IPv6 zone id
+    (``fe80::1%eth0``) is not a network: ``None``.
     """
+    if "%" in text:
+        return None
     try:
         return ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:

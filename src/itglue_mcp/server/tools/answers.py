@@ -25,14 +25,13 @@ from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.engine import QueryEngine
 from itglue_mcp.query.scope import MAX_QUESTION_LENGTH
 from itglue_mcp.server.access import current_scope
+from itglue_mcp.server.arguments import FreeText, Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import READ_ONLY
 
-__all__ = ["MAX_ORGANIZATION_LENGTH", "register", "render_answer"]
-
-MAX_ORGANIZATION_LENGTH = 255
+__all__ = ["register", "render_answer"]
 
 
 def render_answer(answer: Answer) -> str:
@@ -83,9 +82,8 @@ def register(mcp: FastMCP, services: Services) -> None:
     )
     async def query_documentation(
         question: Annotated[
-            str,
+            FreeText,
             Field(
-                min_length=1,
                 max_length=MAX_QUESTION_LENGTH,
                 description=(
                     "The question in plain language; name the organization with @name "
@@ -94,10 +92,8 @@ def register(mcp: FastMCP, services: Services) -> None:
             ),
         ],
         organization: Annotated[
-            str | None,
+            Reference | None,
             Field(
-                min_length=1,
-                max_length=MAX_ORGANIZATION_LENGTH,
                 description=(
                     "Organization to answer for: IT Glue id, name, short name or a unique part "
                     "of it. Omit to use the @mention, or to ask across every organization."

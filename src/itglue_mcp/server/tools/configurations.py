@@ -24,6 +24,7 @@ from itglue_mcp.catalog.configurations import (
 )
 from itglue_mcp.query.answer import Excerpt
 from itglue_mcp.server.access import current_scope
+from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import (
@@ -34,7 +35,6 @@ from itglue_mcp.server.schemas import (
 )
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import (
-    MAX_REFERENCE_LENGTH,
     READ_ONLY,
     SCOPE_FIELD,
     summarise,
@@ -156,17 +156,15 @@ def register(mcp: FastMCP, services: Services) -> None:
     )
     async def get_configuration(
         name: Annotated[
-            str,
+            Reference,
             Field(
-                min_length=1,
-                max_length=MAX_REFERENCE_LENGTH,
                 description=(
                     "Configuration name or hostname (any case, or a part of it), its IT Glue "
                     "id, serial number or MAC address."
                 ),
             ),
         ],
-        organization: Annotated[str | None, SCOPE_FIELD] = None,
+        organization: Annotated[Reference | None, SCOPE_FIELD] = None,
         detail: Annotated[
             Detail,
             Field(

@@ -15,6 +15,7 @@ from itglue_mcp.query.dependencies import (
     resolve_record,
 )
 from itglue_mcp.server.access import current_scope
+from itglue_mcp.server.arguments import ItglueId, Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted
 from itglue_mcp.server.services import Services
@@ -24,7 +25,6 @@ __all__ = ["MAX_DEPTH", "MAX_NODES", "register", "render_dependencies"]
 
 MAX_DEPTH = 3
 MAX_NODES = 200
-MAX_NAME_LENGTH = 255
 
 RecordTypeName = Literal[
     "configurations",
@@ -88,21 +88,17 @@ def register(mcp: FastMCP, services: Services) -> None:
             ),
         ] = None,
         record_id: Annotated[
-            int | None, Field(ge=1, description="IT Glue id of the record (with record_type).")
+            ItglueId | None, Field(description="IT Glue id of the record (with record_type).")
         ] = None,
         name: Annotated[
-            str | None,
+            Reference | None,
             Field(
-                min_length=1,
-                max_length=MAX_NAME_LENGTH,
                 description="Name of the record, or its start or a part of it (any case).",
             ),
         ] = None,
         organization: Annotated[
-            str | None,
+            Reference | None,
             Field(
-                min_length=1,
-                max_length=MAX_NAME_LENGTH,
                 description="Only records of this organization: IT Glue id, name, short name.",
             ),
         ] = None,

@@ -11,6 +11,7 @@ from pydantic import Field
 from itglue_mcp.query.dependencies import describe_type
 from itglue_mcp.query.documents import DEFAULT_MAX_CHARS, DocumentContent, read_document
 from itglue_mcp.server.access import current_scope
+from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted
 from itglue_mcp.server.services import Services
@@ -21,7 +22,6 @@ __all__ = ["MAX_CHARS", "MAX_RELATED", "MIN_CHARS", "register", "render_document
 MIN_CHARS = 200
 MAX_CHARS = 50_000
 MAX_RELATED = 50
-MAX_REFERENCE_LENGTH = 255
 
 
 def _flags(content: DocumentContent) -> str:
@@ -80,18 +80,14 @@ def register(mcp: FastMCP, services: Services) -> None:
     )
     async def get_document(
         document: Annotated[
-            str,
+            Reference,
             Field(
-                min_length=1,
-                max_length=MAX_REFERENCE_LENGTH,
                 description="IT Glue document id, or its title or the start or a part of it.",
             ),
         ],
         organization: Annotated[
-            str | None,
+            Reference | None,
             Field(
-                min_length=1,
-                max_length=MAX_REFERENCE_LENGTH,
                 description="Only documents of this organization: IT Glue id, name, short name.",
             ),
         ] = None,

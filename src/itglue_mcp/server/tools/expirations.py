@@ -19,6 +19,7 @@ from itglue_mcp.query.expirations import (
     today_utc,
 )
 from itglue_mcp.server.access import current_scope
+from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted_values
 from itglue_mcp.server.services import Services
@@ -28,7 +29,6 @@ __all__ = ["MAX_EXPIRATIONS", "MAX_WINDOW_DAYS", "register", "render_expirations
 
 MAX_WINDOW_DAYS = 365
 MAX_EXPIRATIONS = MAX_LIMIT
-MAX_NAME_LENGTH = 255
 
 KindName = Literal["warranty", "ssl certificate", "domain", "license", "other"]
 
@@ -99,10 +99,8 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(description="Only this kind of expiration; omit for every kind."),
         ] = None,
         organization: Annotated[
-            str | None,
+            Reference | None,
             Field(
-                min_length=1,
-                max_length=MAX_NAME_LENGTH,
                 description="Only this organization: IT Glue id, name or short name.",
             ),
         ] = None,

@@ -40,10 +40,11 @@ from itglue_mcp.query.credentials import REVEAL_NOTICE
 from itglue_mcp.security.errors import AccessDenied
 from itglue_mcp.security.reveal import RevealedTrait, SecretRevealer
 from itglue_mcp.server.access import current_permissions, current_scope
+from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.organizations import MAX_REFERENCE_LENGTH, READ_ONLY, SCOPE_FIELD
+from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
 
 __all__ = ["TOOL", "FlexibleAssetSecret", "register"]
 
@@ -150,25 +151,21 @@ def register(mcp: FastMCP, services: Services) -> None:
     )
     async def reveal_flexible_asset_password(
         flexible_asset: Annotated[
-            str,
+            Reference,
             Field(
-                min_length=1,
-                max_length=MAX_REFERENCE_LENGTH,
                 description="The flexible asset: its IT Glue id, or its name (any case).",
             ),
         ],
         trait: Annotated[
-            str | None,
+            Reference | None,
             Field(
-                min_length=1,
-                max_length=MAX_REFERENCE_LENGTH,
                 description=(
                     "The Password field to reveal: its name (e.g. 'DSRM Password') or name-key "
                     "('dsrm-password'). Omit when the asset's type has only one Password field."
                 ),
             ),
         ] = None,
-        organization: Annotated[str | None, SCOPE_FIELD] = None,
+        organization: Annotated[Reference | None, SCOPE_FIELD] = None,
     ) -> ToolResult:
         """Reveal the VALUE of one Password-kind field of one flexible asset (a domain's DSRM
         password, a Wi-Fi pre-shared key, a license key), fetched live from IT Glue.

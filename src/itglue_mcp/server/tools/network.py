@@ -22,6 +22,7 @@ from itglue_mcp.query.network import (
     flexible_asset_source,
 )
 from itglue_mcp.server.access import current_scope
+from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite
 from itglue_mcp.server.schemas import (
@@ -34,7 +35,6 @@ from itglue_mcp.server.schemas import (
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.configurations import interface_details
 from itglue_mcp.server.tools.organizations import (
-    MAX_REFERENCE_LENGTH,
     READ_ONLY,
     SCOPE_FIELD,
     summarise,
@@ -151,10 +151,8 @@ def register(mcp: FastMCP, services: Services) -> None:
     )
     async def find_ip_address(
         query: Annotated[
-            str,
+            Reference,
             Field(
-                min_length=1,
-                max_length=MAX_REFERENCE_LENGTH,
                 description=(
                     "An IP address (10.10.10.1) or network (10.10.10.0/24): what holds it. "
                     "A device name or hostname, a MAC address, a network's name (a LAN "
@@ -162,7 +160,7 @@ def register(mcp: FastMCP, services: Services) -> None:
                 ),
             ),
         ],
-        organization: Annotated[str | None, SCOPE_FIELD] = None,
+        organization: Annotated[Reference | None, SCOPE_FIELD] = None,
         limit: Annotated[
             int,
             Field(

@@ -31,6 +31,7 @@ from itglue_mcp.catalog.people import (
 from itglue_mcp.query.answer import Excerpt
 from itglue_mcp.richtext import html_to_text
 from itglue_mcp.server.access import current_scope
+from itglue_mcp.server.arguments import MAX_REFERENCE_LENGTH, Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import (
@@ -53,25 +54,20 @@ __all__ = [
 ]
 
 MAX_LIST_LIMIT = 200
-MAX_REFERENCE_LENGTH = 255
-"""Longest organization reference or record name a tool accepts."""
 MAX_LOCATIONS = 25
 MAX_CONTACTS = 10
 READ_ONLY = {"readOnlyHint": True, "destructiveHint": False, "openWorldHint": False}
 ORGANIZATION_FIELD = Field(
-    min_length=1,
-    max_length=MAX_REFERENCE_LENGTH,
     description="Organization: IT Glue id, name, short name or a unique part of it.",
 )
 SCOPE_FIELD = Field(
-    min_length=1,
-    max_length=MAX_REFERENCE_LENGTH,
     description=(
         "Organization: IT Glue id, name, short name or a unique part of it. "
         "Omit to search every organization."
     ),
 )
-"""The optional ``organization`` argument of a lookup tool (``None``: every readable one)."""
+"""The optional ``organization`` argument of a lookup tool (``None``: every readable one),
+annotating a :data:`~itglue_mcp.server.arguments.Reference` (its bounds)."""
 
 
 def summarise(view: OrganizationView) -> OrganizationSummary:
@@ -224,7 +220,7 @@ def register(mcp: FastMCP, services: Services) -> None:
     )
     async def list_organizations_tool(
         name_contains: Annotated[
-            str | None,
+            Reference | None,
             Field(description="Only organizations whose name contains this text (any case)."),
         ] = None,
         limit: Annotated[
@@ -253,7 +249,7 @@ def register(mcp: FastMCP, services: Services) -> None:
         output_schema=OrganizationDetail.model_json_schema(),
     )
     async def get_organization(
-        organization: Annotated[str, ORGANIZATION_FIELD],
+        organization: Annotated[Reference, ORGANIZATION_FIELD],
     ) -> ToolResult:
         """Show one organization: its summary, description and quick notes, its locations,
         its important contacts (approvers, on-site IT) and how many records of each type

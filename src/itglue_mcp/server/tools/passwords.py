@@ -37,12 +37,12 @@ from itglue_mcp.security.errors import AccessDenied
 from itglue_mcp.security.rbac import Permissions
 from itglue_mcp.security.reveal import RevealedPassword, SecretRevealer
 from itglue_mcp.server.access import current_permissions, current_scope
+from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
 from itglue_mcp.server.schemas import LinkedRecordDetail, PasswordDetail, PasswordMatches
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import (
-    MAX_REFERENCE_LENGTH,
     READ_ONLY,
     SCOPE_FIELD,
     summarise,
@@ -177,25 +177,21 @@ def register(mcp: FastMCP, services: Services) -> None:
     )
     async def get_password(
         name: Annotated[
-            str | None,
+            Reference | None,
             Field(
-                min_length=1,
-                max_length=MAX_REFERENCE_LENGTH,
                 description="Password entry name (any case, or a part of it) or IT Glue id.",
             ),
         ] = None,
         configuration: Annotated[
-            str | None,
+            Reference | None,
             Field(
-                min_length=1,
-                max_length=MAX_REFERENCE_LENGTH,
                 description=(
                     "A configuration's name, hostname or IT Glue id: only the passwords "
                     "belonging to it (all of them when no name is given)."
                 ),
             ),
         ] = None,
-        organization: Annotated[str | None, SCOPE_FIELD] = None,
+        organization: Annotated[Reference | None, SCOPE_FIELD] = None,
         limit: Annotated[
             int, Field(ge=1, le=MAX_LIMIT, description="Most password entries to return.")
         ] = 10,

@@ -22,10 +22,10 @@ from itglue_mcp.query.engine import MAX_SEARCH_LIMIT, MAX_SEARCH_QUERY_LENGTH, Q
 from itglue_mcp.query.results import SearchResults
 from itglue_mcp.query.retrieval import SearchableRecordType, SearchMode
 from itglue_mcp.server.access import current_scope
+from itglue_mcp.server.arguments import FreeText, Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.answers import MAX_ORGANIZATION_LENGTH
 from itglue_mcp.server.tools.organizations import READ_ONLY
 
 __all__ = ["DEFAULT_LIMIT", "register", "render_results"]
@@ -83,18 +83,15 @@ def register(mcp: FastMCP, services: Services) -> None:
     )
     async def search(
         query: Annotated[
-            str,
+            FreeText,
             Field(
-                min_length=1,
                 max_length=MAX_SEARCH_QUERY_LENGTH,
                 description="Words, a name, an IP or a question to search for.",
             ),
         ],
         organization: Annotated[
-            str | None,
+            Reference | None,
             Field(
-                min_length=1,
-                max_length=MAX_ORGANIZATION_LENGTH,
                 description=(
                     "Only this organization's records: IT Glue id, name, short name or a "
                     "unique part of it. Omit to search every organization."
