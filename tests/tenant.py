@@ -1,15 +1,18 @@
-"""Test helpers around the simulator: an outage switch, a one-call sync run, expected counts."""
+"""Test helpers around the simulator: outage switches, a one-call sync run, expected counts."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 from pydantic import SecretStr
 from starlette.types import ASGIApp
 
+from itglue_mcp.background import serve_in_thread
 from itglue_mcp.config import ItglueSettings, SyncSettings
 from itglue_mcp.itglue.client import ItglueClient
 from itglue_mcp.itglue.simulator import Dataset
@@ -17,6 +20,7 @@ from itglue_mcp.store import count_records
 from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.store.sync_state import SyncRun, get_run
 from itglue_mcp.sync.engine import SyncEngine, SyncReport
+from tests.mcp_http import free_port
 
 API_KEY = "ITG.sync-tests"
 SYNCED_TYPES = (
@@ -61,6 +65,43 @@ class Switchable:
         await self.app(scope, receive, send)
 
 
+class RestartableServer:
+    """An ASGI app served over HTTP on one fixed loopback port, stopped and started at will.
+
+    While stopped the port refuses connections: IT Glue unreachable, not answering 5xx.
+    ``stop`` and ``start`` block (they join or start uvicorn's thread); call them through
+    ``asyncio.to_thread`` from a test's event loop.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._serving: contextlib.ExitStack | None = None
+
+    def start(self) -> None:
+        serving = contextlib.ExitStack()
+        serving.enter_context(serve_in_thread(self.app, port=self.port))
+        self._serving = serving
+
+    def stop(self) -> None:
+        if self._serving is not None:
+            self._serving.close()
+            self._serving = None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
 @dataclass
 class Simulated:
     """A running simulator: its live dataset, base URL and ASGI app."""
@@ -80,6 +121,7 @@ class Simulated:
             "max_attempts": 3,
             "breaker_failure_threshold": 3,
             "breaker_reset_s": 0.2,
+            "breaker_wait_s": 1.0,
         }
         values.update(overrides)
         return ItglueSettings.model_validate(values)

@@ -60,6 +60,7 @@ def test_open_breaker_fails_fast_with_time_left() -> None:
         breaker.before_request()
 
     assert caught.value.reopens_in_s == pytest.approx(20.0)
+    assert breaker.reopens_in_s == pytest.approx(20.0)
     assert isinstance(caught.value, ServiceUnavailable)
 
 
@@ -68,7 +69,8 @@ def test_half_open_lets_one_trial_through_and_success_closes() -> None:
     breaker = _open_breaker(clock)
     clock.now += 30.0
 
-    breaker.before_request()
+    assert breaker.reopens_in_s == 0.0
+    assert breaker.before_request() is True  # the trial
     assert breaker.state == "half-open"
     with pytest.raises(CircuitOpen) as caught:
         breaker.before_request()
@@ -76,7 +78,7 @@ def test_half_open_lets_one_trial_through_and_success_closes() -> None:
 
     breaker.record_success()
     assert breaker.state == "closed"
-    breaker.before_request()
+    assert breaker.before_request() is False
 
 
 def test_failed_trial_reopens_for_a_full_reset_period() -> None:

@@ -341,8 +341,9 @@ async def test_persistent_server_errors_open_the_breaker_and_fail_fast(data_dir:
     app = create_app(Dataset.load(data_dir), config)
     settings_overrides = {
         "max_attempts": 3,
-        "breaker_failure_threshold": 3,
+        "breaker_failure_threshold": 1,
         "breaker_reset_s": 60.0,
+        "breaker_wait_s": 0.0,
     }
     with serve_in_thread(app) as base_url:
         async with ItglueClient(_settings(base_url, **settings_overrides)) as client:

@@ -31,6 +31,7 @@ from itglue_mcp.config.settings import ItglueSettings
 from itglue_mcp.errors import ConfigurationError
 from itglue_mcp.itglue import (
     AuthenticationFailed,
+    CircuitOpen,
     ItglueClient,
     ItglueError,
     MalformedResponse,
@@ -56,6 +57,8 @@ def _settings(base_url: str, **overrides: Any) -> ItglueSettings:
         "api_key": SecretStr(API_KEY),
         "backoff_initial_s": 0.01,
         "backoff_max_s": 0.05,
+        # A request that opens the breaker fails at once unless a test allows waiting.
+        "breaker_wait_s": 0.0,
         **overrides,
     }
     return ItglueSettings(**values)
@@ -207,11 +210,16 @@ async def test_breaker_half_opens_after_reset_and_a_good_trial_closes_it() -> No
         return PlainTextResponse("down", status_code=503)
 
     with serve_in_thread(_app(flaky)) as base_url:
+        # Waiting disabled: the request that opened the breaker fails with its own error.
         settings = _settings(
-            base_url, max_attempts=2, breaker_failure_threshold=2, breaker_reset_s=0.3
+            base_url,
+            max_attempts=2,
+            breaker_failure_threshold=1,
+            breaker_reset_s=0.3,
+            breaker_wait_s=0.0,
         )
         async with ItglueClient(settings) as client:
-            with pytest.raises(ServiceUnavailable):
+            with pytest.raises(ServiceUnavailable, match="after 2 attempts"):
                 await client.fetch_page("/organizations", Organization)
             assert client.breaker_state == "open"
             healthy = True
@@ -220,6 +228,90 @@ async def test_breaker_half_opens_after_reset_and_a_good_trial_closes_it() -> No
 
     assert page.records[0].name == "Acme"
     assert client.breaker_state == "closed"
+
+
+async def test_failed_attempts_that_a_retry_cures_never_open_the_breaker() -> None:
+    attempts: dict[str, int] = {}
+
+    async def fails_twice(request: Request) -> Response:
+        page = request.query_params["page[number]"]
+        attempts[page] = attempts.get(page, 0) + 1
+        if attempts[page] <= 2:
+            return PlainTextResponse("down", status_code=503)
+        return JSONResponse(_list(int(page), None))
+
+    with serve_in_thread(_app(fails_twice)) as base_url:
+        settings = _settings(base_url, max_attempts=3, breaker_failure_threshold=1)
+        async with ItglueClient(settings) as client:
+            with capture_logs() as logs:
+                pages = await asyncio.gather(
+                    *(
+                        client.fetch_page("/organizations", Organization, page_number=n)
+                        for n in (1, 2)
+                    )
+                )
+
+    assert [page.records[0].name for page in pages] == ["Acme", "Acme"]
+    assert client.stats().retries == 4
+    assert client.breaker_state == "closed"
+    assert not [entry for entry in logs if entry["event"].startswith("itglue.breaker")]
+
+
+async def test_requests_wait_for_the_half_open_trial_instead_of_failing() -> None:
+    down_until = time.monotonic() + 0.8
+
+    async def outage(request: Request) -> Response:
+        if time.monotonic() < down_until:
+            return PlainTextResponse("down", status_code=503)
+        return JSONResponse(_list(1, None))
+
+    with serve_in_thread(_app(outage)) as base_url:
+        settings = _settings(
+            base_url,
+            max_attempts=2,
+            breaker_failure_threshold=1,
+            breaker_reset_s=0.3,
+            breaker_wait_s=5.0,
+        )
+        async with ItglueClient(settings) as client:
+            with capture_logs() as logs:
+                pages = await asyncio.gather(
+                    *(client.fetch_page("/organizations", Organization) for _ in range(6))
+                )
+
+    assert all(page.records[0].name == "Acme" for page in pages)
+    assert client.stats().failures == 0
+    assert client.breaker_state == "closed"
+    events = [entry["event"] for entry in logs if entry["event"].startswith("itglue.breaker.")]
+    assert events[0] == "itglue.breaker.open"
+    assert "itglue.breaker.wait" in events
+    assert events[-1] == "itglue.breaker.closed"
+    # While open, only the trials went out: far fewer requests than 6 requests x 2 attempts
+    # for every 0.3 s period of the outage.
+    assert client.stats().requests < 6 * 2 + 6 + 4
+
+
+async def test_an_outage_past_the_wait_bound_is_circuit_open() -> None:
+    async def down(request: Request) -> Response:
+        return PlainTextResponse("down", status_code=503)
+
+    with serve_in_thread(_app(down)) as base_url:
+        settings = _settings(
+            base_url,
+            max_attempts=2,
+            breaker_failure_threshold=1,
+            breaker_reset_s=0.2,
+            breaker_wait_s=0.6,
+        )
+        async with ItglueClient(settings) as client:
+            started = time.monotonic()
+            with pytest.raises(CircuitOpen):
+                await client.fetch_page("/organizations", Organization)
+            elapsed = time.monotonic() - started
+
+    assert 0.6 <= elapsed < 3.0
+    assert client.breaker_state == "open"
+    assert client.stats().failures == 1
 
 
 async def test_connection_refused_is_service_unavailable() -> None:

@@ -99,11 +99,27 @@ class ItglueSettings(BaseModel):
     )
     breaker_failure_threshold: Annotated[
         int,
-        Field(ge=1, description="Consecutive failed requests that open the circuit breaker."),
-    ] = 5
+        Field(
+            ge=1,
+            description=(
+                "Consecutive requests that failed after all their attempts and back-off "
+                "(5xx, timeouts, connection errors) before the circuit breaker opens."
+            ),
+        ),
+    ] = 1
     breaker_reset_s: Annotated[
         float, Field(gt=0, description="Seconds the breaker stays open before one trial request.")
     ] = 30.0
+    breaker_wait_s: Annotated[
+        float,
+        Field(
+            ge=0,
+            description=(
+                "Longest time, in seconds, a request waits for the open breaker's trial before "
+                "failing (a sync rides out an outage this long); 0 fails at once."
+            ),
+        ),
+    ] = 120.0
     max_concurrency: Annotated[
         int, Field(ge=1, description="Requests in flight at once against the API.")
     ] = 4

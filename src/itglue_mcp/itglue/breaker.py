@@ -1,27 +1,31 @@
 """A small async-friendly circuit breaker guarding the IT Glue API client.
 
-When IT Glue keeps failing (5xx, timeouts, connection errors) a sync should stop hammering it
-and fail fast instead of spending its whole retry budget on every request. After
-``failure_threshold`` consecutive failed attempts the breaker opens: every request raises
-:class:`CircuitOpen` at once. After ``reset_s`` it goes half-open and lets one trial request
-through; success closes it, failure opens it again. Rate limiting (429) and other 4xx answers
-prove the service is up, so they count as successes here, never as faults.
+When IT Glue is down a sync should stop hammering it and pause instead of failing at the first
+connection error. The breaker counts *requests*, not attempts: a request records one failure
+only after it spent its own retries and back-off (5xx, timeouts, connection errors). After
+``failure_threshold`` consecutive failed requests the breaker opens and every request is
+refused with :class:`CircuitOpen` (the client then waits, see
+:mod:`itglue_mcp.itglue.client`). After ``reset_s`` it goes half-open and lets one trial
+attempt through; success closes it, failure opens it again for ``reset_s``. Rate limiting (429)
+and other 4xx answers prove the service is up, so they count as successes here, never as faults.
 
 It is our own class because the libraries do not fit: pybreaker is synchronous (its async
 path needs Tornado), aiobreaker, its asyncio fork, has had no release since 1.1.0 in 2020, and
 the newer asyncio breakers (purgatory, asyncbreaker) wrap a whole call behind storage and
-listener machinery, whereas here a breaker sits around each attempt inside tenacity's retry
-loop and must tell a 429 from a fault. That takes three methods and a clock.
+listener machinery, whereas here the breaker sits between tenacity's retry loops and must tell
+a 429 from a fault and a failed attempt from a failed request. That takes four methods and a
+clock.
 
 Example::
 
-    breaker = CircuitBreaker(failure_threshold=5, reset_s=30.0)
-    breaker.before_request()              # raises CircuitOpen while open
+    breaker = CircuitBreaker(failure_threshold=1, reset_s=30.0)
+    trial = breaker.before_request()      # raises CircuitOpen while open
     try:
         response = await send()
     except httpx.TransportError:
-        breaker.record_failure()
-        raise
+        if trial:
+            breaker.record_failure()      # a failed trial reopens at once
+        raise                             # else: retried; record_failure() once exhausted
     breaker.record_success()
 """
 
@@ -48,7 +52,8 @@ class CircuitBreaker:
     Not thread-safe; meant for one event loop, where the methods run without interleaving.
 
     Args:
-        failure_threshold: consecutive failed attempts that open the breaker.
+        failure_threshold: consecutive failed requests (each after all its attempts) that
+            open the breaker.
         reset_s: seconds the breaker stays open before a trial request is let through.
         clock: a monotonic clock in seconds; tests inject a fake one.
     """
@@ -73,8 +78,19 @@ class CircuitBreaker:
         """``closed``, ``open`` or ``half-open`` (open turns half-open on the next request)."""
         return self._state
 
-    def before_request(self) -> None:
-        """Admit a request or fail fast.
+    @property
+    def reopens_in_s(self) -> float:
+        """Seconds until an open breaker lets a trial through; 0 when not open or already due."""
+        if self._state != "open":
+            return 0.0
+        return max(0.0, self._opened_at + self._reset_s - self._clock())
+
+    def before_request(self) -> bool:
+        """Admit an attempt or fail fast.
+
+        Returns:
+            ``True`` when the attempt is the half-open trial: if it fails, call
+            :meth:`record_failure` at once (the trial gets no retries).
 
         Raises:
             CircuitOpen: while open and ``reset_s`` has not passed, or while half-open with
@@ -89,6 +105,8 @@ class CircuitBreaker:
             if self._trial_in_flight:
                 raise CircuitOpen(0.0)
             self._trial_in_flight = True
+            return True
+        return False
 
     def record_success(self) -> None:
         """The service answered (any status below 500): close and reset the failure count."""
@@ -98,7 +116,12 @@ class CircuitBreaker:
             self._transition("closed")
 
     def record_failure(self) -> None:
-        """The attempt failed with a 5xx, a timeout or a connection error."""
+        """A request failed for good, or the half-open trial failed.
+
+        A request counts once, after its last attempt (5xx, timeout or connection error) and
+        back-off: single failed attempts that a retry may still cure are not recorded. The
+        half-open trial is the exception: its one failed attempt reopens the breaker.
+        """
         self._failures += 1
         self._trial_in_flight = False
         if self._state == "half-open" or (

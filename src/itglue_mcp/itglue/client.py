@@ -1,12 +1,18 @@
 """The async IT Glue API client: paging, rate limiting, retries and a circuit breaker.
 
-Every request goes through the same path: the circuit breaker (fail fast while IT Glue is
-down), a concurrency bound, the rolling-window rate limiter, then one HTTP GET. 429, 5xx,
-timeouts and connection errors are retried by tenacity with full-jitter exponential back-off,
-never sooner than the server's ``Retry-After``; other errors are raised at once as the
-:mod:`itglue_mcp.itglue.errors` family. Bodies are parsed into typed records by
-:mod:`itglue_mcp.itglue.jsonapi`. The API key travels only in the ``x-api-key`` header and is
-never logged or put in a message.
+Every request goes through the same path: a concurrency bound, the circuit breaker, the
+rolling-window rate limiter, then one HTTP GET. 429, 5xx, timeouts and connection errors are
+retried by tenacity with full-jitter exponential back-off, never sooner than the server's
+``Retry-After``; other errors are raised at once as the :mod:`itglue_mcp.itglue.errors` family.
+
+An outage is ridden out in two nested tenacity loops. The inner one retries the attempts of
+one request; only a request that spent them all counts as a failure for the breaker. While the
+breaker is open (and while its half-open trial is in flight) the outer loop makes the request
+wait, at most ``breaker_wait_s`` in all, then starts it again with a fresh attempt budget; past
+that bound :class:`~itglue_mcp.itglue.errors.CircuitOpen` is raised.
+
+Bodies are parsed into typed records by :mod:`itglue_mcp.itglue.jsonapi`. The API key travels
+only in the ``x-api-key`` header and is never logged or put in a message.
 
 Example::
 
@@ -23,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import email.utils
+import functools
 import math
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -42,12 +49,14 @@ from tenacity import (
     stop_after_attempt,
     wait_random_exponential,
 )
+from tenacity.stop import stop_base
 
 from itglue_mcp.config.settings import ItglueSettings
 from itglue_mcp.errors import ConfigurationError
 from itglue_mcp.itglue.breaker import BreakerState, CircuitBreaker
 from itglue_mcp.itglue.errors import (
     AuthenticationFailed,
+    CircuitOpen,
     ItglueError,
     MalformedResponse,
     RateLimited,
@@ -332,7 +341,38 @@ class ItglueClient:
             raise
 
     async def _send(self, path: str, params: Mapping[str, str]) -> httpx.Response:
-        """One logical request: attempts under tenacity until success or the budget is spent."""
+        """One logical request: waits out an open breaker (bounded), then sends with retries.
+
+        Raises:
+            CircuitOpen: the breaker stayed open (or its trials failed) for ``breaker_wait_s``.
+            ItglueError: as :meth:`_send_with_backoff`.
+        """
+        waiting = AsyncRetrying(
+            retry=retry_if_exception_type(CircuitOpen),
+            stop=_StopWaitingAfter(self._settings.breaker_wait_s),
+            wait=self._breaker_wait,
+            before_sleep=functools.partial(self._before_breaker_wait, path),
+            reraise=True,
+        )
+        async for waited in waiting:
+            with waited:
+                response = await self._send_with_backoff(path, params)
+        return response
+
+    async def _send_with_backoff(self, path: str, params: Mapping[str, str]) -> httpx.Response:
+        """Attempts under tenacity until success or the attempt budget is spent.
+
+        A request that spent its budget on faults (not on 429s) records one failure with the
+        breaker; if the breaker is then open, and waiting is allowed, it raises
+        :class:`CircuitOpen` so that :meth:`_send` waits for the half-open trial.
+
+        Raises:
+            CircuitOpen: the breaker is open (before any attempt, or after this request's
+                failure opened it).
+            ServiceUnavailable: 5xx, timeouts or connection errors after ``max_attempts``.
+            RateLimited: 429 after ``max_attempts``.
+            ItglueError: any other error of the family, at once.
+        """
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_RetryableFailure),
             stop=stop_after_attempt(self._settings.max_attempts),
@@ -345,26 +385,38 @@ class ItglueClient:
                 with attempt:
                     response = await self._attempt(path, params)
         except _RetryableFailure as failure:
+            if failure.status != 429:  # rate limiting is not a fault
+                self._breaker.record_failure()
+                if self._breaker.state == "open" and self._settings.breaker_wait_s > 0:
+                    raise CircuitOpen(self._breaker.reopens_in_s) from None
             raise failure.exhausted(self._settings.max_attempts) from None
         return response
 
     async def _attempt(self, path: str, params: Mapping[str, str]) -> httpx.Response:
-        """Send once and sort the answer into success, a retryable failure or a final error."""
-        self._breaker.before_request()
+        """Send once and sort the answer into success, a retryable failure or a final error.
+
+        Raises:
+            CircuitOpen: the breaker refused the attempt; nothing was sent.
+        """
+        trial = False
         started = time.monotonic()
         try:
             async with self._concurrency:
+                # Asked once a slot is free: a request queued behind an outage sends nothing.
+                trial = self._breaker.before_request()
                 await self._limiter.acquire()
                 self._stats.requests += 1
                 response = await self._http.get(
                     path, params=params, headers={"x-api-key": self._current_api_key()}
                 )
         except httpx.RequestError as exc:
-            self._breaker.record_failure()
+            if trial:
+                self._breaker.record_failure()
             _REQUESTS.labels(status="transport_error").inc()
             raise _RetryableFailure(path, _transport_reason(exc)) from None
         except BaseException:
-            self._breaker.release()
+            if trial:
+                self._breaker.release()
             raise
         status = response.status_code
         _REQUESTS.labels(status=str(status)).inc()
@@ -376,7 +428,8 @@ class ItglueClient:
             elapsed_ms=round((time.monotonic() - started) * 1000, 1),
         )
         if status >= 500:
-            self._breaker.record_failure()
+            if trial:
+                self._breaker.record_failure()
             raise _RetryableFailure(
                 path, f"HTTP {status}", status=status, retry_after_s=_retry_after_s(response)
             )
@@ -409,6 +462,25 @@ class ItglueClient:
             delay = max(delay, failure.retry_after_s)
         return delay
 
+    def _breaker_wait(self, state: RetryCallState) -> float:
+        """Until the breaker's trial is due, or a short poll while a trial is in flight.
+
+        Never past what is left of ``breaker_wait_s``.
+        """
+        failure = state.outcome.exception() if state.outcome else None
+        due = failure.reopens_in_s if isinstance(failure, CircuitOpen) else 0.0
+        delay = due if due > 0 else self._settings.backoff_initial_s
+        return max(0.0, min(delay, self._settings.breaker_wait_s - state.idle_for))
+
+    def _before_breaker_wait(self, path: str, state: RetryCallState) -> None:
+        _log.debug(
+            "itglue.breaker.wait",
+            method="GET",
+            path=path,
+            delay_s=round(state.upcoming_sleep, 3),
+            waited_s=round(state.idle_for, 3),
+        )
+
     def _before_retry(self, state: RetryCallState) -> None:
         failure = state.outcome.exception() if state.outcome else None
         if not isinstance(failure, _RetryableFailure):
@@ -423,6 +495,16 @@ class ItglueClient:
             attempt=state.attempt_number,
             delay_s=round(state.upcoming_sleep, 3),
         )
+
+
+class _StopWaitingAfter(stop_base):
+    """Stop once the outer loop has slept ``limit_s`` seconds in all waiting for the breaker."""
+
+    def __init__(self, limit_s: float) -> None:
+        self._limit_s = limit_s
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return retry_state.idle_for >= self._limit_s
 
 
 def _transport_reason(exc: httpx.RequestError) -> str:

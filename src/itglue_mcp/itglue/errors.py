@@ -10,7 +10,7 @@ under the package root::
         ├── ValidationFailed         422: the API refused the parameters
         ├── RateLimited              429 still answered after the retry budget
         ├── ServiceUnavailable       5xx, timeouts, connection errors after the retry budget
-        │   └── CircuitOpen          the breaker is open: failed fast, nothing was sent
+        │   └── CircuitOpen          the breaker stayed open past the wait bound
         └── MalformedResponse        the body is not a JSON:API document we can read
 
 No message carries a response body verbatim, a header value or the API key: IT Glue echoes
@@ -113,7 +113,10 @@ class ServiceUnavailable(ItglueError):
 
 
 class CircuitOpen(ServiceUnavailable):
-    """The circuit breaker is open: the request failed fast and nothing was sent.
+    """The circuit breaker is open and stayed so past the request's wait bound.
+
+    The client raises it once a request has waited ``breaker_wait_s`` in all for a half-open
+    trial that never succeeded (at once when that setting is 0); nothing more was sent.
 
     Attributes:
         reopens_in_s: seconds until the breaker lets a trial request through (0 when a trial

@@ -308,7 +308,8 @@ class SecretRevealer:
 async def open_revealer(
     settings: Settings, audit: AuditTrail
 ) -> AsyncIterator[SecretRevealer | None]:
-    """A revealer on the server's own IT Glue client, closed on exit.
+    """A revealer on the server's own IT Glue client, closed on exit; the client does not
+    wait for an open circuit breaker (``itglue.breaker_wait_s`` is 0 for it).
 
     Args:
         settings: ``itglue`` (the API key and endpoint), ``auth.scopes.reveal``,
@@ -322,8 +323,11 @@ async def open_revealer(
         yield None
         return
     limiter = RevealRateLimiter.from_settings(settings)
+    # A person is waiting for the answer: while IT Glue is down, say so at once rather than
+    # waiting for the circuit breaker's trial as a sync does.
+    interactive = settings.itglue.model_copy(update={"breaker_wait_s": 0.0})
     try:
-        async with ItglueClient(settings.itglue) as client:
+        async with ItglueClient(interactive) as client:
             yield SecretRevealer(client, audit, limiter, reveal_scope=settings.auth.scopes.reveal)
     finally:
         await limiter.aclose()

@@ -174,8 +174,9 @@ class SyncEngine:
             SyncAlreadyRunning: another sync holds the store's lock.
             UnknownRecordType: ``types`` names a type that is not synced.
             SyncError: ``organization_id`` is not an organization of the account.
-            ItglueError: the API failed past retries (the run is recorded as failed and the
-                next run resumes it).
+            ItglueError: the API failed past retries, or stayed down past the client's
+                ``breaker_wait_s`` (during an outage the run pauses instead; the run is
+                recorded as failed and the next run resumes it).
             StoreError: the store failed (likewise).
             EmbedderError: the indexing phase could not embed (likewise; the records not
                 indexed stay in the index outbox).
