@@ -233,7 +233,7 @@ def test_demo_serves_the_synced_tenant_behind_its_token(tmp_path: Path) -> None:
             str(port),
             "--metrics-port",
             str(metrics_port),
-        ],  # fmt: skip
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
