@@ -25,12 +25,14 @@ from typing import Any
 
 import pydantic_core
 import structlog
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "INVALID_REQUEST",
     "JsonRpcGuardMiddleware",
+    "authenticated_post",
     "invalid_id",
     "parse_body",
     "read_body",
@@ -135,6 +137,20 @@ class JsonRpcGuardMiddleware:
             await JSONResponse(answer, status_code=400)(scope, receive, send)
             return
         await self.app(scope, replay_body(body, receive), send)
+
+
+def authenticated_post(scope: Scope, path: str) -> AuthenticatedUser | None:
+    """The authenticated caller of an HTTP POST to ``path`` (a trailing slash ignored), or
+    ``None`` for any other request: what the step-up check and the request limit look at."""
+    user = scope.get("user")
+    if (
+        scope["type"] != "http"
+        or scope.get("method") != "POST"
+        or scope.get("path", "").rstrip("/") != path
+        or not isinstance(user, AuthenticatedUser)
+    ):
+        return None
+    return user
 
 
 async def read_body(receive: Receive) -> tuple[bytes, bool]:

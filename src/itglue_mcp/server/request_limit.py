@@ -36,7 +36,6 @@ from __future__ import annotations
 import math
 
 import structlog
-from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -49,6 +48,7 @@ from itglue_mcp.observability.metrics import observe_rate_limited
 from itglue_mcp.security.errors import AccessDenied
 from itglue_mcp.security.identity import caller_from_token
 from itglue_mcp.security.rate_limit import RequestRateLimiter, caller_roles
+from itglue_mcp.server.jsonrpc_guard import authenticated_post
 
 __all__ = ["RATE_LIMITED", "RequestLimitMiddleware", "request_limit_middleware", "retry_after"]
 
@@ -103,13 +103,8 @@ class RequestLimitMiddleware:
             finally:
                 await self.limiter.aclose()
             return
-        user = scope.get("user")
-        if (
-            scope["type"] != "http"
-            or scope.get("method") != "POST"
-            or scope.get("path", "").rstrip("/") != self.path
-            or not isinstance(user, AuthenticatedUser)
-        ):
+        user = authenticated_post(scope, self.path)
+        if user is None:
             await self.app(scope, receive, send)
             return
         try:

@@ -46,7 +46,12 @@ from itglue_mcp.config import AuthMode, Settings
 from itglue_mcp.config.auth import AuthSettings, ScopeNames
 from itglue_mcp.security.audit import AuditDecision, AuditTrail, request_info
 from itglue_mcp.security.identity import caller_from_token
-from itglue_mcp.server.jsonrpc_guard import parse_body, read_body, replay_body
+from itglue_mcp.server.jsonrpc_guard import (
+    authenticated_post,
+    parse_body,
+    read_body,
+    replay_body,
+)
 
 __all__ = [
     "ADMIN_TOOLS",
@@ -172,13 +177,8 @@ class StepUpMiddleware:
         self.path = path.rstrip("/")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        user = scope.get("user")
-        if (
-            scope["type"] != "http"
-            or scope.get("method") != "POST"
-            or scope.get("path", "").rstrip("/") != self.path
-            or not isinstance(user, AuthenticatedUser)
-        ):
+        user = authenticated_post(scope, self.path)
+        if user is None:
             await self.app(scope, receive, send)
             return
         body, disconnected = await read_body(receive)
