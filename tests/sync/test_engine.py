@@ -284,3 +284,19 @@ async def _deleted_flags(database_url: str, *ids: str) -> dict[int, bool]:
         b=int(ids[1]),
     )
     return {row[0]: row[1] is not None for row in rows}
+
+
+async def test_an_incremental_sync_with_nothing_changed_writes_nothing(
+    simulator: Simulated, database_url: str
+) -> None:
+    """A warm start (the demo's second run, a CronJob between edits) writes no record and
+    leaves the data generation, which serving replicas key their caches on, where it was."""
+    await run_sync(simulator, database_url, full=True)
+    [before] = await _rows(database_url, "SELECT generation FROM data_generation")
+
+    again = await run_sync(simulator, database_url)
+
+    assert again.mode == "incremental"
+    assert again.total_records == 0, again.records
+    assert await _rows(database_url, "SELECT generation FROM data_generation") == [before]
+    assert before[0] > 0

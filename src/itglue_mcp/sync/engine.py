@@ -366,11 +366,20 @@ class SyncEngine:
             params["sort"] = "id"
             pages = self._pipelined(stream.path, stream.model, params, state.start_page)
             async for page in pages:
-                yield self._page_write(stream, page, state, full=since is None, last=False)
+                # The range filter includes its start (and IT Glue compares whole seconds):
+                # records at or before the checkpoint are already stored.
+                fresh = None
+                if since is not None:
+                    fresh = [
+                        r for r in page.records if r.updated_at is None or r.updated_at > since
+                    ]
+                yield self._page_write(
+                    stream, page, state, full=since is None, last=False, records=fresh
+                )
             return
         params = {**stream.params, "sort": "-updated_at"}
         async for page in self._client.iter_pages(stream.path, stream.model, params=params):
-            fresh = [r for r in page.records if r.updated_at is None or r.updated_at > since]
+            fresh = [r for r in page.records if _after(r.updated_at, since)]
             reached = len(fresh) < len(page.records) or page.meta.next_page is None
             yield self._page_write(stream, page, state, full=False, last=reached, records=fresh)
             if reached:
@@ -479,3 +488,8 @@ def _short_reason(exc: BaseException) -> str:
     if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt):
         return "interrupted"
     return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _after(updated_at: datetime | None, since: datetime) -> bool:
+    """Whether a record changed after the checkpoint (one without a time always counts)."""
+    return updated_at is None or updated_at > since

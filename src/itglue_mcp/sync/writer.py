@@ -150,7 +150,9 @@ class StoreWriter:
                 rate_limited=stats.rate_limited - self._reported.rate_limited,
                 errors=stats.failures - self._reported.failures,
             )
-            await advance_data_generation(session)
+            if result.written or deleted:
+                # Readers' caches stay valid when a page changed nothing (a warm start).
+                await advance_data_generation(session)
         self._reported = stats
         return result.written, deleted
 
