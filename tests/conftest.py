@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 import asyncpg
 import pytest
 import pytest_asyncio
+import structlog
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -180,6 +181,14 @@ class PostgresDatabases:
         await _admin(
             self.base_url, *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names)
         )
+
+
+@pytest.fixture(autouse=True)
+def _structlog_defaults() -> None:
+    """Each test starts with structlog's defaults: a test that configured logging (a command
+    run in process, a JSON-lines check) would otherwise leave its level filter to the next,
+    which then misses the events it captures."""
+    structlog.reset_defaults()
 
 
 @pytest.fixture(scope="session")
