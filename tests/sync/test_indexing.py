@@ -328,3 +328,32 @@ async def test_a_run_without_indexer_leaves_the_work_queued_for_one_that_has_it(
     assert await indexed_records(index, records) == records
     assert progress.totals == {INDEX_PHASE: len(records)}
     assert progress.done == {INDEX_PHASE: len(records)}
+
+
+async def test_the_progress_counts_the_records_it_embeds_not_keyword_only_ones(
+    simulator: Simulated, database_url: str, index: QdrantVectorIndex
+) -> None:
+    """The demo's bar shows the model's work: keyword-only records are drained uncounted."""
+    types = ["configurations", "contacts"]
+    await run_sync(simulator, database_url, full=True, types=types)
+    embedded = dataset_records(simulator.dataset, ["configurations"])
+    keyword_only = dataset_records(simulator.dataset, ["contacts"])
+    assert embedded and keyword_only
+
+    progress = RecordingProgress()
+    engine = create_engine(database_url)
+    try:
+        feed = IndexFeed(
+            create_session_factory(engine),
+            Indexer(HashEmbedder(), index, settings=ALL_TYPES),
+            settings=IndexSettings(record_types=["configurations"], records_per_batch=64),
+            progress=progress,
+        )
+        report = await feed.drain()
+    finally:
+        await engine.dispose()
+
+    assert (report.records, report.keyword_only) == (len(embedded), len(keyword_only))
+    assert progress.totals == {INDEX_PHASE: len(embedded)}
+    assert progress.done == {INDEX_PHASE: len(embedded)}
+    assert await outbox_pending(database_url) == 0

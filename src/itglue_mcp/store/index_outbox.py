@@ -169,14 +169,19 @@ async def enqueue_all(session: AsyncSession) -> int:
     return await pending_count(session)
 
 
-async def pending_count(session: AsyncSession) -> int:
-    """How many records wait for the vector index.
+async def pending_count(
+    session: AsyncSession, *, record_types: Collection[str] | None = None
+) -> int:
+    """How many records wait for the vector index (of ``record_types``; ``None``: all).
 
     Raises:
         StoreError: the database failed.
     """
+    statement = select(func.count()).select_from(_OUTBOX)
+    if record_types is not None:
+        statement = statement.where(_OUTBOX.c.record_type.in_(sorted(record_types)))
     with translate_errors("read index_outbox"):
-        return int(await session.scalar(select(func.count()).select_from(_OUTBOX)) or 0)
+        return int(await session.scalar(statement) or 0)
 
 
 async def next_batch(session: AsyncSession, *, limit: int) -> OutboxBatch:

@@ -125,10 +125,13 @@ class IndexFeed:
         started = time.monotonic()
         async with unit_of_work(self._sessions, read_only=True) as session:
             pending = await index_outbox.pending_count(session)
+            # The progress counts the records whose text is embedded: keyword-only ones are
+            # drained too (their stale chunks removed) but cost no model time.
+            to_embed = await index_outbox.pending_count(session, record_types=self._types)
         if pending == 0:
             return IndexingReport()
-        _log.info("sync.indexing", pending=pending)
-        self._progress.add_total(INDEX_PHASE, pending)
+        _log.info("sync.indexing", pending=pending, to_embed=to_embed)
+        self._progress.add_total(INDEX_PHASE, to_embed)
         records = removed = keyword_only = removed_chunks = 0
         chunks = IndexReport()
         while True:
@@ -154,7 +157,11 @@ class IndexFeed:
             records += len(embedded)
             removed += sum(len(ids) for ids in batch.removed.values())
             keyword_only += len(batch.entries) - len(embedded)
-            self._progress.advance(INDEX_PHASE, len(batch))
+            # Records of embedded types whose text went are counted too: the total holds them.
+            gone_embedded = sum(
+                len(ids) for kind, ids in batch.removed.items() if kind in self._types
+            )
+            self._progress.advance(INDEX_PHASE, len(embedded) + gone_embedded)
         report = IndexingReport(
             records=records,
             removed=removed,

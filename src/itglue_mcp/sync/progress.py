@@ -2,8 +2,9 @@
 
 The engine reports per record type ("configurations", "documents"…): a type's total grows as
 its streams learn their ``meta.total-count`` (documents have one stream per organization).
-The indexing phase reports under :data:`INDEX_PHASE`: records waiting for the vector index,
-counted as their chunks are embedded and written.
+The indexing phase reports under :data:`INDEX_PHASE`: the waiting records whose text the model
+embeds (types in ``index.record_types``), counted as their chunks are written; keyword-only
+records are drained without being counted.
 
 Example::
 
