@@ -58,6 +58,7 @@ __all__ = [
     "MatchedBy",
     "RelatedItemView",
     "configuration_cited",
+    "configuration_names",
     "configuration_not_found",
     "configuration_source",
     "readable_related_items",
@@ -145,6 +146,23 @@ async def resolve_configurations(
     return ConfigurationMatch(partial, "partial" if partial else "none")
 
 
+async def configuration_names(
+    session: AsyncSession, organization_ids: Collection[int] | None
+) -> list[str]:
+    """The names and hostnames of the live configurations in scope: what a close-names
+    suggestion for a configuration reference chooses from.
+
+    Raises:
+        StoreError: the store failed.
+    """
+    return await record_names(
+        session,
+        RecordType.CONFIGURATIONS,
+        organization_ids=organization_ids,
+        columns=("name", "hostname"),
+    )
+
+
 async def configuration_not_found(
     session: AsyncSession,
     reference: str,
@@ -165,12 +183,7 @@ async def configuration_not_found(
     Raises:
         StoreError: the store failed.
     """
-    names = await record_names(
-        session,
-        RecordType.CONFIGURATIONS,
-        organization_ids=organization_ids,
-        columns=("name", "hostname"),
-    )
+    names = await configuration_names(session, organization_ids)
     return RecordNotFound(
         f"{field}: no configuration {where} is named {reference!r}"
         + suggestion_hint(closest(reference, names))

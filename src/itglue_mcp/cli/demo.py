@@ -11,6 +11,7 @@ Everything lives under the data directory (``ITGLUE_MCP_DATA_DIR``, default ``./
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -163,9 +164,8 @@ def demo(
 
         with fail_cleanly():
             try:
-                asyncio.run(main())
-            except KeyboardInterrupt:
-                pass
+                with contextlib.suppress(KeyboardInterrupt):
+                    asyncio.run(main())
             finally:
                 # uvicorn handles Ctrl-C itself and returns: say so either way.
                 _console.print("demo stopped")

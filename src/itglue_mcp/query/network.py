@@ -27,7 +27,11 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.citations import SourceRecord, source_of
-from itglue_mcp.catalog.configurations import configuration_source, resolve_configurations
+from itglue_mcp.catalog.configurations import (
+    configuration_names,
+    configuration_source,
+    resolve_configurations,
+)
 from itglue_mcp.catalog.errors import RecordNotFound
 from itglue_mcp.query.answer import Fact
 from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, configuration_kind
@@ -370,12 +374,7 @@ async def address_not_found(
     Raises:
         StoreError: the database failed.
     """
-    names = await record_names(
-        session,
-        RecordType.CONFIGURATIONS,
-        organization_ids=organization_ids,
-        columns=("name", "hostname"),
-    )
+    names = await configuration_names(session, organization_ids)
     names += await record_names(
         session, RecordType.FLEXIBLE_ASSETS, organization_ids=organization_ids
     )
