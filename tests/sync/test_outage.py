@@ -67,7 +67,8 @@ def _served(dataset_dir: Path) -> tuple[Dataset, Switchable, RestartableServer]:
 async def _stop_mid_sync(
     switch: Switchable, server: RestartableServer, sync: asyncio.Task[SyncReport]
 ) -> float:
-    """Stop the server once the sync is under way; return when (monotonic) it stopped."""
+    """Stop the server once the sync is under way; return when (monotonic) the outage began:
+    as the server starts stopping, since requests fail from then on."""
     reached = threading.Event()
 
     def count(scope: Mapping[str, Any]) -> None:
@@ -76,9 +77,10 @@ async def _stop_mid_sync(
 
     switch.before_request = count
     assert await asyncio.to_thread(reached.wait, 30.0)
+    began = time.monotonic()
     await asyncio.to_thread(server.stop)
     assert not sync.done(), "the sync finished before the outage began"
-    return time.monotonic()
+    return began
 
 
 async def _sync_through_outage(
