@@ -4,7 +4,7 @@ synced tenants the serving benchmarks measure (each size synced once per session
 from collections.abc import Callable
 
 import pytest
-from benchmarks.tenants import SyncedTenant, synced_data_dir
+from benchmarks.tenants import SyncedTenant, kept_tenant_root, synced_data_dir
 from tests.conftest import (  # noqa: F401 - pytest discovers fixtures by name
     database_url,
     pg_base_url,
@@ -23,12 +23,15 @@ def quiet_logging() -> None:
 
 @pytest.fixture(scope="session")
 def synced_tenant(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], SyncedTenant]:
-    """``synced_tenant(organizations)``: a data directory with that tenant fully synced."""
+    """``synced_tenant(organizations)``: a data directory with that tenant fully synced (kept
+    and reused across sessions under ``ITGLUE_MCP_BENCH_TENANTS`` when that is set)."""
     synced: dict[int, SyncedTenant] = {}
 
     def get(organizations: int) -> SyncedTenant:
         if organizations not in synced:
-            root = tmp_path_factory.mktemp(f"tenant-{organizations}")
+            root = kept_tenant_root(organizations) or tmp_path_factory.mktemp(
+                f"tenant-{organizations}"
+            )
             synced[organizations] = synced_data_dir(root, organizations)
         return synced[organizations]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.store import (
@@ -16,7 +17,15 @@ from itglue_mcp.store import (
     unit_of_work,
     upsert_records,
 )
-from itglue_mcp.store.search import MAX_QUERY_TERMS, fts5_match, query_terms
+from itglue_mcp.store.models import SearchEntryRow
+from itglue_mcp.store.search import (
+    MAX_INDEXED_SCOPE,
+    MAX_QUERY_TERMS,
+    fts5_match,
+    pg_organization_tsquery,
+    pg_tsquery,
+    query_terms,
+)
 
 from .conftest import configuration
 
@@ -188,4 +197,74 @@ async def test_records_marked_deleted_are_not_found(session_factory: Sessions) -
 def test_query_conversion_quotes_every_term() -> None:
     terms = query_terms('say "hi" OR - ( x* NEAR(a b)')
     assert terms == ["say", '"hi"', "OR", "x*", "NEAR(a", "b)"]
-    assert fts5_match(terms) == '"say" """hi""" "OR" "x*" "NEAR(a" "b)"*'
+    assert fts5_match(terms) == '{name body} : ("say" """hi""" "OR" "x*" "NEAR(a" "b)"*)'
+    assert fts5_match(["a"], {9, 7}) == '{name body} : ("a"*) AND organization_id : ("7" OR "9")'
+    with pytest.raises(ValueError, match="organization_ids"):
+        fts5_match(["a"], set())
+
+
+async def _index_matches(
+    session_factory: Sessions, query: str, organization_ids: set[int]
+) -> list[int | None]:
+    """Organizations of the entries the full-text index alone yields for the scoped query
+    (no filter on ``search_entries.organization_id`` anywhere in the statement)."""
+    terms = query_terms(query)
+    async with unit_of_work(session_factory) as session:
+        if session.bind.dialect.name == "sqlite":
+            statement = text(
+                "SELECT e.organization_id FROM search_entries_fts f "
+                "JOIN search_entries e ON e.id = f.rowid WHERE search_entries_fts MATCH :match"
+            )
+            rows = await session.execute(statement, {"match": fts5_match(terms, organization_ids)})
+        else:
+            tsquery = pg_tsquery(terms).op("&&")(pg_organization_tsquery(organization_ids))
+            entries = SearchEntryRow.__table__
+            rows = await session.execute(
+                select(entries.c.organization_id).where(
+                    literal_column("search_vector").op("@@")(tsquery)
+                )
+            )
+        return sorted(row[0] for row in rows)
+
+
+async def test_a_scoped_search_is_answered_by_the_index(
+    session_factory: Sessions, entries: None
+) -> None:
+    # "exchange" is in organizations 7 and 8; the index yields only the scope's entries.
+    assert await _index_matches(session_factory, "exchange", {8}) == [8]
+    assert await _index_matches(session_factory, "exchange", {7}) == [7, 7]
+    assert await _index_matches(session_factory, "exchange", {7, 8}) == [7, 7, 8]
+    assert await _index_matches(session_factory, "exchange", {99}) == []
+
+
+async def test_the_organization_is_never_matched_as_a_word(session_factory: Sessions) -> None:
+    async with unit_of_work(session_factory) as session:
+        await replace_search_entries(session, [SearchEntry("documents", 1, 7, "Runbook", "x")])
+    for query in ("7", "org7", "organization_id"):
+        assert await _search(session_factory, query) == []
+        assert await _search(session_factory, query, organization_ids={7}) == []
+
+
+async def test_scopes_wider_than_the_index_takes_find_the_same(
+    session_factory: Sessions, entries: None
+) -> None:
+    wide = {7, *range(1000, 1000 + MAX_INDEXED_SCOPE)}
+    assert len(wide) > MAX_INDEXED_SCOPE
+    assert await _search(session_factory, "exchange", organization_ids=wide) == await _search(
+        session_factory, "exchange", organization_ids={7}
+    )
+
+
+async def test_an_entry_moved_to_another_organization_is_found_there(
+    session_factory: Sessions, entries: None
+) -> None:
+    async with unit_of_work(session_factory) as session:
+        await replace_search_entries(
+            session, [SearchEntry("configurations", 1, 8, "Exchange server", "Moved.")]
+        )
+    assert ("configurations", 1) not in await _search(
+        session_factory, "exchange", organization_ids={7}
+    )
+    assert ("configurations", 1) in await _search(session_factory, "exchange", organization_ids={8})
+    assert await _index_matches(session_factory, "moved", {8}) == [8]
+    assert await _index_matches(session_factory, "moved", {7}) == []

@@ -39,7 +39,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    tuple_,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -336,15 +335,20 @@ async def record_texts(
     Raises:
         StoreError: the database failed.
     """
-    wanted = list(dict.fromkeys((str(kind), int(record_id)) for kind, record_id in keys))
-    texts: dict[CitationKey, str] = {}
+    by_type: dict[str, list[int]] = {}
+    for kind, record_id in dict.fromkeys((str(kind), int(record_id)) for kind, record_id in keys):
+        by_type.setdefault(kind, []).append(record_id)
+    # One type per condition: SQLite answers ``(type, id) IN (...)`` pairs by scanning the
+    # whole table, ``type = ? AND id IN (...)`` through the (type, id) unique index.
+    selects = [
+        select(_ENTRIES.c.record_type, _ENTRIES.c.record_id, _ENTRIES.c.body).where(
+            _ENTRIES.c.record_type == kind, _ENTRIES.c.record_id.in_(ids[start : start + _BATCH])
+        )
+        for kind, ids in by_type.items()
+        for start in range(0, len(ids), _BATCH)
+    ]
+    if not selects:
+        return {}
     with translate_errors("read record texts"):
-        for start in range(0, len(wanted), _BATCH // 2):
-            batch = wanted[start : start + _BATCH // 2]
-            rows = await session.execute(
-                select(_ENTRIES.c.record_type, _ENTRIES.c.record_id, _ENTRIES.c.body).where(
-                    tuple_(_ENTRIES.c.record_type, _ENTRIES.c.record_id).in_(batch)
-                )
-            )
-            texts.update(((row.record_type, int(row.record_id)), row.body) for row in rows)
-    return texts
+        rows = await session.execute(union_all(*selects))
+    return {(row.record_type, int(row.record_id)): row.body for row in rows}

@@ -6,6 +6,12 @@ weighing more than one in the body. User text never reaches the query parser as 
 each whitespace-separated word becomes one quoted term, all terms must match, and the last
 one also matches as a prefix (search as you type).
 
+A search scoped to a few organizations (at most :data:`MAX_INDEXED_SCOPE`) is answered by the
+full-text index itself: each entry's organization is indexed with its text (an FTS5 column on
+SQLite, a weight-D lexeme ``org<id>`` in the ``tsvector`` on PostgreSQL; migration 0005), so
+the index intersects the organization with the terms and never yields another organization's
+entries. A wider scope is filtered in the same statement, after the match.
+
 Example::
 
     await replace_search_entries(session, [SearchEntry("configurations", 5, 7, "dc01", "…")])
@@ -45,11 +51,13 @@ from itglue_mcp.store.errors import translate_errors
 from itglue_mcp.store.models import SearchEntryRow
 
 __all__ = [
+    "MAX_INDEXED_SCOPE",
     "MAX_QUERY_TERMS",
     "SearchEntry",
     "SearchHit",
     "delete_search_entries",
     "fts5_match",
+    "pg_organization_tsquery",
     "pg_tsquery",
     "query_terms",
     "replace_search_entries",
@@ -59,6 +67,11 @@ __all__ = [
 # Terms beyond this are ignored: each term costs an index lookup, and longer queries are
 # pasted text rather than a search.
 MAX_QUERY_TERMS = 16
+
+MAX_INDEXED_SCOPE = 16
+"""Most organizations a search matches in the full-text index itself; a wider scope (a
+caller who reads most of the account) is filtered after the match, which is then cheaper
+than a union of that many organizations' postings."""
 
 # Relative weight of a name match to a body match, the same on both dialects: bm25 column
 # weights on SQLite; ts_rank weights of labels {D, C, B, A} on PostgreSQL, where the name
@@ -178,21 +191,34 @@ def query_terms(query: str) -> list[str]:
     return terms[:MAX_QUERY_TERMS]
 
 
-def fts5_match(terms: Sequence[str]) -> str:
-    """An FTS5 MATCH expression requiring every term, the last one also as a prefix.
+def fts5_match(terms: Sequence[str], organization_ids: Collection[int] | None = None) -> str:
+    """An FTS5 MATCH expression requiring every term in the name or body, the last one also
+    as a prefix, and, when ``organization_ids`` is given, an entry of one of them.
 
     Each term is a double-quoted FTS5 string (quotes doubled), so operators, parentheses,
-    column filters and ``*`` in user text are matched as text, never parsed.
+    column filters and ``*`` in user text are matched as text, never parsed; terms never
+    match the ``organization_id`` column.
+
+    Raises:
+        ValueError: ``organization_ids`` is empty (a search of no organization matches nothing
+            and is not run).
     """
     quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
     quoted[-1] += "*"
-    return " ".join(quoted)
+    text = "{name body} : (" + " ".join(quoted) + ")"
+    if organization_ids is None:
+        return text
+    if not organization_ids:
+        raise ValueError("organization_ids: must not be empty")
+    organizations = " OR ".join(f'"{int(org)}"' for org in sorted(organization_ids))
+    return f"{text} AND organization_id : ({organizations})"
 
 
 def _tsquery_lexeme(term: str, *, prefix: bool) -> str:
-    """A quoted tsquery lexeme (``'it''s':*``): quotes doubled, backslashes escaped."""
+    """A quoted tsquery lexeme of a name or body word (``'it''s':*AB``): quotes doubled,
+    backslashes escaped, weights A (name) and B (body) only, never the organization's D."""
     escaped = term.replace("\\", "\\\\").replace("'", "''")
-    return f"'{escaped}'" + (":*" if prefix else "")
+    return f"'{escaped}':" + ("*" if prefix else "") + "AB"
 
 
 def pg_tsquery(terms: Sequence[str]) -> ColumnElement[Any]:
@@ -213,6 +239,19 @@ def pg_tsquery(terms: Sequence[str]) -> ColumnElement[Any]:
     return combined
 
 
+def pg_organization_tsquery(organization_ids: Collection[int]) -> ColumnElement[Any]:
+    """A tsquery matching the entries of any of ``organization_ids`` (their weight-D
+    ``org<id>`` lexeme; migration 0005).
+
+    Raises:
+        ValueError: ``organization_ids`` is empty.
+    """
+    if not organization_ids:
+        raise ValueError("organization_ids: must not be empty")
+    lexemes = " | ".join(f"'org{int(org)}':D" for org in sorted(organization_ids))
+    return func.to_tsquery(literal("simple", REGCONFIG), literal(lexemes), type_=TSQUERY)
+
+
 def _filters(
     organization_ids: Collection[int] | None, record_types: Collection[str] | None
 ) -> list[ColumnElement[bool]]:
@@ -224,11 +263,22 @@ def _filters(
     return conditions
 
 
+def _indexed_scope(organization_ids: Collection[int] | None) -> Collection[int] | None:
+    """The organizations the full-text index itself is asked for (``None``: filter after)."""
+    if organization_ids is not None and len(organization_ids) <= MAX_INDEXED_SCOPE:
+        return organization_ids
+    return None
+
+
 def _sqlite_statement(
-    terms: Sequence[str], filters: list[ColumnElement[bool]], limit: int
+    terms: Sequence[str],
+    filters: list[ColumnElement[bool]],
+    limit: int,
+    organization_ids: Collection[int] | None,
 ) -> Select[Any]:
-    match = _FTS_NAME.op("MATCH")(fts5_match(terms))
-    bm25 = func.bm25(_FTS_NAME, _NAME_WEIGHT, _BODY_WEIGHT, type_=Float)
+    match = _FTS_NAME.op("MATCH")(fts5_match(terms, _indexed_scope(organization_ids)))
+    # The organization column weighs nothing: a match ranks by its name and body.
+    bm25 = func.bm25(_FTS_NAME, _NAME_WEIGHT, _BODY_WEIGHT, 0.0, type_=Float)
     top = (
         select(_ENTRIES.c.id, (-bm25).label("rank"))
         .select_from(_FTS.join(_ENTRIES, _ENTRIES.c.id == _FTS.c.rowid))
@@ -251,13 +301,20 @@ def _sqlite_statement(
 
 
 def _pg_statement(
-    terms: Sequence[str], filters: list[ColumnElement[bool]], limit: int
+    terms: Sequence[str],
+    filters: list[ColumnElement[bool]],
+    limit: int,
+    organization_ids: Collection[int] | None,
 ) -> Select[Any]:
     tsquery = pg_tsquery(terms)
     rank = func.ts_rank(_TS_RANK_WEIGHTS, _SEARCH_VECTOR, tsquery, type_=Float)
+    scope = _indexed_scope(organization_ids)
+    # The organization is matched in the same tsquery, so the GIN index intersects it with
+    # the terms; the rank is the terms' alone.
+    matched = tsquery if scope is None else tsquery.op("&&")(pg_organization_tsquery(scope))
     top = (
         select(_ENTRIES.c.id, rank.label("rank"))
-        .where(_SEARCH_VECTOR.op("@@")(tsquery), *filters)
+        .where(_SEARCH_VECTOR.op("@@")(matched), *filters)
         .order_by(rank.desc(), _ENTRIES.c.id)
         .limit(limit)
         .subquery("top")
@@ -329,9 +386,9 @@ async def search(
         return []
     filters = _filters(organization_ids, record_types)
     if Dialect.of(session) is Dialect.POSTGRESQL:
-        statement = _pg_statement(terms, filters, limit)
+        statement = _pg_statement(terms, filters, limit, organization_ids)
     else:
-        statement = _sqlite_statement(terms, filters, limit)
+        statement = _sqlite_statement(terms, filters, limit, organization_ids)
     with translate_errors("search"):
         rows = (await session.execute(statement)).all()
     return [
