@@ -248,10 +248,41 @@ class HybridRetriever:
         expand_graph: bool,
         semantic_floor: float,
     ) -> Retrieval:
+        # One read-only transaction for every store read of the call: the semantic side
+        # (embedding, vector index) runs beside the keyword side and reads no SQL.
+        async with unit_of_work(self._sessions, read_only=True) as session:
+            return await self._retrieve_in(
+                session,
+                text,
+                organization_ids=organization_ids,
+                record_types=record_types,
+                mode=mode,
+                limit=limit,
+                words=words,
+                exact_name=exact_name,
+                expand_graph=expand_graph,
+                semantic_floor=semantic_floor,
+            )
+
+    async def _retrieve_in(
+        self,
+        session: AsyncSession,
+        text: str,
+        *,
+        organization_ids: Collection[int] | None,
+        record_types: Collection[str] | None,
+        mode: SearchMode,
+        limit: int,
+        words: Sequence[str] | None,
+        exact_name: str | None,
+        expand_graph: bool,
+        semantic_floor: float,
+    ) -> Retrieval:
         candidates_wanted = max(2 * limit, 20)
         use_keyword = mode != "semantic"
         use_semantic = mode != "keyword" and self._semantic is not None
         keyword_task = self._keyword_side(
+            session,
             text,
             words,
             exact_name if use_keyword else None,
@@ -275,12 +306,12 @@ class HybridRetriever:
         if use_semantic and candidates.note is None:
             retrievers.append(Retriever.SEMANTIC)
         with _tracer.start_as_current_span("retrieval.fusion"):
-            hits = await self._fuse_and_cite(candidates, organization_ids)
+            hits = await self._fuse_and_cite(session, candidates, organization_ids)
         if expand_graph and self._graph is not None and hits:
             retrievers.append(Retriever.GRAPH)
             with _tracer.start_as_current_span("retrieval.expansion"):
-                hits = await self._expand(hits, organization_ids, record_types)
-        hits = await self._fill_snippets(hits[: limit + 1])
+                hits = await self._expand(session, hits, organization_ids, record_types)
+        hits = await self._fill_snippets(session, hits[: limit + 1])
         return Retrieval(
             hits=hits[:limit],
             retrievers=tuple(retrievers),
@@ -291,6 +322,7 @@ class HybridRetriever:
 
     async def _keyword_side(
         self,
+        session: AsyncSession,
         text: str,
         words: Sequence[str] | None,
         exact_name: str | None,
@@ -302,24 +334,23 @@ class HybridRetriever:
         if limit == 0:
             return candidates
         with _tracer.start_as_current_span("retrieval.full_text") as span:
-            async with unit_of_work(self._sessions, read_only=True) as session:
-                if exact_name and exact_name.strip():
-                    candidates.exact = await records_named(
-                        session,
-                        exact_name,
-                        organization_ids=organization_ids,
-                        record_types=record_types,
-                    )
-                lists = [
-                    await full_text_search(
-                        session,
-                        query,
-                        organization_ids=organization_ids,
-                        record_types=record_types,
-                        limit=limit,
-                    )
-                    for query in keyword_queries(text, words)
-                ]
+            if exact_name and exact_name.strip():
+                candidates.exact = await records_named(
+                    session,
+                    exact_name,
+                    organization_ids=organization_ids,
+                    record_types=record_types,
+                )
+            lists = [
+                await full_text_search(
+                    session,
+                    query,
+                    organization_ids=organization_ids,
+                    record_types=record_types,
+                    limit=limit,
+                )
+                for query in keyword_queries(text, words)
+            ]
             span.set_attribute("itglue_mcp.retrieval.queries", len(lists))
         for found in lists:
             for hit in found:
@@ -355,15 +386,17 @@ class HybridRetriever:
         return [hit for hit in hits if hit.score >= floor], None
 
     async def _fuse_and_cite(
-        self, candidates: _Candidates, organization_ids: Collection[int] | None
+        self,
+        session: AsyncSession,
+        candidates: _Candidates,
+        organization_ids: Collection[int] | None,
     ) -> list[RetrievedHit]:
         semantic_keys = [(hit.record_type, hit.record_id) for hit in candidates.semantic]
         fused = reciprocal_rank_fusion([candidates.keyword, semantic_keys])
         keyword_rank = {key: rank for rank, key in enumerate(candidates.keyword, start=1)}
         vectors = {(hit.record_type, hit.record_id): hit for hit in candidates.semantic}
         exact = {record.key: record for record in candidates.exact}
-        async with unit_of_work(self._sessions, read_only=True) as session:
-            cited = await cite_records(session, [*fused, *exact])
+        cited = await cite_records(session, [*fused, *exact])
         cited.update(exact)
         hits: list[RetrievedHit] = []
         for key in dict.fromkeys([*exact, *ranked(fused)]):
@@ -391,6 +424,7 @@ class HybridRetriever:
 
     async def _expand(
         self,
+        session: AsyncSession,
         hits: list[RetrievedHit],
         organization_ids: Collection[int] | None,
         record_types: Collection[str] | None,
@@ -409,8 +443,7 @@ class HybridRetriever:
             linked[key] = (seeds[edge.source], edge.relation)
         if not linked:
             return hits
-        async with unit_of_work(self._sessions, read_only=True) as session:
-            cited = await cite_records(session, linked)
+        cited = await cite_records(session, linked)
         added = [
             RetrievedHit(
                 record=cited[key],
@@ -427,13 +460,14 @@ class HybridRetriever:
         # sorted() is stable: a linked record never overtakes a hit with the same score.
         return exact + sorted(rest + added, key=lambda hit: -hit.score)
 
-    async def _fill_snippets(self, hits: list[RetrievedHit]) -> list[RetrievedHit]:
+    async def _fill_snippets(
+        self, session: AsyncSession, hits: list[RetrievedHit]
+    ) -> list[RetrievedHit]:
         """Snippets for hits that have none yet: the matched chunk, else the text's start."""
         missing = [hit.key for hit in hits if hit.snippet is None]
         if not missing:
             return hits
-        async with unit_of_work(self._sessions, read_only=True) as session:
-            texts = await record_texts(session, missing)
+        texts = await record_texts(session, missing)
         filled = []
         for hit in hits:
             body = texts.get(hit.key)
