@@ -17,7 +17,7 @@ from itglue_mcp.store import create_engine, current, downgrade, head_revision, u
 from itglue_mcp.store.models import metadata
 
 # The newest revision; a new migration moves it (and this test notices a broken chain).
-HEAD = "0005"
+HEAD = "0006"
 
 
 def _table_names(connection: Connection) -> set[str]:
@@ -147,3 +147,25 @@ async def test_upgrading_to_the_outbox_enqueues_every_searchable_record(
     finally:
         await engine.dispose()
     assert queued == [("documents", 30, True), ("configurations", 11, True)]
+
+
+async def test_a_name_looked_up_in_every_organization_reads_an_index(engine: AsyncEngine) -> None:
+    # Without an organization the (organization_id, lower(name)) indexes cannot serve the
+    # lookup: it would read every row of every record table.
+    statement = (
+        "SELECT id FROM configurations WHERE lower(name) = 'dc01' OR lower(hostname) = 'dc01'"
+    )
+    async with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(
+                str(row[-1])
+                for row in await connection.execute(text(f"EXPLAIN QUERY PLAN {statement}"))
+            )
+        else:
+            await connection.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = " ".join(
+                str(row[0]) for row in await connection.execute(text(f"EXPLAIN {statement}"))
+            )
+    assert "ix_configurations_lower_name" in plan
+    assert "ix_configurations_lower_hostname" in plan
+    assert "SCAN configurations" not in plan

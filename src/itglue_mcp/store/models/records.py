@@ -290,6 +290,8 @@ for _model in RECORD_MODELS:
         _table.c.organization_id,
         func.lower(_table.c.name),
     )
+    # An exact name over the whole account: the index above leads with the organization.
+    Index(f"ix_{_table.name}_lower_name", func.lower(_table.c.name))
 
 # Hostnames are looked up case-insensitively within an organization, like names.
 Index(
@@ -297,3 +299,4 @@ Index(
     Configuration.organization_id,
     func.lower(Configuration.hostname),
 )
+Index("ix_configurations_lower_hostname", func.lower(Configuration.hostname))

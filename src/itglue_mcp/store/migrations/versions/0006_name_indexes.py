@@ -1,0 +1,53 @@
+"""Names looked up across every organization: an index on ``lower(name)`` per record table.
+
+An exact-name lookup over the whole account (``search`` over every organization, "where else
+is this") could not use the ``(organization_id, lower(name))`` indexes, whose first column is
+the organization: it read every row of every record table (~0.1-0.4 s at 150 organizations).
+These indexes answer it with one index probe per table; configurations' hostnames likewise.
+Frozen like every revision: the tables are spelled out.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_NAMED_TABLES = (
+    "organizations",
+    "configurations",
+    "passwords",
+    "flexible_assets",
+    "documents",
+    "contacts",
+    "locations",
+    "domains",
+    "expirations",
+)
+
+
+def upgrade() -> None:
+    """Create ``ix_<table>_lower_name`` on each record table and
+    ``ix_configurations_lower_hostname``."""
+    for table in _NAMED_TABLES:
+        op.create_index(f"ix_{table}_lower_name", table, [sa.literal_column("lower(name)")])
+    op.create_index(
+        "ix_configurations_lower_hostname", "configurations", [sa.literal_column("lower(hostname)")]
+    )
+
+
+def downgrade() -> None:
+    """Drop the indexes :func:`upgrade` created."""
+    op.drop_index("ix_configurations_lower_hostname", table_name="configurations")
+    for table in _NAMED_TABLES:
+        op.drop_index(f"ix_{table}_lower_name", table_name=table)
