@@ -169,3 +169,35 @@ async def test_a_name_looked_up_in_every_organization_reads_an_index(engine: Asy
     assert "ix_configurations_lower_name" in plan
     assert "ix_configurations_lower_hostname" in plan
     assert "SCAN configurations" not in plan
+
+
+@pytest.mark.parametrize(
+    ("statement", "index"),
+    [
+        (
+            "SELECT id FROM passwords WHERE resource_type IN ('Configuration') "
+            "AND resource_id IN (1, 2)",
+            "ix_passwords_resource",
+        ),
+        (
+            "SELECT id FROM expirations WHERE resource_type_name IN ('Configuration') "
+            "AND resource_id IN (1, 2)",
+            "ix_expirations_resource",
+        ),
+    ],
+)
+async def test_what_points_at_a_record_is_read_through_an_index(
+    engine: AsyncEngine, statement: str, index: str
+) -> None:
+    async with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(
+                str(row[-1])
+                for row in await connection.execute(text(f"EXPLAIN QUERY PLAN {statement}"))
+            )
+        else:
+            await connection.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = " ".join(
+                str(row[0]) for row in await connection.execute(text(f"EXPLAIN {statement}"))
+            )
+    assert index in plan

@@ -300,3 +300,7 @@ Index(
     func.lower(Configuration.hostname),
 )
 Index("ix_configurations_lower_hostname", func.lower(Configuration.hostname))
+
+# The passwords and expirations attached to a record (the graph's "held by" links).
+Index("ix_passwords_resource", Password.resource_type, Password.resource_id)
+Index("ix_expirations_resource", Expiration.resource_type_name, Expiration.resource_id)

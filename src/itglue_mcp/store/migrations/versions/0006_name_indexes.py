@@ -1,9 +1,12 @@
-"""Names looked up across every organization: an index on ``lower(name)`` per record table.
+"""Lookups that read whole tables: names across every organization, and what points at a record.
 
 An exact-name lookup over the whole account (``search`` over every organization, "where else
 is this") could not use the ``(organization_id, lower(name))`` indexes, whose first column is
 the organization: it read every row of every record table (~0.1-0.4 s at 150 organizations).
-These indexes answer it with one index probe per table; configurations' hostnames likewise.
+An index on ``lower(name)`` per record table (and configurations' ``lower(hostname)``) answers
+it with one probe per table. Likewise the passwords and expirations attached to a record (the
+graph's "held by" links, read for every answer's expansion) were found by scanning both tables:
+``(resource_type, resource_id)`` and ``(resource_type_name, resource_id)`` index them.
 Frozen like every revision: the tables are spelled out.
 
 Revision ID: 0006
@@ -37,17 +40,21 @@ _NAMED_TABLES = (
 
 
 def upgrade() -> None:
-    """Create ``ix_<table>_lower_name`` on each record table and
-    ``ix_configurations_lower_hostname``."""
+    """Create ``ix_<table>_lower_name`` on each record table, ``ix_configurations_lower_hostname``
+    and the indexes of what points at a record."""
     for table in _NAMED_TABLES:
         op.create_index(f"ix_{table}_lower_name", table, [sa.literal_column("lower(name)")])
     op.create_index(
         "ix_configurations_lower_hostname", "configurations", [sa.literal_column("lower(hostname)")]
     )
+    op.create_index("ix_passwords_resource", "passwords", ["resource_type", "resource_id"])
+    op.create_index("ix_expirations_resource", "expirations", ["resource_type_name", "resource_id"])
 
 
 def downgrade() -> None:
     """Drop the indexes :func:`upgrade` created."""
+    op.drop_index("ix_expirations_resource", table_name="expirations")
+    op.drop_index("ix_passwords_resource", table_name="passwords")
     op.drop_index("ix_configurations_lower_hostname", table_name="configurations")
     for table in _NAMED_TABLES:
         op.drop_index(f"ix_{table}_lower_name", table_name=table)
