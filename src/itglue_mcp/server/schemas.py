@@ -39,7 +39,7 @@ __all__ = [
     "TraitAddressDetail",
 ]
 
-_TRUNCATED = "True when more records match than returned (raise limit, or narrow the query)."
+_TRUNCATED = "More match than returned: raise limit or narrow the query."
 
 
 class OrganizationSummary(BaseModel):
@@ -58,7 +58,7 @@ class OrganizationList(BaseModel):
 
     organizations: list[OrganizationSummary]
     limit: int = Field(description="Most organizations returned by this call.")
-    truncated: bool = Field(description="True when more organizations match than returned.")
+    truncated: bool = Field(description="More match than returned.")
 
 
 class LocationDetail(BaseModel):
@@ -111,15 +111,15 @@ class OrganizationDetail(BaseModel):
     archived: bool
     locations: list[LocationDetail] = Field(description="Primary location first.")
     contacts: list[ContactDetail] = Field(
-        description="Contacts marked important (approvers, on-site IT contacts)."
+        description="Those marked important (approvers, on-site IT)."
     )
     record_counts: dict[str, int] = Field(
-        description="Records of the organization per IT Glue type (deleted ones excluded)."
+        description="Records per IT Glue type (deleted ones excluded)."
     )
     excerpts: list[Excerpt] = Field(
-        description="Description, quick notes, alert and notes: untrusted IT Glue text."
+        description="Description, quick notes, alert, notes: untrusted IT Glue text."
     )
-    truncated: bool = Field(description="True when more locations or contacts exist.")
+    truncated: bool = Field(description="More locations or contacts exist.")
 
 
 class ConfigurationInterfaceDetail(BaseModel):
@@ -231,7 +231,7 @@ class IpAddressLookup(BaseModel):
 
     query: str
     lookup: Literal["network", "mac", "name", "kind"] = Field(
-        description="How the query was read: IP/CIDR, MAC, a name, or a kind of device."
+        description="How the query was read: IP/CIDR, MAC, name or kind of device."
     )
     network: str | None = Field(description="The address or network looked up, normalised.")
     configuration_kind: str | None = Field(description="The kind of device, for 'kind'.")

@@ -159,8 +159,7 @@ def register(mcp: FastMCP, services: Services) -> None:
             Reference,
             Field(
                 description=(
-                    "Configuration name or hostname (any case, or a part of it), its IT Glue "
-                    "id, serial number or MAC address."
+                    "Name or hostname (any case, or a part), IT Glue id, serial number or MAC."
                 ),
             ),
         ],
@@ -169,8 +168,8 @@ def register(mcp: FastMCP, services: Services) -> None:
             Detail,
             Field(
                 description=(
-                    "'summary': identity, addresses and interfaces. 'full' adds serial, OS, "
-                    "warranty, notes (quoted data) and linked records."
+                    "summary: identity, addresses, interfaces; full adds serial, OS, warranty, "
+                    "notes (quoted data) and linked records."
                 )
             ),
         ] = "summary",
@@ -180,9 +179,8 @@ def register(mcp: FastMCP, services: Services) -> None:
     ) -> ToolResult:
         """Find a configuration (device) by name, hostname, IT Glue id, serial or MAC.
 
-        Returns its type, status, organization, IPs, MACs, model and interfaces, each with
-        the IT Glue link it came from; exact name/hostname matches come first. Without an
-        organization every organization is searched and each match names its own.
+        Returns its type, status, organization, IPs, MACs, model and interfaces, cited; exact
+        name/hostname matches first. Without an organization, every one is searched.
         """
         with tool_errors():
             scope = current_scope()

@@ -83,8 +83,8 @@ def register(mcp: FastMCP, services: Services) -> None:
         record_type: Annotated[
             RecordTypeName | None,
             Field(
-                description="JSON:API type of the record; required with record_id. With name, "
-                "omit it to search configurations, documents, passwords and flexible assets."
+                description="JSON:API type; required with record_id. With name, omit it to "
+                "search configurations, documents, passwords and flexible assets."
             ),
         ] = None,
         record_id: Annotated[
@@ -93,13 +93,13 @@ def register(mcp: FastMCP, services: Services) -> None:
         name: Annotated[
             Reference | None,
             Field(
-                description="Name of the record, or its start or a part of it (any case).",
+                description="The record's name, or a part of it (any case).",
             ),
         ] = None,
         organization: Annotated[
             Reference | None,
             Field(
-                description="Only records of this organization: IT Glue id, name, short name.",
+                description="Only this organization's: IT Glue id, name or short name.",
             ),
         ] = None,
         depth: Annotated[
@@ -109,12 +109,11 @@ def register(mcp: FastMCP, services: Services) -> None:
             int, Field(ge=1, le=MAX_NODES, description="Most linked records to return.")
         ] = 50,
     ) -> ToolResult:
-        """List what an IT Glue record is linked to: what depends on it and what it depends on.
+        """List what an IT Glue record is linked to (depends on it, or it depends on), cited.
 
-        Give record_type and record_id, or a name (optionally with record_type). Follows
-        related items (with their notes), passwords and expirations of the record, its
-        location and contact, and flexible assets whose tags name it, up to ``depth`` links.
-        Locations and contacts are listed but not walked through. Every record is cited.
+        Give record_type and record_id, or a name. Follows related items (with notes), the
+        record's passwords and expirations, its location and contact (listed, not walked
+        through) and flexible assets tagging it, up to depth links.
         """
         with tool_errors():
             scope = current_scope()

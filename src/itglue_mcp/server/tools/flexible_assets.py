@@ -153,26 +153,26 @@ def register(mcp: FastMCP, services: Services) -> None:
         flexible_asset: Annotated[
             Reference,
             Field(
-                description="The flexible asset: its IT Glue id, or its name (any case).",
+                description="The flexible asset's IT Glue id or name (any case).",
             ),
         ],
         trait: Annotated[
             Reference | None,
             Field(
                 description=(
-                    "The Password field to reveal: its name (e.g. 'DSRM Password') or name-key "
-                    "('dsrm-password'). Omit when the asset's type has only one Password field."
+                    "The Password field's name ('DSRM Password') or name-key ('dsrm-password'); "
+                    "omit when the type has only one."
                 ),
             ),
         ] = None,
         organization: Annotated[Reference | None, SCOPE_FIELD] = None,
     ) -> ToolResult:
-        """Reveal the VALUE of one Password-kind field of one flexible asset (a domain's DSRM
-        password, a Wi-Fi pre-shared key, a license key), fetched live from IT Glue.
+        """Reveal the VALUE of one Password-kind field of one flexible asset (a DSRM
+        password, a Wi-Fi key, a license key), live from IT Glue.
 
-        Only when the user asked for the secret itself. The asset must be named exactly (by
-        IT Glue id when several share a name); needs the reveal permission on its
-        organization; rate-limited and audited. The value is returned once: do not repeat it.
+        Only when the user asked for the secret itself. Name the asset exactly (by id when
+        several share a name); needs the reveal permission on its organization; rate-limited
+        and audited. The value is returned once: do not repeat it.
         """
         with tool_errors():
             if not flexible_asset.strip():

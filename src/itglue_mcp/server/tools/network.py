@@ -154,9 +154,9 @@ def register(mcp: FastMCP, services: Services) -> None:
             Reference,
             Field(
                 description=(
-                    "An IP address (10.10.10.1) or network (10.10.10.0/24): what holds it. "
-                    "A device name or hostname, a MAC address, a network's name (a LAN "
-                    "flexible asset) or a kind of device ('firewall'): its IP addresses."
+                    "An IP (10.10.10.1) or network (10.10.10.0/24): what holds it. A device "
+                    "name, hostname or MAC, a LAN's name or a kind of device ('firewall'): "
+                    "its IP addresses."
                 ),
             ),
         ],
@@ -170,12 +170,11 @@ def register(mcp: FastMCP, services: Services) -> None:
             ),
         ] = 20,
     ) -> ToolResult:
-        """Look up IP addresses in IT Glue, both ways.
+        """Look up IP addresses in IT Glue, both ways; each address cites its record.
 
-        Give an IP or CIDR to learn which configurations hold it (primary IP or an interface)
-        and which flexible assets (LANs: subnet, gateway, DHCP range, DNS) cover it; give a
-        device, network or kind of device to get its IP addresses. Each address cites the
-        IT Glue record holding it.
+        An IP or CIDR: the configurations holding it (primary IP or an interface) and the
+        flexible assets (LANs: subnet, gateway, DHCP range, DNS) covering it. A device,
+        network or kind of device: its IP addresses.
         """
         with tool_errors():
             scope = current_scope()

@@ -58,13 +58,10 @@ MAX_LOCATIONS = 25
 MAX_CONTACTS = 10
 READ_ONLY = {"readOnlyHint": True, "destructiveHint": False, "openWorldHint": False}
 ORGANIZATION_FIELD = Field(
-    description="Organization: IT Glue id, name, short name or a unique part of it.",
+    description="IT Glue id, name, short name or a unique part of it.",
 )
 SCOPE_FIELD = Field(
-    description=(
-        "Organization: IT Glue id, name, short name or a unique part of it. "
-        "Omit to search every organization."
-    ),
+    description="IT Glue id, name, short name or a unique part of it; omit for every organization.",
 )
 """The optional ``organization`` argument of a lookup tool (``None``: every readable one),
 annotating a :data:`~itglue_mcp.server.arguments.Reference` (its bounds)."""
@@ -251,9 +248,8 @@ def register(mcp: FastMCP, services: Services) -> None:
     async def get_organization(
         organization: Annotated[Reference, ORGANIZATION_FIELD],
     ) -> ToolResult:
-        """Show one organization: its summary, description and quick notes, its locations,
-        its important contacts (approvers, on-site IT) and how many records of each type
-        IT Glue holds for it. Every item cites its IT Glue record; notes are quoted data.
+        """Show one organization: summary, description and notes (quoted data), locations,
+        important contacts (approvers, on-site IT) and its record count per type, each cited.
         """
         with tool_errors():
             scope = current_scope()
