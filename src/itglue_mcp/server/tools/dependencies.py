@@ -17,7 +17,7 @@ from itglue_mcp.query.dependencies import (
 from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.arguments import ItglueId, Reference
 from itglue_mcp.server.errors import tool_errors
-from itglue_mcp.server.rendering import cite, quote_untrusted
+from itglue_mcp.server.rendering import cite, quote_untrusted_values
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import READ_ONLY
 
@@ -39,7 +39,8 @@ RecordTypeName = Literal[
 
 
 def render_dependencies(result: Dependencies) -> str:
-    """The readable text of a dependency walk: the start record, then each level's records."""
+    """The readable text of a dependency walk: the start record, then each level's records,
+    then the related items' notes in one untrusted fence."""
     start = result.record
     lines = [
         f"Records linked to {start.name or '-'} ({describe_type(start.record_type)} "
@@ -50,6 +51,7 @@ def render_dependencies(result: Dependencies) -> str:
     if not result.nodes:
         lines.append("No linked records found.")
     level = 0
+    notes = []
     for node in result.nodes:
         if node.depth != level:
             level = node.depth
@@ -62,7 +64,9 @@ def render_dependencies(result: Dependencies) -> str:
             f"{node.relation}{label} from {node.via}; {cite(record)}"
         )
         if node.notes:
-            lines.append(quote_untrusted(node.notes, record, field="related item notes"))
+            notes.append((record, node.notes))
+    if notes:
+        lines.append(quote_untrusted_values(notes, field="related item notes"))
     if result.truncated:
         lines.append(
             f"… more linked records exist than the {result.limit} shown; raise limit "

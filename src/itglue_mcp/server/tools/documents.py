@@ -13,7 +13,7 @@ from itglue_mcp.query.documents import DEFAULT_MAX_CHARS, DocumentContent, read_
 from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
-from itglue_mcp.server.rendering import cite, quote_untrusted
+from itglue_mcp.server.rendering import cite, quote_untrusted, quote_untrusted_values
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import READ_ONLY
 
@@ -39,7 +39,8 @@ def _flags(content: DocumentContent) -> str:
 
 
 def render_document(content: DocumentContent) -> str:
-    """The readable text of a document: title, citation, fenced content, related records."""
+    """The readable text of a document: title, citation, fenced content, related records (their
+    notes in one fence)."""
     doc = content.document
     where = f" — {doc.organization_name}" if doc.organization_name else ""
     folder = f", folder {content.document_folder_id}" if content.document_folder_id else ""
@@ -63,8 +64,9 @@ def render_document(content: DocumentContent) -> str:
             f"- {describe_type(record.record_type)} {record.name or '-'}{archived} "
             f"({related.relation}); {cite(record)}"
         )
-        if related.notes:
-            lines.append(quote_untrusted(related.notes, doc, field="related item notes"))
+    notes = [(related.record, related.notes) for related in content.related if related.notes]
+    if notes:
+        lines.append(quote_untrusted_values(notes, field="related item notes"))
     if content.related_truncated:
         lines.append(f"… more related records exist than the {MAX_RELATED} shown.")
     return "\n".join(lines)
