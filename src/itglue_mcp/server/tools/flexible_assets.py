@@ -54,23 +54,17 @@ TOOL = "reveal_flexible_asset_password"
 class FlexibleAssetSecret(BaseModel):
     """One Password-kind trait of one flexible asset, fetched live from IT Glue for this call."""
 
-    flexible_asset_id: int = Field(description="IT Glue id of the flexible asset.")
-    name: str | None = Field(description="The flexible asset's name.")
-    flexible_asset_type_name: str | None = Field(
-        description="Its flexible asset type (e.g. Active Directory, Wireless)."
-    )
-    organization_id: int = Field(description="IT Glue id of its organization.")
-    organization_name: str | None = Field(description="Name of its organization.")
-    trait: str = Field(description="The trait revealed: its field's name-key in IT Glue.")
+    flexible_asset_id: int
+    name: str | None
+    flexible_asset_type_name: str | None = Field(description="e.g. Active Directory, Wireless.")
+    organization_id: int
+    organization_name: str | None
+    trait: str = Field(description="The field's name-key in IT Glue.")
     trait_name: str | None = Field(description="The field's name as IT Glue shows it.")
-    value: str | None = Field(
-        description="The secret value; null when the trait is empty in IT Glue."
-    )
-    value_returned: bool = Field(
-        default=True, description="Always true: the value was revealed by this call."
-    )
+    value: str | None = Field(description="The secret; null when the field is empty in IT Glue.")
+    value_returned: bool = Field(default=True, description="Always true.")
     notice: str = Field(description="How the revealed value must be handled.")
-    source: SourceRecord = Field(description="The flexible asset in IT Glue.")
+    source: SourceRecord
 
 
 def _pick_field(

@@ -132,8 +132,8 @@ class HealthReport(BaseModel):
     store: StoreHealth
     last_sync: LastSync | None = Field(description="null before the first successful sync.")
     record_counts: dict[str, int] = Field(
-        description="Records held per JSON:API type (deleted ones excluded), in the "
-        "organizations the caller may read."
+        description="Records per JSON:API type (deleted excluded) in the organizations the "
+        "caller may read."
     )
     semantic_search: bool = Field(
         description="Whether questions are also matched by meaning (else keywords only)."

@@ -77,7 +77,7 @@ class PasswordResult(PasswordMatches):
         description="True only when reveal was asked and allowed; `revealed` holds the value.",
     )
     revealed: RevealedSecret | None = Field(
-        default=None, description="The secrets of the one entry revealed; null without reveal."
+        default=None, description="The one entry's secrets; null without reveal."
     )
 
 
