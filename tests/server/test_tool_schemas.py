@@ -173,6 +173,36 @@ def test_a_compact_output_schema_inlines_models_used_once_and_keeps_field_descri
     assert len(_compact_json(compact)) < len(_compact_json(original))
 
 
+class _Branch(BaseModel):
+    name: str
+    children: list[_Branch] = Field(default_factory=list)
+
+
+class _BranchDetail(BaseModel):
+    size: int
+
+
+class _Tree(BaseModel):
+    root: _Branch
+    detail: _BranchDetail
+    details: list[_BranchDetail]
+
+
+def test_a_recursive_model_stays_defined_and_short_names_never_collide() -> None:
+    compact = compact_output_schema(_Tree.model_json_schema())
+
+    # _Branch refers to itself: it stays a definition although the root uses it once.
+    # _BranchDetail would shorten to _Branch, which is taken: it keeps its name.
+    assert sorted(compact["$defs"]) == ["_Branch", "_BranchDetail"]
+    branch = compact["$defs"]["_Branch"]["properties"]["children"]["items"]
+    assert branch == {"$ref": "#/$defs/_Branch"}
+    validator = jsonschema.Draft202012Validator(compact)
+    tree = {"name": "a", "children": [{"name": "b", "children": []}]}
+    document = {"root": tree, "detail": {"size": 1}, "details": [{"size": 2}]}
+    assert validator.is_valid(document)
+    assert not validator.is_valid({**document, "root": {"name": "a", "children": [{}]}})
+
+
 def test_a_missing_nullable_result_field_reads_as_null_a_missing_value_does_not() -> None:
     compact = compact_output_schema(_Result.model_json_schema())
     validator = jsonschema.Draft202012Validator(compact)

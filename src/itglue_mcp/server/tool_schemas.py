@@ -111,15 +111,14 @@ def compact_output_schema(
 def _restructure(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """``schema`` without ``$defs``, and its definitions: single-use ones inlined, renamed.
 
-    A definition referenced once (and not from itself) is written in place of its ``$ref``;
+    A definition referenced once is written in place of its ``$ref``;
     the others are renamed by :func:`_short_names` and sorted by name.
     """
     root = dict(schema)
     definitions: dict[str, Any] = root.pop("$defs", None) or {}
     uses = Counter(_refs(root) + [ref for node in definitions.values() for ref in _refs(node)])
-    inline = {
-        name for name, node in definitions.items() if uses[name] == 1 and name not in _refs(node)
-    }
+    # A recursive model refers to itself, so it is used at least twice wherever it is used.
+    inline = {name for name in definitions if uses[name] == 1}
 
     def expand(node: Any) -> Any:
         if isinstance(node, list):
@@ -128,7 +127,8 @@ def _restructure(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
             return node
         target = _ref_name(node)
         if target in inline:
-            return {**expand(definitions[target]), **{k: v for k, v in node.items() if k != "$ref"}}
+            siblings = {key: expand(value) for key, value in node.items() if key != "$ref"}
+            return {**expand(definitions[target]), **siblings}
         return {key: expand(value) for key, value in node.items()}
 
     kept = sorted(name for name in definitions if name not in inline)
