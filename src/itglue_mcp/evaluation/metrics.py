@@ -15,7 +15,9 @@ Per question (:func:`grade`):
 Over a run (:func:`summarise`): top-1 accuracy and recall@5 over the questions that have an
 answer; no-data precision (of the answers that said ``no_data``, the share that were expected
 to) and recall (of the questions expecting no data, the share answered ``no_data``);
-hallucination and leak totals; the same per intent. A rate with nothing to count is ``None``.
+hallucination and leak totals; the same per intent and per subset (``plain_language``: the
+organization named in words only; ``attribute``: one attribute of one thing; any tag of the
+set). A rate with nothing to count is ``None``.
 
 Example::
 
@@ -36,10 +38,15 @@ from pydantic import BaseModel, Field
 
 from itglue_mcp.evaluation.dataset import ReferenceDataset, normalise
 from itglue_mcp.evaluation.observation import Citation, Observation
-from itglue_mcp.evaluation.questions import Question
+from itglue_mcp.evaluation.questions import (
+    SUBSET_ATTRIBUTE,
+    SUBSET_PLAIN_LANGUAGE,
+    Question,
+)
 
 __all__ = [
     "RECALL_AT",
+    "TARGETED_SUBSETS",
     "ExpectedAnswer",
     "Hallucination",
     "IntentSummary",
@@ -53,6 +60,9 @@ __all__ = [
 
 RECALL_AT = 5
 """Sources looked at for recall."""
+
+TARGETED_SUBSETS = (SUBSET_PLAIN_LANGUAGE, SUBSET_ATTRIBUTE)
+"""Subsets held to the targets on their own, besides the whole run (issue #11)."""
 
 HallucinationKind = Literal[
     "unknown_record", "other_organization", "citation_mismatch", "unsupported_value"
@@ -116,6 +126,7 @@ class QuestionResult(BaseModel):
     id: str
     intent: str
     tool: str
+    subsets: list[str] = Field(default_factory=list, description="The question's subsets.")
     expected_no_data: bool
     status: Literal["answered", "no_data"]
     error: bool = Field(description="The tool returned an error (counted as no_data).")
@@ -223,6 +234,7 @@ def grade(
         id=question.id,
         intent=question.intent,
         tool=question.tool,
+        subsets=list(question.subsets),
         expected_no_data=expected.no_data,
         status=observation.status,
         error=observation.error,
@@ -260,10 +272,15 @@ class IntentSummary(BaseModel):
 
 
 class Summary(BaseModel):
-    """Metrics over a whole run, per intent, and every question's result."""
+    """Metrics over a whole run, per intent, per subset, and every question's result."""
 
     overall: IntentSummary
     by_intent: dict[str, IntentSummary]
+    by_subset: dict[str, IntentSummary] = Field(
+        default_factory=dict,
+        description="Per subset of the questions (plain_language, attribute, tags); a "
+        "question may be in several.",
+    )
     results: list[QuestionResult]
 
 
@@ -304,47 +321,65 @@ def _group(results: Sequence[QuestionResult]) -> IntentSummary:
 
 
 def summarise(results: Iterable[QuestionResult]) -> Summary:
-    """Overall and per-intent metrics of a run."""
+    """Overall, per-intent and per-subset metrics of a run (derived subsets first)."""
     ordered = list(results)
     intents = sorted({r.intent for r in ordered})
+    found = {subset for r in ordered for subset in r.subsets}
+    subsets = [s for s in TARGETED_SUBSETS if s in found] + sorted(found - set(TARGETED_SUBSETS))
     return Summary(
         overall=_group(ordered),
         by_intent={i: _group([r for r in ordered if r.intent == i]) for i in intents},
+        by_subset={s: _group([r for r in ordered if s in r.subsets]) for s in subsets},
         results=ordered,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Targets:
-    """The quality bar a run must meet.
+    """The quality bar a run must meet, over all its questions and over each of the
+    :data:`TARGETED_SUBSETS` it has (issue #11: on both public sets).
 
     Attributes:
         min_top1: lowest acceptable top-1 accuracy.
         max_hallucinations: most hallucinations tolerated.
         min_no_data_precision: lowest no-data precision (undefined precision — nothing said
-            ``no_data`` — misses the target when no-data questions were asked).
+            ``no_data`` — misses the target when no-data questions were asked; a ``no_data``
+            answer where none was expected misses it whatever else was asked).
+        min_no_data_recall: lowest share of the no-data questions answered ``no_data``.
         max_secret_leaks: most secret values allowed in answers.
     """
 
-    min_top1: float = 0.9
+    min_top1: float = 0.95
     max_hallucinations: int = 0
     min_no_data_precision: float = 1.0
+    min_no_data_recall: float = 0.95
     max_secret_leaks: int = 0
 
-    def missed(self, summary: Summary) -> list[str]:
-        """The targets ``summary`` misses, as sentences (empty when all are met)."""
-        overall = summary.overall
+    def _missed(self, group: IntentSummary) -> list[str]:
         missed = []
-        if overall.top1_accuracy is not None and overall.top1_accuracy < self.min_top1:
-            missed.append(f"top-1 accuracy {overall.top1_accuracy:.1%} < {self.min_top1:.0%}")
-        if overall.hallucinations > self.max_hallucinations:
-            missed.append(f"{overall.hallucinations} hallucinations > {self.max_hallucinations}")
-        precision = overall.no_data_precision
-        if overall.expected_no_data and (
-            precision is None or precision < self.min_no_data_precision
+        if group.top1_accuracy is not None and group.top1_accuracy < self.min_top1:
+            missed.append(f"top-1 accuracy {group.top1_accuracy:.1%} < {self.min_top1:.0%}")
+        if group.hallucinations > self.max_hallucinations:
+            missed.append(f"{group.hallucinations} hallucinations > {self.max_hallucinations}")
+        precision = group.no_data_precision
+        if (precision is None and group.expected_no_data) or (
+            precision is not None and precision < self.min_no_data_precision
         ):
             shown = "undefined" if precision is None else f"{precision:.1%}"
             missed.append(f"no-data precision {shown} < {self.min_no_data_precision:.0%}")
-        if overall.secret_leaks > self.max_secret_leaks:
-            missed.append(f"{overall.secret_leaks} secret values leaked")
+        recall = group.no_data_recall
+        if recall is not None and recall < self.min_no_data_recall:
+            missed.append(f"no-data recall {recall:.1%} < {self.min_no_data_recall:.0%}")
+        if group.secret_leaks > self.max_secret_leaks:
+            missed.append(f"{group.secret_leaks} secret values leaked")
+        return missed
+
+    def missed(self, summary: Summary) -> list[str]:
+        """The targets ``summary`` misses, as sentences (empty when all are met); a miss in a
+        subset only is prefixed with the subset's name (``plain_language: top-1 …``)."""
+        missed = self._missed(summary.overall)
+        for subset in TARGETED_SUBSETS:
+            group = summary.by_subset.get(subset)
+            if group is not None:
+                missed += [f"{subset}: {m}" for m in self._missed(group) if m not in missed]
         return missed

@@ -39,7 +39,8 @@ organization has id 0, so citing any organization's record is citing another org
 
 
 def question_scope(question: Question, dataset: ReferenceDataset) -> int | None:
-    """The organization ``question`` is about: its ``organization``, else its ``@`` scope.
+    """The organization ``question`` is about: its ``organization``, else the one it names in
+    words (``about``), else its ``@`` scope.
 
     Returns:
         The organization's id; ``None`` for an account-wide question;
@@ -51,7 +52,9 @@ def question_scope(question: Question, dataset: ReferenceDataset) -> int | None:
             question expects an answer.
         ValueError: the question's ``@`` scope is malformed.
     """
-    reference = question.organization or parse_scope(question.question).organization_ref
+    reference = (
+        question.organization or question.about or parse_scope(question.question).organization_ref
+    )
     if reference is None:
         return None
     try:
