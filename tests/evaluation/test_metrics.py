@@ -138,6 +138,26 @@ def test_an_expected_value_as_first_fact_counts_for_top1(reference: ReferenceDat
     assert result.top1 is True
 
 
+def test_an_attribute_question_needs_the_attribute_not_just_the_record(
+    reference: ReferenceDataset,
+) -> None:
+    firewall = _configuration(reference, "ACME", "Firewall")
+    serial = str(firewall.attributes["serial-number"])
+    ip = str(firewall.attributes["primary-ip"])
+    question = _question(
+        {"records": [f"configurations/{firewall.record_id}"], "values": [serial]},
+        attribute="serial number",
+    )
+    ip_fact = Fact(label="primary IP", value=ip, source=_source(firewall), confidence=0.9)
+    serial_fact = Fact(label="serial", value=serial, source=_source(firewall), confidence=0.9)
+
+    with_ip = _grade(reference, _answer(ip_fact), question, firewall.organization_id)
+    with_serial = _grade(reference, _answer(serial_fact), question, firewall.organization_id)
+
+    assert (with_ip.top1, with_ip.recall_at_5) == (False, True)
+    assert with_serial.top1 is True
+
+
 def test_citing_a_record_the_dataset_lacks_is_a_hallucination(reference: ReferenceDataset) -> None:
     firewall = _configuration(reference, "ACME", "Firewall")
     invented = _source(firewall, record_id="999999999", name="ACME-FW99")

@@ -4,6 +4,8 @@ Per question (:func:`grade`):
 
 - **top-1**: the first ranked source is an expected record, or the first fact's value (for
   tools other than ``query_documentation``: a value of the first source) is an expected value;
+  for a question asking for one attribute (``attribute``) with expected values, only the
+  leading value counts (citing the right record without its attribute is a miss);
 - **recall@5**: an expected record is among the first five sources (an expected value among
   the first five facts when only values are expected);
 - **hallucinations**: each citation of a record the dataset lacks (``unknown_record``), of a
@@ -220,9 +222,13 @@ def grade(
     if not expected.no_data:
         first = observation.sources[0].key if observation.sources else None
         leading = {normalise(v) for v in observation.leading_values}
-        top1 = observation.status == "answered" and (
-            first in expected.records or bool(leading & expected.values)
-        )
+        if question.attribute is not None and expected.values:
+            # Finding the record is not answering its attribute: the value must lead.
+            top1 = observation.status == "answered" and bool(leading & expected.values)
+        else:
+            top1 = observation.status == "answered" and (
+                first in expected.records or bool(leading & expected.values)
+            )
         ranked = {s.key for s in observation.sources[:RECALL_AT]}
         if expected.records:
             recall = bool(ranked & expected.records)
