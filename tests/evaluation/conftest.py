@@ -38,3 +38,6 @@ def reference(small_dataset_dir: Path) -> ReferenceDataset:
 
 HANDWRITTEN_DIR = Path(__file__).parents[1] / "fixtures" / "handwritten"
 """The hand-written fixture tenant (JSON:API list documents, see its README)."""
+
+HANDWRITTEN_QUESTIONS = Path(__file__).parent / "handwritten.yaml"
+"""The question set over the hand-written fixture."""
