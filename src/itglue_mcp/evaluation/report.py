@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from itglue_mcp.evaluation.metrics import IntentSummary, QuestionResult, Summary, Targets
+from itglue_mcp.evaluation.questions import SUBSET_ATTRIBUTE
 
 __all__ = ["render", "to_json", "write_json"]
 
@@ -65,6 +66,8 @@ def _failure(result: QuestionResult) -> str:
         return "answered, but no data was expected"
     if result.status == "no_data":
         return "error" if result.error else "said no data"
+    if SUBSET_ATTRIBUTE in result.subsets:
+        return "the first fact is not the asked attribute's value"
     return "wrong first source"
 
 
