@@ -180,8 +180,8 @@ def test_subsets_come_from_about_attribute_and_tags() -> None:
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
-        ("dataset: {fixture: handwritten, seed: 1}", "give organizations and seed, or fixture"),
-        ("dataset: {seed: 1}", "give organizations and seed (generated), or fixture"),
+        ("dataset: {fixture: handwritten, seed: 1}", "dataset: give organizations and seed, or"),
+        ("dataset: {seed: 1}", "set.yaml: dataset: give organizations and seed (generated)"),
         ("dataset: {fixture: Hand Written}", "dataset.fixture: String should match pattern"),
     ],
 )

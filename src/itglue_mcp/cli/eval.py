@@ -320,8 +320,8 @@ def eval_answers(
         bool,
         typer.Option(
             "--sync",
-            help="First sync --dataset (through the simulator) into --data, by default a "
-            "temporary directory.",
+            help="First sync --dataset (through the simulator) into --data and its store; "
+            "without --data, into a temporary directory (embedded store, local index).",
         ),
     ] = False,
 ) -> None:
@@ -351,8 +351,11 @@ def eval_answers(
         question_set = load_questions(questions or packaged_question_set("small"))
         if sync and dataset is not None:
             if data is None:
+                # Everything in the scratch directory: the embedded store and a local index,
+                # never a configured database or Qdrant server.
+                index = settings.index.model_copy(update={"qdrant_url": None})
                 settings = settings.model_copy(
-                    update={"data_dir": Path(scratch), "database_url": None}
+                    update={"data_dir": Path(scratch), "database_url": None, "index": index}
                 )
             sync_dataset_dir(settings, dataset)
         if url is None:

@@ -26,7 +26,7 @@ proves it)::
         attribute: serial number     # subsets: plain_language, attribute
         tags: [look_alike]
         intent: configuration
-        expect: {records: [configurations/4215469], values: [2080PDN847311]}
+        expect: {records: [configurations/4215469], values: [SN-12345]}
 
     question_set = load_questions(Path("small.yaml"))
 
@@ -104,9 +104,9 @@ class DatasetSpec(BaseModel):
     def _check(self) -> Self:
         generated = (self.organizations is not None, self.seed is not None)
         if self.fixture is not None and any(generated):
-            raise ValueError("dataset: give organizations and seed, or fixture, not both")
+            raise ValueError("give organizations and seed, or fixture, not both")
         if self.fixture is None and not all(generated):
-            raise ValueError("dataset: give organizations and seed (generated), or fixture")
+            raise ValueError("give organizations and seed (generated), or fixture")
         return self
 
 
