@@ -126,7 +126,7 @@ def test_the_plain_language_variants_stay_grounded(
     _, report = _evaluate(data_dir, synced_store, small_dataset_dir, tmp_path / "plain.json", plain)
 
     keys = ("top1_accuracy", "no_data_precision", "no_data_recall", "hallucinations",
-            "answers_with_hallucinations")  # fmt: skip
+            "answers_with_hallucinations", "organization_mismatches")  # fmt: skip
     print(json.dumps({n: {k: g[k] for k in keys} for n, g in report["by_subset"].items()}))
     assert report["overall"]["secret_leaks"] == 0
     invented = [

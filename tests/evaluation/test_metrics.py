@@ -485,6 +485,9 @@ def test_the_report_shows_each_subset_in_the_terminal_and_the_json(
 
     text = console.export_text()
     assert "Answer quality by subset" in text
+    assert "organization mentions: 0 of 0 questions naming no organization answered as" in " ".join(
+        text.split()
+    )
     assert re.search(r"plain_language[ │]+1[ │]+100\.0%", text)
     assert re.search(r"attribute[ │]+1[ │]+0\.0%", text)
     assert data["by_subset"]["attribute"]["top1_accuracy"] == 0.0
@@ -499,3 +502,26 @@ def test_a_set_without_subsets_reports_by_intent_only(reference: ReferenceDatase
     console.print(*render(summarise(_results(reference)), targets=Targets()))
 
     assert "by subset" not in console.export_text()
+
+
+def test_the_organization_an_answer_was_scoped_to_is_checked_against_the_question(
+    reference: ReferenceDataset,
+) -> None:
+    firewall = _configuration(reference, "ACME", "Firewall")
+    acme = reference.record("organizations", str(firewall.organization_id))
+    northwind = reference.record("organizations", str(reference.organization_id("NW")))
+    assert acme is not None and northwind is not None
+    question = _question({"records": [f"configurations/{firewall.record_id}"]})
+    scoped_to_acme = _answer(sources=[_source(firewall)], organization=_source(acme))
+    scoped_to_northwind = _answer(sources=[_source(firewall)], organization=_source(northwind))
+
+    right = _grade(reference, scoped_to_acme, question, firewall.organization_id)
+    wrong = _grade(reference, scoped_to_northwind, question, firewall.organization_id)
+    unasked = _grade(reference, scoped_to_acme, question, None)
+    unscoped = _grade(reference, _answer(sources=[_source(firewall)]), question, None)
+    summary = summarise([right, wrong, unasked, unscoped]).overall
+
+    assert (right.scope, right.answered_for) == (acme.organization_id, acme.organization_id)
+    assert wrong.answered_for == northwind.organization_id
+    assert summary.organization_mismatches == 1
+    assert (summary.naming_no_organization, summary.organization_false_positives) == (2, 1)

@@ -12,7 +12,10 @@ Per question (:func:`grade`):
   record of another organization than the one asked about (``other_organization``), naming a
   record differently from the dataset (``citation_mismatch``), and each fact whose value does
   not occur in the attributes of the record it cites (``unsupported_value``);
-- **secret leaks**: secret values of the dataset found anywhere in what the client received.
+- **secret leaks**: secret values of the dataset found anywhere in what the client received;
+- **organization mentions**: the organization the answer says it was scoped to, against the
+  one the question is about — another one is a mismatch; one at all, for a question naming
+  no organization, is a false positive (a device or product word taken for an organization).
 
 Over a run (:func:`summarise`): top-1 accuracy and recall@5 over the questions that have an
 answer; no-data precision (of the answers that said ``no_data``, the share that were expected
@@ -138,6 +141,12 @@ class QuestionResult(BaseModel):
     hallucinations: list[Hallucination]
     secret_leaks: int
     latency_ms: float
+    scope: int | None = Field(
+        default=None, description="The organization the question is about (None: none named)."
+    )
+    answered_for: int | None = Field(
+        default=None, description="The organization the answer says it was scoped to."
+    )
     sources: list[str] = Field(description="The first ranked sources: type/id name.")
     facts: list[str] = Field(description="The first facts: label = value (secrets redacted).")
     message: str = Field(description="The answer's message or the error (secrets redacted).")
@@ -250,6 +259,8 @@ def grade(
         hallucinations=_hallucinations(observation, dataset, scope),
         secret_leaks=dataset.leaked_secrets(observation.raw_text),
         latency_ms=round(latency_ms, 1),
+        scope=scope,
+        answered_for=observation.scoped_to,
         sources=[f"{s} {s.name or ''}".rstrip() for s in observation.sources[:RECALL_AT]],
         facts=[dataset.redact(f"{f.label} = {f.value}") for f in observation.facts[:RECALL_AT]],
         message=dataset.redact(observation.message)[:500],
@@ -275,6 +286,17 @@ class IntentSummary(BaseModel):
     )
     latency_p50_ms: float | None
     latency_p95_ms: float | None
+    naming_no_organization: int = Field(
+        default=0, description="Questions naming no organization (account-wide)."
+    )
+    organization_false_positives: int = Field(
+        default=0,
+        description="Of those, answers scoped to an organization anyway (a word taken for one).",
+    )
+    organization_mismatches: int = Field(
+        default=0,
+        description="Answers scoped to another organization than the one the question names.",
+    )
 
 
 class Summary(BaseModel):
@@ -323,6 +345,13 @@ def _group(results: Sequence[QuestionResult]) -> IntentSummary:
         intent_accuracy=_rate(sum(r.answer_intent == r.intent for r in reported), len(reported)),
         latency_p50_ms=_percentile(latencies, 0.5),
         latency_p95_ms=_percentile(latencies, 0.95),
+        naming_no_organization=sum(r.scope is None for r in results),
+        organization_false_positives=sum(
+            r.scope is None and r.answered_for is not None for r in results
+        ),
+        organization_mismatches=sum(
+            r.scope is not None and r.answered_for not in (None, r.scope) for r in results
+        ),
     )
 
 

@@ -111,6 +111,15 @@ def render(summary: Summary, *, targets: Targets) -> list[RenderableType]:
     failures = _failures_table(summary.results)
     if failures.row_count:
         parts.append(failures)
+    overall = summary.overall
+    parts.append(
+        Text(
+            f"organization mentions: {overall.organization_false_positives} of "
+            f"{overall.naming_no_organization} questions naming no organization answered as "
+            f"scoped to one; {overall.organization_mismatches} answers scoped to another "
+            "organization than the one named"
+        )
+    )
     missed = targets.missed(summary)
     if missed:
         parts.append(Text("targets missed: " + "; ".join(missed), style="bold red"))
