@@ -35,7 +35,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 SUBSET_FIGURES = ("top1_accuracy", "recall_at_5", "no_data_precision", "no_data_recall",
                   "hallucinations", "answers_with_hallucinations", "naming_no_organization",
-                  "organization_false_positives", "organization_mismatches")  # fmt: skip
+                  "organization_false_positives", "organization_mismatches",
+                  "organization_unresolved")  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -523,5 +523,11 @@ def test_the_organization_an_answer_was_scoped_to_is_checked_against_the_questio
 
     assert (right.scope, right.answered_for) == (acme.organization_id, acme.organization_id)
     assert wrong.answered_for == northwind.organization_id
-    assert summary.organization_mismatches == 1
+    assert (summary.organization_mismatches, summary.organization_unresolved) == (1, 0)
+    assert summarise(
+        [_grade(reference, _answer(), question, acme.organization_id)]
+    ).overall.model_dump(include={"organization_unresolved", "organization_mismatches"}) == {
+        "organization_unresolved": 1,
+        "organization_mismatches": 0,
+    }
     assert (summary.naming_no_organization, summary.organization_false_positives) == (2, 1)

@@ -14,8 +14,9 @@ Per question (:func:`grade`):
   not occur in the attributes of the record it cites (``unsupported_value``);
 - **secret leaks**: secret values of the dataset found anywhere in what the client received;
 - **organization mentions**: the organization the answer says it was scoped to, against the
-  one the question is about — another one is a mismatch; one at all, for a question naming
-  no organization, is a false positive (a device or product word taken for an organization).
+  one the question is about — another one is a mismatch, none is unresolved; one at all, for
+  a question naming no organization, is a false positive (a device or product word taken for
+  an organization).
 
 Over a run (:func:`summarise`): top-1 accuracy and recall@5 over the questions that have an
 answer; no-data precision (of the answers that said ``no_data``, the share that were expected
@@ -52,6 +53,7 @@ from itglue_mcp.evaluation.questions import (
 __all__ = [
     "RECALL_AT",
     "TARGETED_SUBSETS",
+    "UNKNOWN_ORGANIZATION",
     "ExpectedAnswer",
     "Hallucination",
     "IntentSummary",
@@ -65,6 +67,10 @@ __all__ = [
 
 RECALL_AT = 5
 """Sources looked at for recall."""
+
+UNKNOWN_ORGANIZATION = 0
+"""Scope of a no-data question about an organization the account does not have: no IT Glue
+organization has id 0, so citing any organization's record is citing another organization."""
 
 TARGETED_SUBSETS = (SUBSET_PLAIN_LANGUAGE, SUBSET_ATTRIBUTE)
 """Subsets held to the targets on their own, besides the whole run (issue #11)."""
@@ -297,6 +303,11 @@ class IntentSummary(BaseModel):
         default=0,
         description="Answers scoped to another organization than the one the question names.",
     )
+    organization_unresolved: int = Field(
+        default=0,
+        description="Answers scoped to no organization although the question names one that "
+        "exists.",
+    )
 
 
 class Summary(BaseModel):
@@ -351,6 +362,9 @@ def _group(results: Sequence[QuestionResult]) -> IntentSummary:
         ),
         organization_mismatches=sum(
             r.scope is not None and r.answered_for not in (None, r.scope) for r in results
+        ),
+        organization_unresolved=sum(
+            r.scope not in (None, UNKNOWN_ORGANIZATION) and r.answered_for is None for r in results
         ),
     )
 

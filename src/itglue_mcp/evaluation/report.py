@@ -116,8 +116,8 @@ def render(summary: Summary, *, targets: Targets) -> list[RenderableType]:
         Text(
             f"organization mentions: {overall.organization_false_positives} of "
             f"{overall.naming_no_organization} questions naming no organization answered as "
-            f"scoped to one; {overall.organization_mismatches} answers scoped to another "
-            "organization than the one named"
+            f"scoped to one; of the questions naming one, {overall.organization_mismatches} "
+            f"answered for another organization, {overall.organization_unresolved} for none"
         )
     )
     missed = targets.missed(summary)

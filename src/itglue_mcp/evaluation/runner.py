@@ -21,7 +21,13 @@ from fastmcp import Client
 from mcp.types import TextContent
 
 from itglue_mcp.evaluation.dataset import ReferenceDataset, ReferenceDatasetError
-from itglue_mcp.evaluation.metrics import QuestionResult, Summary, grade, resolve_expectation
+from itglue_mcp.evaluation.metrics import (
+    UNKNOWN_ORGANIZATION,
+    QuestionResult,
+    Summary,
+    grade,
+    resolve_expectation,
+)
 from itglue_mcp.evaluation.metrics import summarise as summarise_results
 from itglue_mcp.evaluation.observation import observe
 from itglue_mcp.evaluation.questions import Question, QuestionSet
@@ -31,11 +37,6 @@ __all__ = ["DEFAULT_CALL_TIMEOUT_S", "UNKNOWN_ORGANIZATION", "evaluate", "questi
 
 DEFAULT_CALL_TIMEOUT_S = 60.0
 """Longest a single tool call may take before the evaluation fails, in seconds."""
-
-
-UNKNOWN_ORGANIZATION = 0
-"""Scope of a no-data question about an organization the account does not have: no IT Glue
-organization has id 0, so citing any organization's record is citing another organization."""
 
 
 def question_scope(question: Question, dataset: ReferenceDataset) -> int | None:
