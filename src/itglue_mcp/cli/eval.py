@@ -100,6 +100,7 @@ def sync_dataset_dir(settings: Settings, dataset_dir: Path) -> None:
     from pydantic import SecretStr
 
     from itglue_mcp.background import serve_in_thread
+    from itglue_mcp.cli.simulate import DEFAULT_SIMULATOR_KEY
     from itglue_mcp.cli.wiring import open_backends, run_sync
     from itglue_mcp.itglue.simulator import Dataset, DatasetError, SimulatorConfig, create_app
 
@@ -107,7 +108,7 @@ def sync_dataset_dir(settings: Settings, dataset_dir: Path) -> None:
         dataset = Dataset.load(dataset_dir)
     except DatasetError as exc:
         raise EvaluationError(f"dataset: {exc}") from None
-    key = "ITG.eval-sync"  # the simulator's own key, valid only for this run
+    key = DEFAULT_SIMULATOR_KEY  # the simulator lives for this sync only, on loopback
     simulator = create_app(dataset, SimulatorConfig(api_keys={key: True}))
     with serve_in_thread(simulator) as simulator_url:
         itglue = settings.itglue.model_copy(
