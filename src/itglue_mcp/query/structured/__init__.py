@@ -28,6 +28,7 @@ from datetime import date
 from itglue_mcp.query.expirations import today_utc
 from itglue_mcp.query.handlers import IntentHandler
 from itglue_mcp.query.intent import IntentKind
+from itglue_mcp.query.structured.attributes import attribute_fallback, attribute_first
 from itglue_mcp.query.structured.credentials import credential
 from itglue_mcp.query.structured.devices import configuration, device_ip
 from itglue_mcp.query.structured.expirations import expiration_handler
@@ -58,12 +59,13 @@ def structured_handlers(
         IntentKind.IP_LOOKUP: ip_lookup,
         IntentKind.MAC_LOOKUP: mac_lookup,
         IntentKind.SERIAL_LOOKUP: serial_lookup,
-        IntentKind.HOSTNAME_LOOKUP: hostname_lookup,
-        IntentKind.DEVICE_IP: device_ip,
-        IntentKind.CONFIGURATION: configuration,
-        IntentKind.CREDENTIAL: credential,
-        IntentKind.CONTACT: contact,
-        IntentKind.LOCATION: location,
-        IntentKind.EXPIRATION: expiration_handler(today),
+        IntentKind.HOSTNAME_LOOKUP: attribute_first(hostname_lookup),
+        IntentKind.DEVICE_IP: attribute_first(device_ip),
+        IntentKind.CONFIGURATION: attribute_first(configuration),
+        IntentKind.CREDENTIAL: attribute_first(credential),
+        IntentKind.CONTACT: attribute_first(contact),
+        IntentKind.LOCATION: attribute_first(location),
+        IntentKind.EXPIRATION: attribute_fallback(expiration_handler(today)),
         IntentKind.RELATIONSHIP: relationship,
+        IntentKind.SEARCH: attribute_first(None),
     }
