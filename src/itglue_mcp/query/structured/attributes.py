@@ -271,7 +271,8 @@ async def _configuration_attribute(
     address_words = [m.span() for m in _ADDRESS_WORD.finditer(asked.text)]
     spans = [s for s in (term.span if term else None, role.span if role else None) if s]
     rest = _restated(asked, _without(asked.text, [*spans, *address_words]))
-    anchor = (role or term).span if (role or term) else address_words[0]
+    said = role or term
+    anchor = said.span if said is not None else address_words[0]
     phrase = phrase_around(asked.text, *anchor)
     views, confidence, missing, named = await _configurations(asked, context, rest, phrase)
     if not views:
