@@ -327,7 +327,7 @@ def _trait_matches(text: str, schemas: Sequence[AssetTypeSchema]) -> list[TraitM
 def best_traits(matches: Sequence[TraitMatch], text: str, subject: str = "") -> list[TraitMatch]:
     """The fields a question asks for among ``matches``, the asset it is about being known.
 
-    A field sharing a word with the asset's own name or type ("Backup Server" in "the
+    A field sharing a word with the asset's own name ("Backup Server" in "the
     retention of the nightly server backup", "Guest Network" in "ACME-Guest wireless
     network") describes the subject, not the attribute, and is dropped; then the most
     specific fields win; between a date field and another ("Issued On", "Issuer"), a
@@ -336,7 +336,7 @@ def best_traits(matches: Sequence[TraitMatch], text: str, subject: str = "") -> 
     Args:
         matches: fields named by the question.
         text: the question.
-        subject: the names of the assets it is about (and their types).
+        subject: the names of the assets it is about.
     """
     subject_stems = {stem(word) for word in _WORD.findall(subject)}
 

@@ -369,42 +369,78 @@ def _trait_facts(
     return facts, excerpts
 
 
+def _named_by(
+    assets: Sequence[AssetWithTraits], words: Sequence[str]
+) -> tuple[list[AssetWithTraits], list[str]]:
+    """The assets whose name or type's name holds the most of ``words``, at least half of
+    them ("protection" alone does not make FortiGuard Threat Protection the Sophos
+    Xstream Protection licence); ``([], [])`` when none does."""
+    kept, held = best_matching(assets, words, _asset_text)
+    if not held or 2 * len(held) < len(words):
+        return [], []
+    return kept, held
+
+
+def _asset_words(asked: AskedQuestion, matches: Sequence[TraitMatch]) -> list[str]:
+    """The question's words that may name the asset: all but those naming ``matches``."""
+    return subject_words(
+        _restated(asked, _without(asked.text, [s for m in matches for s in m.spans]))
+    )
+
+
+async def _elsewhere(
+    asked: AskedQuestion, context: EngineContext, matches: Sequence[TraitMatch], words: list[str]
+) -> Answer | None:
+    """``no_data`` naming the assets of other organizations the words name, if any."""
+    if asked.organization is None or not words:
+        return None
+    here = asked.organization.id
+    others = [
+        a for a in await _assets(context, matches, asked.readable) if a.organization_id != here
+    ]
+    kept, held = _named_by(others, words)
+    if not held:
+        return None
+    subject = " ".join(held)
+    cited = [cited_record("flexible-assets", asset) for asset in kept[:MAX_LISTED]]
+    return no_data(
+        asked,
+        f"No flexible asset of {scope_name(asked)} matching {subject!r} has a "
+        f"{matches[0].field.name} field.",
+        [elsewhere_hint(subject, cited)],
+    )
+
+
 async def _trait_attribute(
     asked: AskedQuestion, context: EngineContext, matches: Sequence[TraitMatch]
 ) -> Answer | None:
-    rest = _restated(asked, _without(asked.text, [s for m in matches for s in m.spans]))
-    words = subject_words(rest)
+    """The field of the flexible asset(s) the question names by their name or type's name.
+
+    Two readings: the assets named once every matched field's words are set aside; then,
+    fields naming those assets themselves dropped (:func:`best_traits`), the assets named by
+    the words left besides the remaining fields'.
+    """
     assets = await _assets(context, matches, asked.organization_ids)
-    kept, held = best_matching(assets, words, _asset_text)
+    words = _asset_words(asked, matches)
+    kept, held = _named_by(assets, words)
     if not held:
         # The question must say which asset (its name) or which kind (its type's name):
         # "the backup schedule", not "what locations does Acme have".
-        if asked.organization is not None and words:
-            elsewhere = [
-                a
-                for a in await _assets(context, matches, asked.readable)
-                if a.organization_id != asked.organization.id
-            ]
-            others, found = best_matching(elsewhere, words, _asset_text)
-            if found:
-                field_name = matches[0].field.name
-                cited = [cited_record("flexible-assets", asset) for asset in others[:MAX_LISTED]]
-                return no_data(
-                    asked,
-                    f"No flexible asset of {scope_name(asked)} matching "
-                    f"{' '.join(found)!r} has a {field_name} field.",
-                    [elsewhere_hint(" ".join(found), cited)],
-                )
-        return None
-    shown = kept[:MAX_LISTED]
-    types = {asset.flexible_asset_type_id for asset in shown}
+        return await _elsewhere(asked, context, matches, words)
+    types = {asset.flexible_asset_type_id for asset in kept}
     matches = best_traits(
         [match for match in matches if match.schema.id in types],
         asked.text,
-        " ".join(_asset_text(asset) for asset in shown),
+        " ".join(asset.name or "" for asset in kept),
     )
     if not matches:
         return None
+    words = _asset_words(asked, matches)
+    types = {match.schema.id for match in matches}
+    kept, held = _named_by([a for a in assets if a.flexible_asset_type_id in types], words)
+    if not held:
+        return None
+    shown = kept[:MAX_LISTED]
     confidence = words_confidence(words, _asset_text(shown[0]))
     facts: list[Fact] = []
     excerpts: list[Excerpt] = []
