@@ -77,11 +77,13 @@ class PasswordField:
 
 @dataclass(frozen=True, slots=True)
 class AssetField:
-    """One field of a flexible asset type: its label, trait key, kind and place in the form."""
+    """One field of a flexible asset type: its label, trait key, kind, and for a Tag field
+    the kind of record it links ("Configurations", "Passwords")."""
 
     name: str
     name_key: str
     kind: str | None
+    tag_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +135,18 @@ async def asset_type_schemas(session: AsyncSession) -> list[AssetTypeSchema]:
         field_rows = (
             await session.execute(
                 select(
-                    fields.c.flexible_asset_type_id, fields.c.name, fields.c.name_key, fields.c.kind
+                    fields.c.flexible_asset_type_id,
+                    fields.c.name,
+                    fields.c.name_key,
+                    fields.c.kind,
+                    fields.c.tag_type,
                 ).order_by(fields.c.flexible_asset_type_id, fields.c.order, fields.c.id)
             )
         ).all()
     by_type: dict[int, list[AssetField]] = {}
     for row in field_rows:
         if row.name and row.name_key:
-            field = AssetField(row.name, row.name_key, row.kind)
+            field = AssetField(row.name, row.name_key, row.kind, row.tag_type)
             by_type.setdefault(row.flexible_asset_type_id, []).append(field)
     return [AssetTypeSchema(row.id, row.name, tuple(by_type.get(row.id, ()))) for row in type_rows]
 

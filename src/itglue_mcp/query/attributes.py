@@ -278,6 +278,8 @@ _OPTIONAL_FIELD_WORDS = frozenset({
 # Fields that are not one value to answer with: secrets, section headers, files, free notes.
 _NOT_ANSWERED_KINDS = frozenset({"password", "header", "upload"})
 _NOT_ANSWERED_NAMES = frozenset({"notes", "note"})
+# Tag fields linking password entries: the credential handler answers with the entries.
+_ANSWERED_ELSEWHERE_TAGS = frozenset({"passwords"})
 _WHEN = _rx(r"when", r"dates?", r"what\s+day")
 _DATE_KINDS = frozenset({"date"})
 _WORD = re.compile(r"[a-z0-9]+", re.IGNORECASE)
@@ -314,6 +316,8 @@ def _trait_matches(text: str, schemas: Sequence[AssetTypeSchema]) -> list[TraitM
         for asset_field in schema.fields:
             kind = (asset_field.kind or "").lower()
             if kind in _NOT_ANSWERED_KINDS or asset_field.name.lower() in _NOT_ANSWERED_NAMES:
+                continue
+            if (asset_field.tag_type or "").lower() in _ANSWERED_ELSEWHERE_TAGS:
                 continue
             words = [stem(w) for w in _WORD.findall(asset_field.name)]
             required = [w for w in words if w not in _OPTIONAL_FIELD_WORDS] or words

@@ -14,6 +14,12 @@ Modules, one per family: :mod:`.network` (IP, MAC, serial, hostname lookups), :m
 locations), :mod:`.expirations`, :mod:`.relationships`; :mod:`.common` and
 :mod:`.configurations` hold what they share (confidence rules in :mod:`.common`).
 
+A question asking for one attribute of one thing ("the serial number of ACME-FW01", "the
+WAN IP of the firewall", "the retention of the nightly backup") is answered by
+:mod:`.attributes` before the intent's own handler (after it for expirations, whose handler
+reads the expiration records themselves); literal lookups and relationships go straight to
+theirs. Questions of no structured intent get the attribute step too, then retrieval.
+
 Example::
 
     engine = QueryEngine(sessions, semantic=semantic, graph=graph, handlers=structured_handlers())

@@ -535,7 +535,8 @@ async def _record_attribute(
     message = f"The {term.name} of {named}."
     if family == "password":
         message += " The password value itself is never returned here."
-    return answered(asked, facts=facts, message=message)
+    # The record's notes stay quoted (untrusted): "prefers text" belongs with a phone number.
+    return answered(asked, facts=facts, excerpts=found.excerpts, message=message)
 
 
 # --- entry points -------------------------------------------------------------------------
