@@ -120,10 +120,13 @@ def _asset_field(organization: str, name: str, key: str, type_name: str) -> Expe
     return expect
 
 
-def _contact_field(organization: str, name: str, read: Callable[[Record], str]) -> Expect:
+def _contact_field(
+    organization: str, name: str, read: Callable[[Record], str | set[str]]
+) -> Expect:
     def expect(directory: Path) -> tuple[str, set[str]]:
         record = _one(directory, "contacts", organization, name)
-        return record["id"], {read(record["attributes"])}
+        value = read(record["attributes"])
+        return record["id"], value if isinstance(value, set) else {value}
 
     return expect
 
@@ -134,6 +137,22 @@ def _record_field(kind: str, organization: str, name: str, attribute: str) -> Ex
         return record["id"], {str(record["attributes"][attribute])}
 
     return expect
+
+
+_ADDRESS = ("address-1", "address-2", "city", "region-name", "postal-code", "country-name")
+
+
+def _location_field(organization: str, name: str, keys: tuple[str, ...]) -> Expect:
+    def expect(directory: Path) -> tuple[str, set[str]]:
+        record = _one(directory, "locations", organization, name)
+        return record["id"], {record["attributes"][k] for k in keys if record["attributes"][k]}
+
+    return expect
+
+
+def _phones(attributes: Record) -> set[str]:
+    phones = attributes["contact-phones"]
+    return {p["value"] for p in phones} | {p["extension"] for p in phones if p.get("extension")}
 
 
 def _first_email(attributes: Record) -> str:
@@ -251,6 +270,15 @@ ANSWERED = [
         NW,
         _record_field("passwords", NW, "NW-BKP01 - Veeam console", "username"),
     ),
+    Probe("phone number of Raj Lee", ACME, _contact_field(ACME, "Raj Lee", _phones)),
+    Probe(
+        "phone number of the Raleigh Branch", NW, _location_field(NW, "Raleigh Branch", ("phone",))
+    ),
+    Probe(
+        "street address of the Ottawa Office",
+        ACME,
+        _location_field(ACME, "Ottawa Office", _ADDRESS),
+    ),
     Probe(
         "who is the registrar of acmecorp.org",
         None,
@@ -303,6 +331,36 @@ async def test_several_things_of_a_kind_each_give_the_attribute(
 
     assert {fact.value for fact in answer.facts} == wan
     assert {source.organization_name for source in answer.sources} == {NW}
+
+
+async def test_the_address_of_a_device_is_its_ip_not_a_location(
+    store_url: str, tenant: Path
+) -> None:
+    record = _one(tenant, "configurations", ACME, "ACME-FW01")
+    addresses = {record["attributes"]["primary-ip"]} | {
+        i["ip-address"] for i in _interfaces(tenant, record) if i["ip-address"]
+    }
+
+    answer = await ask(store_url, "what's the address of ACME-FW01", ACME)
+
+    assert {fact.value for fact in answer.facts} == addresses
+    assert {source.record_type for source in answer.sources} == {"configurations"}
+
+
+async def test_an_attribute_of_a_kind_the_organization_lacks_is_no_data(
+    store_url: str, tenant: Path
+) -> None:
+    holders = {
+        c["attributes"]["organization-name"]
+        for c in records(tenant, "configurations")
+        if "NAS" in c["attributes"]["name"]
+    }
+    assert holders and BP not in holders  # the premise
+
+    answer = await ask(store_url, "serial number of the NAS", BP)
+
+    assert answer.status == "no_data" and not answer.facts
+    assert "NAS" in " ".join(answer.suggestions)
 
 
 async def test_a_password_attribute_never_carries_the_value(store_url: str, tenant: Path) -> None:

@@ -7,8 +7,8 @@ The vocabulary has two sources:
   warranty, asset tag, hostname, location, status and MAC address
   (:data:`CONFIGURATION_ATTRIBUTES`); the role of a configuration interface (WAN, LAN,
   out-of-band management, management: :data:`INTERFACE_ROLES`); a contact's e-mail, phone
-  and title, a password entry's username and login URL, a domain's registrar
-  (:data:`RECORD_ATTRIBUTES`).
+  and title, a password entry's username and login URL, a domain's registrar, a location's
+  address and phone (:data:`RECORD_ATTRIBUTES`).
 - **the data**: the field names of every flexible asset type the store holds
   (:func:`~itglue_mcp.catalog.flexible_assets.asset_type_schemas`, read once per data
   generation by :class:`SchemaCache`): a type "ISP Circuit" with a field "Circuit ID" makes
@@ -57,8 +57,9 @@ __all__ = [
     "stem",
 ]
 
-RecordFamily = Literal["contact", "password", "domain"]
-"""Records whose attributes the lexicon names: contacts, password entries, domains."""
+RecordFamily = Literal["contact", "password", "domain", "location"]
+"""Records whose attributes the lexicon names: contacts, password entries, domains,
+locations."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,22 +230,21 @@ _ADDRESS_ASK = _rx(
 )
 _MAC_ASK = _rx(r"mac(?:\s+address(?:es)?)?")
 
+_PHONE = _rx(
+    r"(?:tele)?phones?(?:\s+numbers?)?",
+    r"mobiles?(?:\s+numbers?)?",
+    r"cell(?:\s*phone)?(?:\s+numbers?)?",
+    r"direct\s+(?:line|dial)",
+    r"extensions?",
+)
+
 RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = {
     "contact": {
         "e-mail address": (
             r"e-mail",
             _rx(r"e-?mails?(?:\s+address(?:es)?)?", r"mail\s+address(?:es)?"),
         ),
-        "phone number": (
-            r"phone",
-            _rx(
-                r"(?:tele)?phones?(?:\s+numbers?)?",
-                r"mobiles?(?:\s+numbers?)?",
-                r"cell(?:\s*phone)?(?:\s+numbers?)?",
-                r"direct\s+(?:line|dial)",
-                r"extensions?",
-            ),
-        ),
+        "phone number": (r"phone", _PHONE),
         "title": (r"^title$", _rx(r"(?:job\s+)?titles?", r"job", r"role", r"position")),
     },
     "password": {
@@ -266,6 +266,17 @@ RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = 
     },
     "domain": {
         "registrar": (r"registrar", _rx(r"registrars?", r"registered\s+(?:with|at|through)")),
+    },
+    "location": {
+        "address": (
+            r"address|city|region|postal|country",
+            re.compile(
+                r"(?<![\w-])(?<!ip\s)(?<!mac\s)(?<!mail\s)(?<!web\s)(?<!wan\s)(?<!lan\s)"
+                r"(?:(?:street|postal|mailing|physical)\s+)?address(?:es)?(?![\w-])",
+                re.IGNORECASE,
+            ),
+        ),
+        "phone number": (r"^phone$", _PHONE),
     },
 }
 """Record family → attribute → (fact labels holding it, how questions name it)."""

@@ -77,12 +77,13 @@ from itglue_mcp.query.structured.common import (
 )
 from itglue_mcp.query.structured.configurations import (
     address_facts,
+    kind_missing,
     name_missing,
     named_configurations,
     of_kind,
 )
 from itglue_mcp.query.structured.credentials import credential
-from itglue_mcp.query.structured.people import contact
+from itglue_mcp.query.structured.people import contact, location
 from itglue_mcp.query.suggestions import elsewhere_hint
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.queries import ConfigurationInterfaceView, ConfigurationView
@@ -99,6 +100,7 @@ _TEXT_KINDS = frozenset({"textbox"})
 _LOOSE = frozenset({"location", "status", "manufacturer"})
 # Record families and the record type the caller must be allowed to see.
 _FAMILY_TYPES: dict[RecordFamily, str] = {
+    "location": "locations",
     "contact": "contacts",
     "password": "passwords",
     "domain": "domains",
@@ -131,6 +133,12 @@ def _stored(value: str | date | None) -> str | None:
 # --- configurations ---------------------------------------------------------------------
 
 
+class _Kind(str):
+    """A configuration kind the question names, as opposed to a name (for "missing")."""
+
+    __slots__ = ()
+
+
 def _hostnames(text: str) -> list[str]:
     found: list[str] = []
     while (name := find_hostname(text, exclude=frozenset(found))) is not None:
@@ -140,15 +148,16 @@ def _hostnames(text: str) -> list[str]:
 
 async def _configurations(
     asked: AskedQuestion, context: EngineContext, rest: AskedQuestion, phrase: str | None
-) -> tuple[list[ConfigurationView], float, str | None, bool]:
+) -> tuple[list[ConfigurationView], float, str | _Kind | None, bool]:
     """The configurations the question names: by hostname-like word, kind, then phrase.
 
     Returns:
         ``(views, confidence, missing, named)``: ``missing`` is a hostname-like word held by
-        no configuration of the scope; ``named`` says the subject was a name or kind (not a
+        no configuration of the scope, or the kind named (a :class:`_Kind`) when the scope
+        has none of it; ``named`` says the subject was a name or kind (not a
         loose phrase).
     """
-    missing = None
+    missing: str | _Kind | None = None
     async with unit_of_work(context.sessions, read_only=True) as session:
         for name in _hostnames(rest.text):
             views, confidence = await named_configurations(
@@ -162,6 +171,7 @@ async def _configurations(
             match = await of_kind(session, rest, kind)
             if match.views:
                 return match.views[:MAX_LISTED], match.confidence, None, True
+            missing = missing or _Kind(kind)
         if phrase and missing is None:
             views, confidence = await named_configurations(
                 session, phrase, organization_ids=asked.organization_ids, limit=MAX_LISTED
@@ -276,6 +286,8 @@ async def _configuration_attribute(
     phrase = phrase_around(asked.text, *anchor)
     views, confidence, missing, named = await _configurations(asked, context, rest, phrase)
     if not views:
+        if isinstance(missing, _Kind) and (term or role):
+            return await kind_missing(context, asked, missing)
         if missing is not None and (term or role):
             return await name_missing(context, asked, missing)
         return None
@@ -470,6 +482,7 @@ async def _trait_attribute(
 _FAMILY_HANDLERS: dict[RecordFamily, tuple[IntentKind, IntentHandler]] = {
     "contact": (IntentKind.CONTACT, contact),
     "password": (IntentKind.CREDENTIAL, credential),
+    "location": (IntentKind.LOCATION, location),
 }
 
 
