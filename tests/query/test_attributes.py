@@ -253,6 +253,15 @@ ANSWERED = [
         RL,
         _asset_field(RL, "PaperCut MF", "version", "Application"),
     ),
+    # Only the field and the organization: every asset of the organization holding it.
+    Probe(
+        "how many licensed mailboxes are there",
+        ACME,
+        _asset_field(ACME, "Microsoft 365", "licensed-mailboxes", "Email"),
+    ),
+    Probe(
+        "what is the NetBIOS name", NW, _asset_field(NW, "nw.local", "netbios-name", "Active Directory")
+    ),
     # Contacts, password entries, domains.
     Probe(
         "e-mail address of Patricia Barnes",
@@ -361,6 +370,15 @@ async def test_an_attribute_of_a_kind_the_organization_lacks_is_no_data(
 
     assert answer.status == "no_data" and not answer.facts
     assert "NAS" in " ".join(answer.suggestions)
+
+
+async def test_a_field_named_like_a_kind_of_record_does_not_take_the_question(
+    store_url: str,
+) -> None:
+    # LAN and Wireless assets have a "Location" field; the question asks for locations.
+    answer = await ask(store_url, "what locations does @Acme Corporation have")
+
+    assert {source.record_type for source in answer.sources} == {"locations"}
 
 
 async def test_a_password_attribute_never_carries_the_value(store_url: str, tenant: Path) -> None:

@@ -66,6 +66,8 @@ from itglue_mcp.query.intent import IntentKind, detect_intent, phrase_around
 from itglue_mcp.query.lexicon import configuration_kind
 from itglue_mcp.query.structured.common import (
     EXACT,
+    KIND_ONE,
+    KIND_SEVERAL,
     MAX_LISTED,
     answered,
     best_matching,
@@ -94,6 +96,11 @@ _SCHEMAS = SchemaCache()
 _ADDRESS_WORD = re.compile(r"(?<![\w-])(?:ip(?:v[46])?s?|address(?:es)?|mac)(?![\w-])", re.I)
 _EMAIL_OR_WEB = re.compile(r"(?<![\w-])(?:e-?mail|mail|web|url|login)\s+address", re.I)
 _HTML_TAG = re.compile(r"<[^>]+>")
+_RECORD_WORDS = re.compile(
+    r"\b(?:locations?|sites?|contacts?|passwords?|domains?|documents?|configurations?|"
+    r"devices?)\b",
+    re.IGNORECASE,
+)
 _TEXT_KINDS = frozenset({"textbox"})
 # Configuration attributes whose words also name other things: they pick a configuration's
 # field only when a configuration is named by a hostname-like word or a kind.
@@ -277,6 +284,13 @@ def _interfaces_held(views: Sequence[ConfigurationView]) -> str | None:
 async def _configuration_attribute(
     asked: AskedQuestion, context: EngineContext, found: AskedAttributes
 ) -> Answer | None:
+    """The configuration field or interface address asked, of the configurations named.
+
+    An interface named by its own name, else by the role asked, gives its IP (its MAC when
+    the question says "MAC"); an address asked of a device with no attribute named gives
+    its addresses; a field gives that field. ``None`` when no configuration is named, or
+    only loosely (a phrase, for words like "location" that name other records too).
+    """
     term, role = found.configuration, found.interface
     address_words = [m.span() for m in _ADDRESS_WORD.finditer(asked.text)]
     spans = [s for s in (term.span if term else None, role.span if role else None) if s]
@@ -309,7 +323,7 @@ async def _configuration_attribute(
         return answered(
             asked,
             facts=facts,
-            message=f"{what.capitalize() if role else 'Interface'} {kind} of {_listed(views)}.",
+            message=f"{what[0].upper()}{what[1:]} interface {kind} of {_listed(views)}.",
         )
     if term is None and named and asked.intent.kind is not IntentKind.DEVICE_IP:
         # "the address of ACME-FW01": a device's address is its IP, not a location (the
@@ -423,6 +437,24 @@ async def _elsewhere(
     )
 
 
+def _names_records(match: TraitMatch) -> bool:
+    """The field's name is also a kind of record ("Location", "Domain Controllers")."""
+    name = match.field.name
+    return configuration_kind(name) is not None or bool(_RECORD_WORDS.search(name))
+
+
+def _every_asset(
+    asked: AskedQuestion, matches: Sequence[TraitMatch], assets: Sequence[AssetWithTraits]
+) -> Answer | None:
+    """The field of every asset of the organization whose type holds it."""
+    matches = best_traits(matches, asked.text)
+    types = {match.schema.id for match in matches}
+    holders = [asset for asset in assets if asset.flexible_asset_type_id in types]
+    if not matches or not holders:
+        return None
+    return _traits_answer(asked, matches, holders, KIND_ONE if len(holders) == 1 else KIND_SEVERAL)
+
+
 async def _trait_attribute(
     asked: AskedQuestion, context: EngineContext, matches: Sequence[TraitMatch]
 ) -> Answer | None:
@@ -430,14 +462,19 @@ async def _trait_attribute(
 
     Two readings: the assets named once every matched field's words are set aside; then,
     fields naming those assets themselves dropped (:func:`best_traits`), the assets named by
-    the words left besides the remaining fields'.
+    the words left besides the remaining fields'. A question of one organization saying
+    nothing but the field ("how many licensed mailboxes does @Acme have") means every asset
+    of the organization holding it, unless the field's name is also a kind of record
+    ("Location", "Domain Controllers": "what locations does @Acme have" lists locations).
     """
     assets = await _assets(context, matches, asked.organization_ids)
     words = _asset_words(asked, matches)
+    if not words and asked.organization is not None:
+        return _every_asset(asked, [m for m in matches if not _names_records(m)], assets)
     kept, held = _named_by(assets, words)
     if not held:
         # The question must say which asset (its name) or which kind (its type's name):
-        # "the backup schedule", not "what locations does Acme have".
+        # "the backup schedule", not "what is the schedule of the Acme NAS".
         return await _elsewhere(asked, context, matches, words)
     types = {asset.flexible_asset_type_id for asset in kept}
     matches = best_traits(
@@ -452,8 +489,18 @@ async def _trait_attribute(
     kept, held = _named_by([a for a in assets if a.flexible_asset_type_id in types], words)
     if not held:
         return None
-    shown = kept[:MAX_LISTED]
-    confidence = words_confidence(words, _asset_text(shown[0]))
+    return _traits_answer(asked, matches, kept, words_confidence(words, _asset_text(kept[0])))
+
+
+def _traits_answer(
+    asked: AskedQuestion,
+    matches: Sequence[TraitMatch],
+    assets: Sequence[AssetWithTraits],
+    confidence: float,
+) -> Answer:
+    """The fields ``matches`` of ``assets`` as facts (free text as excerpts), or ``no_data``
+    naming the assets when none holds a value."""
+    shown = assets[:MAX_LISTED]
     facts: list[Fact] = []
     excerpts: list[Excerpt] = []
     for asset in shown:
