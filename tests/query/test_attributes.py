@@ -260,7 +260,9 @@ ANSWERED = [
         _asset_field(ACME, "Microsoft 365", "licensed-mailboxes", "Email"),
     ),
     Probe(
-        "what is the NetBIOS name", NW, _asset_field(NW, "nw.local", "netbios-name", "Active Directory")
+        "what is the NetBIOS name",
+        NW,
+        _asset_field(NW, "nw.local", "netbios-name", "Active Directory"),
     ),
     # Contacts, password entries, domains.
     Probe(
@@ -568,11 +570,13 @@ async def test_a_new_flexible_asset_type_is_answerable_from_its_synced_fields(
     by_type = await ask(database_url, "ISP circuit ID", owner)
     bandwidth = await ask(database_url, "bandwidth of the ISP circuit", owner)
     elsewhere = await ask(database_url, "what is the ISP circuit ID", other)
+    field_only = await ask(database_url, "what is the circuit ID", other)
 
     for answer in (by_name, by_type):
         assert answer.status == "answered", answer.message
         assert [(f.label, f.value) for f in answer.facts] == [("Circuit ID", traits["circuit-id"])]
         assert [s.record_id for s in answer.sources] == [9900100]
     assert [f.value for f in bandwidth.facts] == [traits["bandwidth"]]
-    assert elsewhere.status == "no_data" and not elsewhere.facts
-    assert any(owner in hint for hint in elsewhere.suggestions)
+    for answer in (elsewhere, field_only):
+        assert answer.status == "no_data" and not answer.facts
+        assert any(owner in hint for hint in answer.suggestions)

@@ -443,16 +443,36 @@ def _names_records(match: TraitMatch) -> bool:
     return configuration_kind(name) is not None or bool(_RECORD_WORDS.search(name))
 
 
-def _every_asset(
-    asked: AskedQuestion, matches: Sequence[TraitMatch], assets: Sequence[AssetWithTraits]
+async def _every_asset(
+    asked: AskedQuestion,
+    context: EngineContext,
+    matches: Sequence[TraitMatch],
+    assets: Sequence[AssetWithTraits],
 ) -> Answer | None:
-    """The field of every asset of the organization whose type holds it."""
+    """The field of every asset of the organization whose type holds it; ``no_data``
+    naming the organizations that have such assets when this one has none."""
     matches = best_traits(matches, asked.text)
+    if not matches:
+        return None
     types = {match.schema.id for match in matches}
     holders = [asset for asset in assets if asset.flexible_asset_type_id in types]
-    if not matches or not holders:
+    if holders:
+        confidence = KIND_ONE if len(holders) == 1 else KIND_SEVERAL
+        return _traits_answer(asked, matches, holders, confidence)
+    assert asked.organization is not None  # only asked of one organization
+    here = asked.organization.id
+    others = [
+        a for a in await _assets(context, matches, asked.readable) if a.organization_id != here
+    ]
+    if not others:
         return None
-    return _traits_answer(asked, matches, holders, KIND_ONE if len(holders) == 1 else KIND_SEVERAL)
+    field_name = matches[0].field.name
+    cited = [cited_record("flexible-assets", asset) for asset in others[:MAX_LISTED]]
+    return no_data(
+        asked,
+        f"No flexible asset of {scope_name(asked)} has a {field_name} field.",
+        [elsewhere_hint(field_name, cited)],
+    )
 
 
 async def _trait_attribute(
@@ -470,7 +490,9 @@ async def _trait_attribute(
     assets = await _assets(context, matches, asked.organization_ids)
     words = _asset_words(asked, matches)
     if not words and asked.organization is not None:
-        return _every_asset(asked, [m for m in matches if not _names_records(m)], assets)
+        return await _every_asset(
+            asked, context, [m for m in matches if not _names_records(m)], assets
+        )
     kept, held = _named_by(assets, words)
     if not held:
         # The question must say which asset (its name) or which kind (its type's name):
