@@ -33,12 +33,14 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog.flexible_assets import AssetField, AssetTypeSchema, asset_type_schemas
+from itglue_mcp.query.handlers import AskedQuestion
+from itglue_mcp.query.intent import IntentKind, detect_intent
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.generation import data_generation
 
@@ -54,7 +56,9 @@ __all__ = [
     "TraitMatch",
     "asked_attributes",
     "best_traits",
+    "restated",
     "stem",
+    "without_spans",
 ]
 
 RecordFamily = Literal["contact", "password", "domain", "location"]
@@ -408,6 +412,24 @@ def asked_attributes(text: str, schemas: Sequence[AssetTypeSchema]) -> AskedAttr
         traits=tuple(_trait_matches(text, schemas)),
         records=records,
     )
+
+
+def without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the ``spans`` blanked out, spaces tidied (what is left of a question
+    once its attribute's words are taken out names the thing asked about)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return re.sub(r"\s+", " ", "".join(chars)).strip()
+
+
+def restated(asked: AskedQuestion, text: str, kind: IntentKind | None = None) -> AskedQuestion:
+    """``asked`` as if its text were ``text`` (the attribute's words left out), its intent
+    read again (of ``kind`` when given); a blank ``text`` keeps the question's own."""
+    intent = detect_intent(text)
+    if kind is not None:
+        intent = replace(intent, kind=kind)
+    return replace(asked, text=text or asked.text, intent=intent)
 
 
 class SchemaCache:
