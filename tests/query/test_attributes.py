@@ -325,6 +325,35 @@ async def test_a_warranty_question_gives_the_warranty_date_only(
     assert str(answer.sources[0].record_id) == record["id"]
 
 
+@pytest.mark.parametrize(
+    ("question", "organization", "name", "key", "type_name"),
+    [
+        (
+            "when does the remote.northwindtraders.com certificate expire",
+            NW,
+            "remote.northwindtraders.com",
+            "expires-on",
+            "SSL Certificate",
+        ),
+        ("expiry date of the www.acmecorp.com certificate", ACME, "www.acmecorp.com",
+         "expires-on", "SSL Certificate"),
+        ("renewal date of the Sophos Xstream Protection licence", NW,
+         "Sophos Xstream Protection", "renewal-date", "Licensing"),
+    ],
+)  # fmt: skip
+async def test_an_expiry_or_renewal_gives_that_date_only(
+    store_url: str, tenant: Path, question: str, organization: str, name: str, key: str,
+    type_name: str,
+) -> None:  # fmt: skip
+    due = _trait(tenant, organization, name, key, type_name)
+
+    answer = await ask(store_url, question, organization)
+
+    assert answer.status == "answered"
+    assert {fact.value for fact in answer.facts} == {due}
+    assert {source.organization_name for source in answer.sources} == {organization}
+
+
 async def test_several_things_of_a_kind_each_give_the_attribute(
     store_url: str, tenant: Path
 ) -> None:
