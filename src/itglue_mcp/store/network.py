@@ -84,12 +84,15 @@ class AddressMatch:
         addresses: its addresses in the network (primary IP and interfaces), in order.
         primary: its primary IP is one of them.
         interfaces: the interfaces whose IP is one of them.
+        matched: the interface the lookup named, when it named one: the first interface
+            holding a single address looked up, or the one with the name or MAC asked for.
     """
 
     configuration: ConfigurationView
     addresses: tuple[str, ...]
     primary: bool
     interfaces: tuple[ConfigurationInterfaceView, ...]
+    matched: ConfigurationInterfaceView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +289,8 @@ async def configurations_in_network(
         primary = _in_network(view.primary_ip, network)
         values = [*([view.primary_ip] if primary else []), *(i.ip_address for i in held)]
         addresses = sorted({str(parse_address(value)) for value in values}, key=_sort_key)
-        matches.append(AddressMatch(view, tuple(addresses), primary, tuple(held)))
+        named = held[0] if held and network.num_addresses == 1 else None
+        matches.append(AddressMatch(view, tuple(addresses), primary, tuple(held), named))
     return matches
 
 
