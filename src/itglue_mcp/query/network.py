@@ -190,16 +190,6 @@ class AddressLookup:
                 ]
                 label = "; ".join(places) or "address"
                 facts.append(Fact(label=label, value=address, source=source, confidence=confidence))
-            named = match.matched
-            if self.kind == "name" and named is not None and named.mac_address:
-                facts.append(
-                    Fact(
-                        label=f"interface {named.name or '-'} MAC address",
-                        value=named.mac_address,
-                        source=source,
-                        confidence=confidence,
-                    )
-                )
         for asset in self.assets:
             source = flexible_asset_source(asset)
             for trait in asset.addresses:
