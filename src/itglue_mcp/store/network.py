@@ -23,7 +23,7 @@ import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, Text, and_, case, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +47,7 @@ from itglue_mcp.store.record_types import RecordType
 __all__ = [
     "Address",
     "AddressMatch",
+    "Described",
     "FlexibleAssetTraits",
     "InterfaceMatch",
     "KindRule",
@@ -95,6 +96,35 @@ class AddressMatch:
     matched: ConfigurationInterfaceView | None = None
 
 
+class Described(Protocol):
+    """What :meth:`KindRule.matches` reads of a configuration (a view, or a lighter row)."""
+
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def hostname(self) -> str | None: ...
+    @property
+    def configuration_type_name(self) -> str | None: ...
+    @property
+    def configuration_type_kind(self) -> str | None: ...
+    @property
+    def notes(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _KindRow:
+    """The columns of a configuration that decide its kind and its place in a listing."""
+
+    id: int
+    name: str | None
+    hostname: str | None
+    configuration_type_name: str | None
+    configuration_type_kind: str | None
+    configuration_status_name: str | None
+    notes: str | None
+    archived: bool
+
+
 @dataclass(frozen=True, slots=True)
 class KindRule:
     """Which configurations are of one kind (a firewall, a domain controller…).
@@ -114,7 +144,7 @@ class KindRule:
     note_phrases: tuple[str, ...] = ()
     role_type_kinds: tuple[str, ...] = ()
 
-    def matches(self, view: ConfigurationView) -> bool:
+    def matches(self, view: Described) -> bool:
         """Whether ``view`` is of this kind (the rule above, applied in Python)."""
         type_name = view.configuration_type_name or ""
         if any(_has_words(type_name, word) for word in self.type_words):
@@ -651,17 +681,24 @@ async def configurations_of_kind(
     if not candidates:
         return []
     table = RecordType.CONFIGURATIONS.table
+    # The rule is applied to a few columns of every candidate; full views (with their
+    # interfaces) are read for the page only.
     statement = (
-        select_configurations(organization_ids)
-        .where(or_(*candidates))
+        select_view(_KindRow, table)
+        .where(*scope(table, organization_ids), or_(*candidates))
         .order_by(table.c.archived, func.lower(table.c.name), table.c.id)
     )
-    views = [view for view in await fetch_configurations(session, statement) if rule.matches(view)]
-    views.sort(key=lambda view: (view.archived, not _active(view)))
-    return views[:limit]
+    with translate_errors("read configurations"):
+        rows = [to_view(_KindRow, row) for row in await session.execute(statement)]
+    kept = [row for row in rows if rule.matches(row)]
+    kept.sort(key=lambda row: (row.archived, not _active(row)))
+    page = [row.id for row in kept[:limit]]
+    views = await fetch_configurations(session, select_configurations().where(table.c.id.in_(page)))
+    by_id = {view.id: view for view in views}
+    return [by_id[id_] for id_ in page if id_ in by_id]
 
 
-def _active(view: ConfigurationView) -> bool:
+def _active(view: ConfigurationView | _KindRow) -> bool:
     return (view.configuration_status_name or "").lower() == "active"
 
 
