@@ -301,6 +301,52 @@ async def configurations_in_network(
         StoreError: the database failed.
     """
     check_page(limit)
+    if network.num_addresses == 1:
+        views = await _holding_address(session, network, organization_ids, limit)
+        page = [view.id for view in views]
+    else:
+        page, views = await _holding_network(session, network, organization_ids, limit)
+    by_id = {view.id: view for view in views}
+    matches = []
+    for view in (by_id[id_] for id_ in page if id_ in by_id):
+        held = [i for i in view.interfaces if _in_network(i.ip_address, network)]
+        primary = _in_network(view.primary_ip, network)
+        values = [*([view.primary_ip] if primary else []), *(i.ip_address for i in held)]
+        addresses = sorted({str(parse_address(value)) for value in values}, key=_sort_key)
+        named = held[0] if held and network.num_addresses == 1 else None
+        matches.append(AddressMatch(view, tuple(addresses), primary, tuple(held), named))
+    return matches
+
+
+async def _holding_address(
+    session: AsyncSession, network: Network, organization_ids: Collection[int] | None, limit: int
+) -> list[ConfigurationView]:
+    """The page of configurations holding a single address, by name: every candidate holds
+    it (its stored forms are matched exactly), so SQL ranks and cuts in the same read."""
+    configurations = RecordType.CONFIGURATIONS.table
+    interfaces = RecordType.CONFIGURATION_INTERFACES.table
+    on_interface = select(interfaces.c.configuration_id).where(
+        _candidate_condition(interfaces.c.ip_address, network)
+    )
+    statement = (
+        select_configurations(organization_ids)
+        .where(
+            or_(
+                _candidate_condition(configurations.c.primary_ip, network),
+                configurations.c.id.in_(on_interface),
+            )
+        )
+        .order_by(func.lower(configurations.c.name), configurations.c.id)
+        .limit(limit)
+    )
+    return await fetch_configurations(session, statement)
+
+
+async def _holding_network(
+    session: AsyncSession, network: Network, organization_ids: Collection[int] | None, limit: int
+) -> tuple[list[int], list[ConfigurationView]]:
+    """The ids of the page of configurations holding addresses of ``network`` (by their
+    lowest such address, then name), and their views."""
     configurations = RecordType.CONFIGURATIONS.table
     interfaces = RecordType.CONFIGURATION_INTERFACES.table
     # First the addresses alone, to rank and cut; then full views for the page only.
@@ -329,16 +375,7 @@ async def configurations_in_network(
     views = await fetch_configurations(
         session, select_configurations().where(configurations.c.id.in_(page))
     )
-    by_id = {view.id: view for view in views}
-    matches = []
-    for view in (by_id[id_] for id_ in page if id_ in by_id):
-        held = [i for i in view.interfaces if _in_network(i.ip_address, network)]
-        primary = _in_network(view.primary_ip, network)
-        values = [*([view.primary_ip] if primary else []), *(i.ip_address for i in held)]
-        addresses = sorted({str(parse_address(value)) for value in values}, key=_sort_key)
-        named = held[0] if held and network.num_addresses == 1 else None
-        matches.append(AddressMatch(view, tuple(addresses), primary, tuple(held), named))
-    return matches
+    return page, views
 
 
 async def configurations_by_mac(
