@@ -13,7 +13,7 @@ the tiers in this order and stops at the first that finds anything:
 5. **serial** — the serial number, case and outer spaces ignored;
 6. **interface** — an interface's name, alone or with its configuration's name or a whole part
    of it, before or after it ("HV01 idrac", "idrac of ACME-HV01"); see
-   :func:`~itglue_mcp.store.network.configurations_by_interface` for names such as
+   :func:`~itglue_mcp.store.interfaces.configurations_by_interface` for names such as
    ``igc0 (WAN)`` and for the ranking (the device named exactly beats an interface alone);
 7. **partial** — names or hostnames containing the reference (exact ones first).
 
@@ -46,13 +46,12 @@ from itglue_mcp.catalog.errors import RecordNotFound
 from itglue_mcp.catalog.ids import parse_id
 from itglue_mcp.catalog.scope import ReadScope
 from itglue_mcp.store.citations import cite_records
+from itglue_mcp.store.interfaces import configurations_by_interface, interface_for_mac
 from itglue_mcp.store.network import (
     configurations_by_hostname,
-    configurations_by_interface,
     configurations_by_mac,
     configurations_by_serial,
     configurations_in_network,
-    interface_for_mac,
     normalize_mac,
 )
 from itglue_mcp.store.queries import (
@@ -224,7 +223,7 @@ def _trimmed(words: list[str]) -> str | None:
 
 def interface_references(reference: str) -> list[tuple[str, str | None]]:
     """The ways ``reference`` can name an interface: ``(interface name, configuration name or
-    None)``, for :func:`~itglue_mcp.store.network.configurations_by_interface`.
+    None)``, for :func:`~itglue_mcp.store.interfaces.configurations_by_interface`.
 
     The whole reference as an interface's name; and each leading or trailing run of words as
     the interface's name with the rest as its configuration's ("ACME-HV01 iDRAC",

@@ -36,6 +36,7 @@ from itglue_mcp.catalog.configurations import (
 from itglue_mcp.catalog.errors import RecordNotFound
 from itglue_mcp.query.answer import Fact
 from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, configuration_kind
+from itglue_mcp.store.interfaces import interface_for_mac
 from itglue_mcp.store.network import (
     AddressMatch,
     FlexibleAssetTraits,
@@ -47,7 +48,6 @@ from itglue_mcp.store.network import (
     configurations_of_kind,
     find_flexible_assets,
     flexible_assets_with_text,
-    interface_for_mac,
     normalize_mac,
     parse_address,
     parse_network,
