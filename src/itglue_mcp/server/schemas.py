@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from itglue_mcp.catalog.citations import SourceRecord
+from itglue_mcp.catalog.configurations import MatchedBy
 from itglue_mcp.query.answer import Excerpt, Fact
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 _TRUNCATED = "More match than returned: raise limit or narrow the query."
+_MATCHED_INTERFACE = "The interface the query named (name, IP or MAC), if any."
 
 
 class OrganizationSummary(BaseModel):
@@ -165,6 +167,9 @@ class ConfigurationDetail(BaseModel):
     warranty_expires_at: date | None
     archived: bool
     interfaces: list[ConfigurationInterfaceDetail]
+    matched_interface: ConfigurationInterfaceDetail | None = Field(
+        default=None, description=_MATCHED_INTERFACE
+    )
     related_items: list[RelatedItemDetail] = Field(
         default_factory=list, description="Linked records (detail 'full' only)."
     )
@@ -182,6 +187,10 @@ class ConfigurationMatches(BaseModel):
         description="The organization searched; null when every organization was searched."
     )
     query: str
+    matched_by: MatchedBy = Field(
+        description="What the name matched: IT Glue id, exact name or hostname, IP, MAC, "
+        "serial, an interface's name, or a part of a name."
+    )
     detail: Literal["summary", "full"]
     configurations: list[ConfigurationDetail]
     limit: int = Field(description="Most configurations returned by this call.")
@@ -202,6 +211,9 @@ class AddressConfiguration(BaseModel):
     addresses: list[str] = Field(description="Its IP addresses involved in the lookup.")
     primary_ip: str | None
     interfaces: list[ConfigurationInterfaceDetail]
+    matched_interface: ConfigurationInterfaceDetail | None = Field(
+        default=None, description=_MATCHED_INTERFACE
+    )
     source: SourceRecord
 
 

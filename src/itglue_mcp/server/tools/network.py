@@ -33,7 +33,11 @@ from itglue_mcp.server.schemas import (
     TraitAddressDetail,
 )
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.configurations import interface_details
+from itglue_mcp.server.tools.configurations import (
+    interface_detail,
+    interface_details,
+    matched_interface_line,
+)
 from itglue_mcp.server.tools.organizations import (
     READ_ONLY,
     SCOPE_FIELD,
@@ -83,6 +87,7 @@ def _result(
                 addresses=list(match.addresses),
                 primary_ip=match.configuration.primary_ip,
                 interfaces=interface_details(match.configuration),
+                matched_interface=match.matched and interface_detail(match.matched),
                 source=configuration_source(match.configuration),
             )
             for match in lookup.configurations
@@ -119,6 +124,8 @@ def _render(result: IpAddressLookup) -> str:
             f"{c.configuration_status_name or '-'}{flag}) of {c.organization_name or '-'}: "
             f"{', '.join(c.addresses) or 'no IP address recorded'}"
         )
+        if c.matched_interface is not None:
+            lines.append(matched_interface_line(c.matched_interface))
         lines.extend(
             f"    interface {i.name or '-'}: {i.ip_address or '-'} ({i.mac_address or '-'})"
             f"{' primary' if i.primary else ''}"
@@ -155,8 +162,8 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(
                 description=(
                     "An IP (10.10.10.1) or network (10.10.10.0/24): what holds it. A device "
-                    "name, hostname or MAC, a LAN's name or a kind of device ('firewall'): "
-                    "its IP addresses."
+                    "name, hostname, MAC, interface name ('HV01 iDRAC'), a LAN's name or a "
+                    "kind of device ('firewall'): its IP addresses."
                 ),
             ),
         ],

@@ -90,7 +90,7 @@ class ConfigurationInterface(ChildMixin, Base):
     )
     name: Mapped[str | None]
     ip_address: Mapped[str | None] = mapped_column(index=True)
-    mac_address: Mapped[str | None]
+    mac_address: Mapped[str | None] = mapped_column(index=True)
     primary: Mapped[bool | None]
     notes: Mapped[str | None]
 
@@ -297,3 +297,7 @@ Index(
     Configuration.organization_id,
     func.lower(Configuration.hostname),
 )
+
+# A configuration is found by an interface's name, in any case (catalog: the resolver's
+# interface tier); interfaces have no organization, the join to configurations scopes them.
+Index("ix_configuration_interfaces_lower_name", func.lower(ConfigurationInterface.name))
