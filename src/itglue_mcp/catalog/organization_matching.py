@@ -13,7 +13,13 @@ Matching runs in tiers and stops at the first tier that finds anything:
    only of generic company words ("group", "inc") skip this tier and never resolve in tier 4.
 4. **fuzzy** — rapidfuzz ``WRatio`` (suits short names against longer ones, tolerant of a typo
    or a missing word) over folded names, and plain ``ratio`` over short names (``WRatio``'s
-   partial matching scores any two-letter short name about 60 against everything).
+   partial matching scores any two-letter short name about 60 against everything) and over
+   as many leading words of each name as the reference has ("nortwind" against "northwind").
+
+An organization named in the words of a question ("the DC at Northwind Traders", "Acme's NAS",
+"for NW") is found by :func:`find_organization_mention`, whose stricter rules decide which
+words of free text are a name at all; the words it finds are then resolved by these tiers,
+exactly as if they had been written after ``@``.
 
 Several organizations in tiers 1-3 make the reference ambiguous. In tier 4 the best score must
 reach :data:`FUZZY_ACCEPT` and lead the next organization by :data:`FUZZY_MARGIN`; if the
@@ -31,8 +37,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -46,12 +54,18 @@ __all__ = [
     "FUZZY_MARGIN",
     "MAX_SUGGESTIONS",
     "SUGGEST_MIN",
+    "TYPO_MIN",
+    "TYPO_MIN_LETTERS",
     "MatchStatus",
+    "MentionKind",
+    "MentionVocabulary",
     "OrgCandidate",
     "OrganizationMatch",
+    "OrganizationMention",
     "ScoredCandidate",
     "candidate_from_view",
     "candidates_from_views",
+    "find_organization_mention",
     "match_organizations",
     "name_key",
     "resolve_organization",
@@ -218,7 +232,15 @@ def _fuzzy(ref: str, organizations: Sequence[OrgCandidate]) -> OrganizationMatch
     shorts = {
         i: " ".join(_words(org.short_name)) for i, org in enumerate(organizations) if org.short_name
     }
-    for choices, scorer in ((names, fuzz.WRatio), (shorts, fuzz.ratio)):
+    # A misspelt leading part of a name ("nortwind" for Northwind Traders), which WRatio
+    # scores low against the whole name: compared with as many of the name's words.
+    size = len(query.split())
+    leading = {
+        i: " ".join(core[:size])
+        for i, org in enumerate(organizations)
+        if len(core := _core_words(org.name)) > size
+    }
+    for choices, scorer in ((names, fuzz.WRatio), (shorts, fuzz.ratio), (leading, fuzz.ratio)):
         for _, score, index in process.extract(
             query, choices, scorer=scorer, score_cutoff=SUGGEST_MIN, limit=None
         ):
@@ -250,3 +272,298 @@ def resolve_organization(ref: str, organizations: Sequence[OrgCandidate]) -> Org
     if match.status == "ambiguous":
         raise AmbiguousOrganization(ref, suggestions)
     raise OrganizationNotFound(ref, suggestions)
+
+
+# --- organizations named in the words of a question -------------------------------------------
+
+TYPO_MIN = 80.0
+"""Lowest rapidfuzz ``ratio`` at which a question's word is read as a misspelt name word
+("Nortwind" / "northwind" 94, "Rosewod" / "rosewood" 93; one wrong letter of five is 80)."""
+TYPO_MIN_LETTERS = 5
+"""Shortest word read as a misspelling: shorter words are one letter away from too many."""
+
+MentionKind = Literal["name", "short_name", "words", "typo"]
+"""How a question's words name an organization: its whole name (legal form and corporate
+filler aside), its short name, the leading words of its name, or those words misspelt."""
+
+# Ranking of mention kinds when several spans of one question look like names.
+_KIND_RANK: dict[MentionKind, int] = {"name": 3, "short_name": 2, "words": 1, "typo": 0}
+_MAX_MENTION_WORDS = 8
+# A token: word characters (apostrophes inside: "O'Brien", "Acme's"), or a compound of them
+# joined by . - @ / : \ (a host name, domain, e-mail, path, IP), or a lone & or +.
+_TOKEN = re.compile(r"[\w'\u2019]+(?:[.\-@/:\\][\w'\u2019]+)*|[&+]")
+_COMPOUND = re.compile(r"[.\-@/:\\_]")
+_POSSESSIVE_END = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$", re.IGNORECASE)
+_QUOTES = "'\u2019"
+_CONNECTORS = frozenset({"&", "+", "and"})
+
+
+@dataclass(frozen=True, slots=True)
+class MentionVocabulary:
+    """What a word of a question is besides, possibly, part of an organization's name.
+
+    Attributes:
+        weak: whether a folded word is the question's own vocabulary (IT and product words,
+            technical acronyms, question words): such a word alone never names an
+            organization ("firewall", "Sophos", "NAS", "HP").
+        common: whether a folded word is ordinary English ("golden", "heritage"): alone it
+            names an organization only when written with a capital letter.
+    """
+
+    weak: Callable[[str], bool]
+    common: Callable[[str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationMention:
+    """Words of a question that name an organization.
+
+    Attributes:
+        start: offset of the first character of the mention in the text.
+        end: offset just past it, a possessive ("Acme's", "Traders'") included.
+        ref: the naming words as written, possessive excluded: the reference to resolve.
+        kind: how the words name an organization (:data:`MentionKind`).
+        match: :func:`match_organizations` of ``ref``: resolved, or ambiguous (never unknown).
+    """
+
+    start: int
+    end: int
+    ref: str
+    kind: MentionKind
+    match: OrganizationMatch
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int  # past the possessive, if any
+    text: str  # as written, possessive and surrounding quotes removed
+    possessive: bool
+    plain: bool  # a word (or & / +), not a host name, address or path
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    first: int  # token indexes, inclusive
+    last: int
+    kind: MentionKind
+    organization_ids: frozenset[int]
+    words: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for found in _TOKEN.finditer(text):
+        raw, start = found.group(), found.start()
+        stripped = raw.lstrip(_QUOTES)
+        start += len(raw) - len(stripped)
+        possessive = _POSSESSIVE_END.search(stripped)
+        word = stripped[: possessive.start()] if possessive else stripped.rstrip(_QUOTES)
+        if not word:
+            continue
+        plain = not _COMPOUND.search(word)
+        tokens.append(_Token(start, found.end(), word, possessive is not None, plain))
+    return tokens
+
+
+@lru_cache(maxsize=65536)
+def _core_words(name: str) -> tuple[str, ...]:
+    """Folded words of a name without legal forms and trailing corporate filler ("Harborview
+    Dental Group" → harborview, dental); the filler stays when it is the whole name."""
+    words = [word for word in _words(name) if word not in _LEGAL_FORMS]
+    while len(words) > 1 and words[-1] in _GENERIC_WORDS:
+        words.pop()
+    return tuple(words)
+
+
+def _is_capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def find_organization_mention(
+    text: str, organizations: Sequence[OrgCandidate], vocabulary: MentionVocabulary
+) -> OrganizationMention | None:
+    """The words of ``text`` that best name one of ``organizations``, if any do.
+
+    Free text is full of words that are not names, so only these count (general rules, the
+    vocabulary deciding what is ordinary):
+
+    - **name** — consecutive words that are an organization's whole name, legal form and
+      trailing corporate filler ("Inc", "LLP", "Group", "Corporation") dropped on both sides
+      and spacing ignored ("Northwind Traders", "Kessler & Boyd", "Bright Path Technology").
+    - **words** — the leading words of a name ("Northwind", "Golden Valley", "Acme"): one
+      word alone only when it is neither weak nor filler, and, when ordinary English, written
+      with a capital ("Rosewood" counts, "rosewood" does not; "northwind" does). Any other
+      single word of a name ("Technology", "Capital", "Pharmacy") never does.
+    - **short_name** — one word equal to a short name: one of up to four letters only when
+      written in capitals ("NW", not "nw"), and never a weak word ("HP", "AC", "NAS").
+    - **typo** — the leading words of a name with words of at least
+      :data:`TYPO_MIN_LETTERS` letters misspelt (rapidfuzz ``ratio`` ≥ :data:`TYPO_MIN`);
+      a weak or ordinary word, or a word of another name, is never read as a misspelling.
+
+    A word joined to others by ``-``, ``.``, ``@``, ``/`` or ``:`` ("ACME-DC01",
+    "acmecorp.com") is never part of a mention. A possessive ("Acme's") belongs to it.
+    Of several candidate spans the strongest wins (name, short name, words, typo; then more
+    words; then the earliest), and its words are resolved by :func:`match_organizations`,
+    which must name an organization the span could mean (resolved or ambiguous).
+
+    Args:
+        text: the question (an ``@`` scope already taken out).
+        organizations: every organization the caller may see.
+        vocabulary: which words are the question's own.
+
+    Returns:
+        The mention, or ``None`` when no words name an organization.
+    """
+    if not organizations:
+        return None
+    tokens = _tokens(text)
+    spans = _spans(text, tokens, organizations, vocabulary)
+    spans.sort(key=lambda s: (-_KIND_RANK[s.kind], -s.words, s.first))
+    for span in spans:
+        first, last = tokens[span.first], tokens[span.last]
+        ref = text[first.start : last.start + len(last.text)]
+        match = match_organizations(ref, organizations)
+        meant = (
+            {match.organization.id}
+            if match.organization is not None
+            else {c.organization.id for c in match.candidates}
+            if match.status == "ambiguous"
+            else set()
+        )
+        if meant & span.organization_ids:
+            return OrganizationMention(first.start, last.end, ref, span.kind, match)
+    return None
+
+
+def _spans(
+    text: str,
+    tokens: list[_Token],
+    organizations: Sequence[OrgCandidate],
+    vocabulary: MentionVocabulary,
+) -> list[_Span]:
+    """For each token that may start a mention, the longest span that names organizations."""
+    cores = {org.id: _core_words(org.name) for org in organizations if org.name}
+    known_words = {word for core in cores.values() for word in core}
+    # A word that follows the first word of several names is the directory's filler
+    # ("Dental" of "Harborview Dental", "Smile Dental"): alone it names none of them.
+    later = Counter(word for core in cores.values() for word in set(core[1:]))
+    filler = {word for word, count in later.items() if count > 1}
+    shorts: dict[str, set[int]] = {}
+    for org in organizations:
+        if org.short_name and (key := name_key(org.short_name)):
+            shorts.setdefault(key, set()).add(org.id)
+    spans = []
+    for first in range(len(tokens)):
+        if not tokens[first].plain or tokens[first].text in _CONNECTORS:
+            continue
+        last = first
+        run = [first]
+        while (
+            not tokens[last].possessive
+            and last + 1 < len(tokens)
+            and len(run) < _MAX_MENTION_WORDS
+            and tokens[last + 1].plain
+            and not text[tokens[last].end : tokens[last + 1].start].strip()
+        ):
+            last += 1
+            run.append(last)
+        for size in range(len(run), 0, -1):
+            chosen = tokens[first : first + size]
+            if chosen[-1].text.casefold() in _CONNECTORS:
+                continue
+            span = _span(first, chosen, cores, known_words, filler, shorts, vocabulary)
+            if span is not None:
+                spans.append(span)
+                break
+    return spans
+
+
+def _span(
+    first: int,
+    chosen: list[_Token],
+    cores: dict[int, tuple[str, ...]],
+    known_words: set[str],
+    filler: set[str],
+    shorts: dict[str, set[int]],
+    vocabulary: MentionVocabulary,
+) -> _Span | None:
+    """What organizations ``chosen`` (consecutive plain tokens) may name, and how."""
+    last = first + len(chosen) - 1
+    written = " ".join(token.text for token in chosen)
+    words = _core_words(written)
+    if not words or _words(chosen[0].text)[:1] != [words[0]]:
+        # The span starts with a name word, not a legal form or "the" ("the Acme NAS").
+        return None
+    if len(chosen) == 1:
+        token = chosen[0].text
+        key = words[0]
+        if key in shorts and _short_name_counts(token, key, vocabulary):
+            return _Span(first, last, "short_name", frozenset(shorts[key]), 1)
+        if key in filler or not _word_counts(token, key, vocabulary):
+            return None
+    elif all(vocabulary.weak(word) or word in _GENERIC_WORDS for word in words) and not all(
+        _is_capitalised(token.text) for token in chosen if token.text not in _CONNECTORS
+    ):
+        return None
+    key = "".join(words)
+    named = {org_id for org_id, core in cores.items() if key == "".join(core)}
+    if named:
+        return _Span(first, last, "name", frozenset(named), len(words))
+    leading = {
+        org_id
+        for org_id, core in cores.items()
+        if any(key == "".join(core[:size]) for size in range(1, len(core)))
+    }
+    if leading:
+        return _Span(first, last, "words", frozenset(leading), len(words))
+    misspelt = {
+        org_id for org_id, core in cores.items() if _misspells(words, core, known_words, vocabulary)
+    }
+    if misspelt:
+        return _Span(first, last, "typo", frozenset(misspelt), len(words))
+    return None
+
+
+def _short_name_counts(token: str, key: str, vocabulary: MentionVocabulary) -> bool:
+    """A word equal to a short name names it: never a weak one ("HP", "NAS"); one of up to
+    four letters only in capitals ("NW", "BP"), being too easily an abbreviation otherwise."""
+    if vocabulary.weak(key) or key in _GENERIC_WORDS or key.isdigit():
+        return False
+    if len(key) <= 4:
+        return len(key) >= 2 and token.isupper()
+    return _word_counts(token, key, vocabulary)
+
+
+def _word_counts(token: str, key: str, vocabulary: MentionVocabulary) -> bool:
+    """One word alone names something only when it is neither the question's vocabulary nor
+    corporate filler, and, when it is ordinary English, written with a capital."""
+    if vocabulary.weak(key) or key in _GENERIC_WORDS or key.isdigit() or len(key) < 2:
+        return False
+    return _is_capitalised(token) or not vocabulary.common(key)
+
+
+def _misspells(
+    words: Sequence[str],
+    core: Sequence[str],
+    known_words: set[str],
+    vocabulary: MentionVocabulary,
+) -> bool:
+    """``words`` are the leading words of ``core`` with at least one misspelt: each is equal,
+    or a long, unusual word (not weak, not ordinary English, no name's word) close to it."""
+    if len(words) > len(core):
+        return False
+    typos = 0
+    for word, name_word in zip(words, core, strict=False):
+        if word == name_word:
+            continue
+        if (
+            len(word) < TYPO_MIN_LETTERS
+            or word in known_words
+            or vocabulary.weak(word)
+            or vocabulary.common(word)
+            or fuzz.ratio(word, name_word) < TYPO_MIN
+        ):
+            return False
+        typos += 1
+    return typos > 0
