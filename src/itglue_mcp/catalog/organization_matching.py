@@ -88,7 +88,8 @@ _LEGAL_FORMS = frozenset({
     "limited", "plc", "pllc", "pc", "gmbh", "sa", "the"
 })  # fmt: skip
 _GENERIC_WORDS = _LEGAL_FORMS | frozenset({
-    "group", "partners", "services", "solutions", "associates"
+    "group", "partners", "services", "solutions", "associates", "holdings", "enterprises",
+    "industries"
 })  # fmt: skip
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _AND = re.compile(r"[&+]")
@@ -323,7 +324,8 @@ class OrganizationMention:
         end: offset just past it, a possessive ("Acme's", "Traders'") included.
         ref: the naming words as written, possessive excluded: the reference to resolve.
         kind: how the words name an organization (:data:`MentionKind`).
-        match: :func:`match_organizations` of ``ref``: resolved, or ambiguous (never unknown).
+        match: :func:`match_organizations` of ``ref``: resolved or ambiguous; unknown only
+            when the words are a name's plus a legal form or filler word it does not have.
     """
 
     start: int
@@ -391,10 +393,14 @@ def find_organization_mention(
     - **name** — consecutive words that are an organization's whole name, legal form and
       trailing corporate filler ("Inc", "LLP", "Group", "Corporation") dropped on both sides
       and spacing ignored ("Northwind Traders", "Kessler & Boyd", "Bright Path Technology").
+      Several words that are all the question's vocabulary never are, nor several words of
+      ordinary English none of which is capitalised ("capital technology").
     - **words** — the leading words of a name ("Northwind", "Golden Valley", "Acme"): one
-      word alone only when it is neither weak nor filler, and, when ordinary English, written
-      with a capital ("Rosewood" counts, "rosewood" does not; "northwind" does). Any other
-      single word of a name ("Technology", "Capital", "Pharmacy") never does.
+      word alone only when it is neither weak nor filler (nor a word that follows the first
+      word of several names: "Dental" of "Harborview Dental" and "Smile Dental"), and, when
+      ordinary English, written with a capital ("Rosewood" counts, "rosewood" does not;
+      "northwind" does). Any other single word of a name ("Technology", "Capital",
+      "Pharmacy") never does.
     - **short_name** — one word equal to a short name: one of up to four letters only when
       written in capitals ("NW", not "nw"), and never a weak word ("HP", "AC", "NAS").
     - **typo** — the leading words of a name with words of at least
@@ -405,7 +411,9 @@ def find_organization_mention(
     "acmecorp.com") is never part of a mention. A possessive ("Acme's") belongs to it.
     Of several candidate spans the strongest wins (name, short name, words, typo; then more
     words; then the earliest), and its words are resolved by :func:`match_organizations`,
-    which must name an organization the span could mean (resolved or ambiguous).
+    which must name an organization the span could mean (resolved or ambiguous). Words that
+    are a name plus a legal form or filler word that it lacks ("Acme Holdings" when only Acme
+    Corporation exists) are a mention too, of an unknown organization.
 
     Args:
         text: the question (an ``@`` scope already taken out).
@@ -432,6 +440,10 @@ def find_organization_mention(
             else set()
         )
         if meant & span.organization_ids:
+            return OrganizationMention(first.start, last.end, ref, span.kind, match)
+        if match.status == "unknown" and _words(ref) != list(_core_words(ref)):
+            # A name's words plus a legal form it does not have ("Acme Holdings" beside
+            # Acme Corporation) name an organization that is not there: unknown, not Acme.
             return OrganizationMention(first.start, last.end, ref, span.kind, match)
     return None
 
@@ -502,9 +514,12 @@ def _span(
             return _Span(first, last, "short_name", frozenset(shorts[key]), 1)
         if key in filler or not _word_counts(token, key, vocabulary):
             return None
-    elif all(vocabulary.weak(word) or word in _GENERIC_WORDS for word in words) and not all(
-        _is_capitalised(token.text) for token in chosen if token.text not in _CONNECTORS
+    elif all(vocabulary.weak(word) for word in words) or (
+        all(vocabulary.common(word) or word in _GENERIC_WORDS for word in words)
+        and not any(_is_capitalised(token.text) for token in chosen)
     ):
+        # Only question words ("the network services"), or only ordinary English not written
+        # as a name ("our capital technology budget").
         return None
     key = "".join(words)
     named = {org_id for org_id, core in cores.items() if key == "".join(core)}
