@@ -19,6 +19,7 @@ Example::
         snapshot = await directory.snapshot(session)
     acme = snapshot.resolve("acme", readable=None)          # OrganizationView
     snapshot.readable({acme.id})                              # [acme]
+    snapshot.search("Nortwind Traders", readable=None)       # [northwind traders] (a typo)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.organization_matching import (
     OrgCandidate,
     candidate_from_view,
+    match_organizations,
     resolve_organization,
 )
 from itglue_mcp.catalog.unit import reading
@@ -97,6 +99,27 @@ class DirectorySnapshot:
         """
         chosen = resolve_organization(ref, self.candidates(readable))
         return self._by_id[chosen.id]
+
+    def search(self, text: str, readable: Collection[int] | None) -> list[OrganizationView]:
+        """The organizations among ``readable`` (``None``: all) whose name contains ``text``
+        (case ignored), in directory order; when none does, the ones the organization
+        matcher finds for ``text`` — its one match, or the close names of an ambiguous one —
+        so that a misspelt name ("Northwnd Traders", "Rosewod") still finds the organization.
+
+        Raises:
+            ValueError: ``text`` is blank (naming ``organization``).
+        """
+        views = self.readable(readable)
+        wanted = text.casefold()
+        found = [view for view in views if wanted in (view.name or "").casefold()]
+        if found:
+            return found
+        match = match_organizations(text, self.candidates(readable))
+        if match.organization is not None:
+            return [self._by_id[match.organization.id]]
+        if match.status == "ambiguous":
+            return [self._by_id[c.organization.id] for c in match.candidates]
+        return []
 
     def source(self, organization_id: int) -> SourceRecord | None:
         """The citation of a stored organization, or ``None`` when it is not stored."""
