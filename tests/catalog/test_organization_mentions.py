@@ -65,6 +65,7 @@ RESOLVED = [
     ("IP of the SQL server at Nortwind Traders", ("Nortwind Traders", "typo", NW.id)),
     ("Rosewod Pharmacy printers", ("Rosewod Pharmacy", "typo", RP.id)),
     ("the Brightpth DC", ("Brightpth", "typo", BP.id)),
+    ("Acme Corpoation firewall", ("Acme Corpoation", "typo", ACME.id)),
 ]
 
 

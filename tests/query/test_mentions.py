@@ -4,7 +4,8 @@ tenant's organizations (the packaged question set's dataset).
 Includes the measurement of the mention detector on the packaged question set: no question
 that names no organization in words gets one (false positives), and every ``@org`` question
 rewritten to name the organization in words — full name, name without its legal form, a
-possessive, a one-letter misspelling — is scoped to that organization (hits).
+possessive, a one-letter misspelling — is scoped to that organization and leaves the same
+question text as the ``@org`` did (hits).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 
 import itglue_mcp.evaluation as evaluation
 from itglue_mcp.catalog.organization_matching import (
+    MentionIndex,
     OrgCandidate,
     find_organization_mention,
     match_organizations,
@@ -80,7 +82,7 @@ def _org(organizations: list[OrgCandidate], name: str) -> OrgCandidate:
 def test_named_organization_leaves_the_question(
     organizations: list[OrgCandidate], question: str, rest: str, named: str
 ) -> None:
-    taken = take_mention(question, organizations)
+    taken = take_mention(question, MentionIndex(organizations))
     assert taken.text == rest
     assert taken.mention is not None and taken.mention.match.organization is not None
     assert taken.mention.match.organization.name == named
@@ -95,15 +97,15 @@ def test_words_naming_the_explicit_organization_leave_the_question(
     question = "firewall IP for Northwind"
     # "Northwind" alone is ambiguous between the two: either explicit choice agrees with it.
     for explicit in (traders, logistics):
-        taken = take_mention(question, organizations, explicit=explicit.id)
+        taken = take_mention(question, MentionIndex(organizations), explicit=explicit.id)
         assert (taken.text, taken.mention is not None) == ("firewall IP", True)
     # Another organization's name stays in the question as ordinary words, unscoped.
-    taken = take_mention(question, organizations, explicit=acme.id)
+    taken = take_mention(question, MentionIndex(organizations), explicit=acme.id)
     assert (taken.text, taken.mention) == (question, None)
 
 
 def test_a_question_that_is_only_a_name_is_left_alone(organizations: list[OrgCandidate]) -> None:
-    assert take_mention("Northwind Traders?", organizations).mention is None
+    assert take_mention("Northwind Traders?", MentionIndex(organizations)).mention is None
 
 
 @pytest.mark.parametrize(
@@ -151,10 +153,11 @@ def test_no_false_positives_on_the_packaged_questions(
     named = [q for q in public_set.questions if q.organization is not None]
     assert len(unnamed) > 90 and named
 
+    index = MentionIndex(organizations)
     false_positives = [
         (q.id, mention.ref)
         for q in unnamed
-        if (mention := take_mention(parse_scope(q.question).text, organizations).mention)
+        if (mention := take_mention(parse_scope(q.question).text, index).mention)
     ]
     assert false_positives == []
 
@@ -163,7 +166,7 @@ def test_no_false_positives_on_the_packaged_questions(
     found = {}
     for q in named:
         meant = match_organizations(q.organization or "", organizations).organization
-        mention = take_mention(parse_scope(q.question).text, organizations).mention
+        mention = take_mention(parse_scope(q.question).text, index).mention
         if mention is not None:
             found[q.id] = mention.match.organization == meant
     assert len(found) >= 10 and all(found.values())
@@ -197,6 +200,7 @@ def test_every_at_mention_rewritten_in_words_is_found(
     public_set: QuestionSet, organizations: list[OrgCandidate], variant: str
 ) -> None:
     rewrite = _VARIANTS[variant]
+    index = MentionIndex(organizations)
     asked = 0
     misses = []
     for q in public_set.questions:
@@ -207,9 +211,24 @@ def test_every_at_mention_rewritten_in_words_is_found(
         at = next(f"@{form}" for form in (f'"{ref}"', ref) if f"@{form}" in q.question)
         question = rewrite(q.question, at, meant.name)
         asked += 1
-        taken = take_mention(question, organizations)
+        taken = take_mention(question, index)
         found = None if taken.mention is None else taken.mention.match.organization
-        if found != meant:
-            misses.append((q.id, question))
+        # Handlers get the same text as for the @ mention: the name leaves no word behind.
+        if found != meant or taken.text != parse_scope(q.question).text:
+            misses.append((q.id, question, taken.text))
     assert asked > 60
     assert misses == []
+
+
+def test_only_readable_organizations_are_found(organizations: list[OrgCandidate]) -> None:
+    index = MentionIndex(organizations)
+    traders = _org(organizations, "Northwind Traders")
+    acme = _org(organizations, "Acme Corporation")
+    question = "what's the IP of the DC at Northwind Traders"
+
+    assert take_mention(question, index, readable={acme.id}) == take_mention(
+        question, MentionIndex([]), readable=None
+    )
+    # Among the readable ones, "Northwind" alone is no longer shared with Northwind Logistics.
+    taken = take_mention("firewall for Northwind", index, readable={acme.id, traders.id})
+    assert taken.mention is not None and taken.mention.match.organization == traders

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -57,6 +57,7 @@ __all__ = [
     "TYPO_MIN",
     "TYPO_MIN_LETTERS",
     "MatchStatus",
+    "MentionIndex",
     "MentionKind",
     "MentionVocabulary",
     "OrgCandidate",
@@ -387,157 +388,212 @@ def find_organization_mention(
 ) -> OrganizationMention | None:
     """The words of ``text`` that best name one of ``organizations``, if any do.
 
-    Free text is full of words that are not names, so only these count (general rules, the
-    vocabulary deciding what is ordinary):
+    :meth:`MentionIndex.find` over an index built for this call; a caller that looks often
+    keeps a :class:`MentionIndex` (the organization directory holds one per generation).
+    """
+    return MentionIndex(organizations).find(text, vocabulary)
 
-    - **name** — consecutive words that are an organization's whole name, legal form and
-      trailing corporate filler ("Inc", "LLP", "Group", "Corporation") dropped on both sides
-      and spacing ignored ("Northwind Traders", "Kessler & Boyd", "Bright Path Technology").
-      Several words that are all the question's vocabulary never are, nor several words of
-      ordinary English none of which is capitalised ("capital technology").
-    - **words** — the leading words of a name ("Northwind", "Golden Valley", "Acme"): one
-      word alone only when it is neither weak nor filler (nor a word that follows the first
-      word of several names: "Dental" of "Harborview Dental" and "Smile Dental"), and, when
-      ordinary English, written with a capital ("Rosewood" counts, "rosewood" does not;
-      "northwind" does). Any other single word of a name ("Technology", "Capital",
-      "Pharmacy") never does.
-    - **short_name** — one word equal to a short name: one of up to four letters only when
-      written in capitals ("NW", not "nw"), and never a weak word ("HP", "AC", "NAS").
-    - **typo** — the leading words of a name with words of at least
-      :data:`TYPO_MIN_LETTERS` letters misspelt (rapidfuzz ``ratio`` ≥ :data:`TYPO_MIN`);
-      a weak or ordinary word, or a word of another name, is never read as a misspelling.
 
-    A word joined to others by ``-``, ``.``, ``@``, ``/`` or ``:`` ("ACME-DC01",
-    "acmecorp.com") is never part of a mention. A possessive ("Acme's") belongs to it.
-    Of several candidate spans the strongest wins (name, short name, words, typo; then more
-    words; then the earliest), and its words are resolved by :func:`match_organizations`,
-    which must name an organization the span could mean (resolved or ambiguous). Words that
-    are a name plus a legal form or filler word that it lacks ("Acme Holdings" when only Acme
-    Corporation exists) are a mention too, of an unknown organization.
+class MentionIndex:
+    """Organization names arranged for finding them in the words of questions.
+
+    Built once per organization directory (time and memory linear in the organizations);
+    :meth:`find` then costs a few dictionary look-ups per word of the question.
 
     Args:
-        text: the question (an ``@`` scope already taken out).
-        organizations: every organization the caller may see.
-        vocabulary: which words are the question's own.
-
-    Returns:
-        The mention, or ``None`` when no words name an organization.
+        organizations: every organization a question may name (callers narrow each search
+            to the ones they may read).
     """
-    if not organizations:
-        return None
-    tokens = _tokens(text)
-    spans = _spans(text, tokens, organizations, vocabulary)
-    spans.sort(key=lambda s: (-_KIND_RANK[s.kind], -s.words, s.first))
-    for span in spans:
-        first, last = tokens[span.first], tokens[span.last]
-        ref = text[first.start : last.start + len(last.text)]
-        match = match_organizations(ref, organizations)
-        meant = (
-            {match.organization.id}
-            if match.organization is not None
-            else {c.organization.id for c in match.candidates}
-            if match.status == "ambiguous"
-            else set()
-        )
-        if meant & span.organization_ids:
-            return OrganizationMention(first.start, last.end, ref, span.kind, match)
-        if match.status == "unknown" and _words(ref) != list(_core_words(ref)):
-            # A name's words plus a legal form it does not have ("Acme Holdings" beside
-            # Acme Corporation) name an organization that is not there: unknown, not Acme.
-            return OrganizationMention(first.start, last.end, ref, span.kind, match)
-    return None
 
+    def __init__(self, organizations: Sequence[OrgCandidate]) -> None:
+        self._organizations = tuple(organizations)
+        self._cores = {org.id: _core_words(org.name) for org in organizations if org.name}
+        # With legal form and filler, for a misspelt one ("Acme Corpoation").
+        self._full = {
+            org.id: tuple(word for word in _words(org.name) if word != "the")
+            for org in organizations
+            if org.name
+        }
+        self._names: dict[str, set[int]] = {}
+        self._leading: dict[str, set[int]] = {}
+        self._first_words: dict[str, set[int]] = {}
+        self._shorts: dict[str, set[int]] = {}
+        for org_id, core in self._cores.items():
+            self._names.setdefault("".join(core), set()).add(org_id)
+            for size in range(1, len(core)):
+                self._leading.setdefault("".join(core[:size]), set()).add(org_id)
+            self._first_words.setdefault(core[0], set()).add(org_id)
+        for org in organizations:
+            if org.short_name and (key := name_key(org.short_name)):
+                self._shorts.setdefault(key, set()).add(org.id)
+        self._known_words = {word for core in self._cores.values() for word in core}
+        # A word that follows the first word of several names is the directory's filler
+        # ("Dental" of "Harborview Dental", "Smile Dental"): alone it names none of them.
+        later = Counter(word for core in self._cores.values() for word in set(core[1:]))
+        self._filler = {word for word, count in later.items() if count > 1}
 
-def _spans(
-    text: str,
-    tokens: list[_Token],
-    organizations: Sequence[OrgCandidate],
-    vocabulary: MentionVocabulary,
-) -> list[_Span]:
-    """For each token that may start a mention, the longest span that names organizations."""
-    cores = {org.id: _core_words(org.name) for org in organizations if org.name}
-    known_words = {word for core in cores.values() for word in core}
-    # A word that follows the first word of several names is the directory's filler
-    # ("Dental" of "Harborview Dental", "Smile Dental"): alone it names none of them.
-    later = Counter(word for core in cores.values() for word in set(core[1:]))
-    filler = {word for word, count in later.items() if count > 1}
-    shorts: dict[str, set[int]] = {}
-    for org in organizations:
-        if org.short_name and (key := name_key(org.short_name)):
-            shorts.setdefault(key, set()).add(org.id)
-    spans = []
-    for first in range(len(tokens)):
-        if not tokens[first].plain or tokens[first].text in _CONNECTORS:
-            continue
-        last = first
-        run = [first]
-        while (
-            not tokens[last].possessive
-            and last + 1 < len(tokens)
-            and len(run) < _MAX_MENTION_WORDS
-            and tokens[last + 1].plain
-            and not text[tokens[last].end : tokens[last + 1].start].strip()
-        ):
-            last += 1
-            run.append(last)
-        for size in range(len(run), 0, -1):
-            chosen = tokens[first : first + size]
-            if chosen[-1].text.casefold() in _CONNECTORS:
-                continue
-            span = _span(first, chosen, cores, known_words, filler, shorts, vocabulary)
-            if span is not None:
-                spans.append(span)
-                break
-    return spans
+    def find(
+        self,
+        text: str,
+        vocabulary: MentionVocabulary,
+        readable: Collection[int] | None = None,
+    ) -> OrganizationMention | None:
+        """The words of ``text`` that best name one of the ``readable`` organizations.
 
+            Free text is full of words that are not names, so only these count (general rules,
+            the vocabulary deciding what is ordinary):
 
-def _span(
-    first: int,
-    chosen: list[_Token],
-    cores: dict[int, tuple[str, ...]],
-    known_words: set[str],
-    filler: set[str],
-    shorts: dict[str, set[int]],
-    vocabulary: MentionVocabulary,
-) -> _Span | None:
-    """What organizations ``chosen`` (consecutive plain tokens) may name, and how."""
-    last = first + len(chosen) - 1
-    written = " ".join(token.text for token in chosen)
-    words = _core_words(written)
-    if not words or _words(chosen[0].text)[:1] != [words[0]]:
-        # The span starts with a name word, not a legal form or "the" ("the Acme NAS").
-        return None
-    if len(chosen) == 1:
-        token = chosen[0].text
-        key = words[0]
-        if key in shorts and _short_name_counts(token, key, vocabulary):
-            return _Span(first, last, "short_name", frozenset(shorts[key]), 1)
-        if key in filler or not _word_counts(token, key, vocabulary):
+        Free text is full of words that are not names, so only these count (general rules, the
+        vocabulary deciding what is ordinary):
+
+        - **name** — consecutive words that are an organization's whole name, legal form and
+          trailing corporate filler ("Inc", "LLP", "Group", "Corporation") dropped on both sides
+          and spacing ignored ("Northwind Traders", "Kessler & Boyd", "Bright Path Technology").
+          Several words that are all the question's vocabulary never are, nor several words of
+          ordinary English none of which is capitalised ("capital technology").
+        - **words** — the leading words of a name ("Northwind", "Golden Valley", "Acme"): one
+          word alone only when it is neither weak nor filler (nor a word that follows the first
+          word of several names: "Dental" of "Harborview Dental" and "Smile Dental"), and, when
+          ordinary English, written with a capital ("Rosewood" counts, "rosewood" does not;
+          "northwind" does). Any other single word of a name ("Technology", "Capital",
+          "Pharmacy") never does.
+        - **short_name** — one word equal to a short name: one of up to four letters only when
+          written in capitals ("NW", not "nw"), and never a weak word ("HP", "AC", "NAS").
+        - **typo** — the leading words of a name with words of at least
+          :data:`TYPO_MIN_LETTERS` letters misspelt (rapidfuzz ``ratio`` ≥ :data:`TYPO_MIN`);
+          a weak or ordinary word, or a word of another name, is never read as a misspelling.
+
+        A word joined to others by ``-``, ``.``, ``@``, ``/`` or ``:`` ("ACME-DC01",
+        "acmecorp.com") is never part of a mention. A possessive ("Acme's") belongs to it.
+        Of several candidate spans the strongest wins (name, short name, words, typo; then more
+        words; then the earliest), and its words are resolved by :func:`match_organizations`,
+        which must name an organization the span could mean (resolved or ambiguous). Words that
+        are a name plus a legal form or filler word that it lacks ("Acme Holdings" when only Acme
+        Corporation exists) are a mention too, of an unknown organization.
+
+            Args:
+                text: the question (an ``@`` scope already taken out).
+                vocabulary: which words are the question's own.
+                readable: the organizations the caller may read (``None``: every one); no
+                    other is ever named, matched or suggested.
+
+            Returns:
+                The mention, or ``None`` when no words name a readable organization.
+        """
+        candidates = [org for org in self._organizations if readable is None or org.id in readable]
+        if not candidates:
             return None
-    elif all(vocabulary.weak(word) for word in words) or (
-        all(vocabulary.common(word) or word in _GENERIC_WORDS for word in words)
-        and not any(_is_capitalised(token.text) for token in chosen)
-    ):
-        # Only question words ("the network services"), or only ordinary English not written
-        # as a name ("our capital technology budget").
+        tokens = _tokens(text)
+        spans = self._spans(text, tokens, vocabulary, readable)
+        spans.sort(key=lambda s: (-_KIND_RANK[s.kind], -s.words, s.first))
+        for span in spans:
+            first, last = tokens[span.first], tokens[span.last]
+            ref = text[first.start : last.start + len(last.text)]
+            match = match_organizations(ref, candidates)
+            meant = (
+                {match.organization.id}
+                if match.organization is not None
+                else {c.organization.id for c in match.candidates}
+                if match.status == "ambiguous"
+                else set()
+            )
+            if meant & span.organization_ids:
+                return OrganizationMention(first.start, last.end, ref, span.kind, match)
+            if match.status == "unknown" and _words(ref) != list(_core_words(ref)):
+                # A name's words plus a legal form it does not have ("Acme Holdings" beside
+                # Acme Corporation) name an organization that is not there: unknown, not Acme.
+                return OrganizationMention(first.start, last.end, ref, span.kind, match)
         return None
-    key = "".join(words)
-    named = {org_id for org_id, core in cores.items() if key == "".join(core)}
-    if named:
-        return _Span(first, last, "name", frozenset(named), len(words))
-    leading = {
-        org_id
-        for org_id, core in cores.items()
-        if any(key == "".join(core[:size]) for size in range(1, len(core)))
-    }
-    if leading:
-        return _Span(first, last, "words", frozenset(leading), len(words))
-    misspelt = {
-        org_id for org_id, core in cores.items() if _misspells(words, core, known_words, vocabulary)
-    }
-    if misspelt:
-        return _Span(first, last, "typo", frozenset(misspelt), len(words))
-    return None
+
+    def _spans(
+        self,
+        text: str,
+        tokens: list[_Token],
+        vocabulary: MentionVocabulary,
+        readable: Collection[int] | None,
+    ) -> list[_Span]:
+        """For each token that may start a mention, the longest span naming readable ones."""
+        spans = []
+        for first in range(len(tokens)):
+            if not tokens[first].plain or tokens[first].text.casefold() in _CONNECTORS:
+                continue
+            last = first
+            while (
+                not tokens[last].possessive
+                and last + 1 < len(tokens)
+                and last + 1 - first < _MAX_MENTION_WORDS
+                and tokens[last + 1].plain
+                and not text[tokens[last].end : tokens[last + 1].start].strip()
+            ):
+                last += 1
+            for end in range(last, first - 1, -1):
+                if tokens[end].text.casefold() in _CONNECTORS:
+                    continue
+                span = self._span(first, tokens[first : end + 1], vocabulary, readable)
+                if span is not None:
+                    spans.append(span)
+                    break
+        return spans
+
+    def _span(
+        self,
+        first: int,
+        chosen: list[_Token],
+        vocabulary: MentionVocabulary,
+        readable: Collection[int] | None,
+    ) -> _Span | None:
+        """What readable organizations ``chosen`` (consecutive plain tokens) may name, how."""
+        last = first + len(chosen) - 1
+        words = _core_words(" ".join(token.text for token in chosen))
+        if not words or _words(chosen[0].text)[:1] != [words[0]]:
+            # The span starts with a name word, not a legal form or "the" ("the Acme NAS").
+            return None
+
+        def found(kind: MentionKind, ids: Iterable[int]) -> _Span | None:
+            allowed = frozenset(i for i in ids if readable is None or i in readable)
+            return _Span(first, last, kind, allowed, len(words)) if allowed else None
+
+        key = "".join(words)
+        if len(chosen) == 1:
+            token = chosen[0].text
+            shorts = self._shorts.get(key, ())
+            if _short_name_counts(token, key, vocabulary) and (span := found("short_name", shorts)):
+                return span
+            if key in self._filler or not _word_counts(token, key, vocabulary):
+                return None
+        elif all(vocabulary.weak(word) for word in words) or (
+            all(vocabulary.common(word) or word in _GENERIC_WORDS for word in words)
+            and not any(_is_capitalised(token.text) for token in chosen)
+        ):
+            # Only question words ("the network services"), or only ordinary English not
+            # written as a name ("our capital technology budget").
+            return None
+        return (
+            found("name", self._names.get(key, ()))
+            or found("words", self._leading.get(key, ()))
+            or found("typo", self._misspelt(words, vocabulary))
+        )
+
+    def _misspelt(self, words: Sequence[str], vocabulary: MentionVocabulary) -> set[int]:
+        """The organizations whose leading words ``words`` are, some of them misspelt (the
+        legal form too: "Acme Corpoation")."""
+        if len(words[0]) >= TYPO_MIN_LETTERS and words[0] not in self._known_words:
+            close = process.extract(
+                words[0], list(self._first_words), scorer=fuzz.ratio,
+                score_cutoff=TYPO_MIN, limit=None,
+            )  # fmt: skip
+            firsts = [first for first, _, _ in close]
+        else:
+            firsts = [words[0]]
+        return {
+            org_id
+            for first in firsts
+            for org_id in self._first_words.get(first, ())
+            if any(
+                _misspells(words, name, self._known_words, vocabulary)
+                for name in (self._cores[org_id], self._full[org_id])
+            )
+        }
 
 
 def _short_name_counts(token: str, key: str, vocabulary: MentionVocabulary) -> bool:

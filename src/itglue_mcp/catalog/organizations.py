@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.organization_matching import (
+    MentionIndex,
     OrgCandidate,
     candidate_from_view,
     match_organizations,
@@ -66,12 +67,20 @@ class DirectorySnapshot:
     organizations: tuple[OrganizationView, ...]
     _by_id: dict[int, OrganizationView] = field(init=False, repr=False, compare=False)
     _candidates: tuple[OrgCandidate, ...] = field(init=False, repr=False, compare=False)
+    _mentions: MentionIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {view.id: view for view in self.organizations})
         object.__setattr__(
             self, "_candidates", tuple(candidate_from_view(view) for view in self.organizations)
         )
+        object.__setattr__(self, "_mentions", MentionIndex(self._candidates))
+
+    @property
+    def mentions(self) -> MentionIndex:
+        """The organizations' names arranged for finding them in questions' words (every
+        organization; :meth:`MentionIndex.find` narrows to the readable ones)."""
+        return self._mentions
 
     def get(self, organization_id: int) -> OrganizationView | None:
         """The organization with this IT Glue id, or ``None``."""

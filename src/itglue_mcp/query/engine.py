@@ -198,13 +198,15 @@ class QueryEngine:
         with _tracer.start_as_current_span("query.scope") as span:
             scoped = parse_scope(question)
             directory = await self._directory.snapshot()
-            candidates = directory.candidates(permitted)
-            scoped = widen_scope(question, scoped, candidates)
+            scoped = widen_scope(question, scoped, directory.candidates(permitted))
             if not scoped.text:
                 raise ValueError("question: ask something besides the organization")
             scope = _resolve_scope(directory, permitted, scoped.organization_ref, organization)
             taken = take_mention(
-                scoped.text, candidates, explicit=None if scope is None else scope.id
+                scoped.text,
+                directory.mentions,
+                readable=permitted,
+                explicit=None if scope is None else scope.id,
             )
             if scope is None and taken.mention is not None:
                 # Named in words: resolved exactly as the same words after "@" would be.

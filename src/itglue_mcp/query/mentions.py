@@ -2,7 +2,7 @@
 
 Technicians rarely write ``@org``; they name the organization in passing. :func:`take_mention`
 finds such words with the one organization matcher
-(:func:`~itglue_mcp.catalog.organization_matching.find_organization_mention`), reading a word
+(:class:`~itglue_mcp.catalog.organization_matching.MentionIndex`), reading a word
 as a name only when the question's own vocabulary does not explain it better
 (:data:`MENTION_VOCABULARY`):
 
@@ -25,23 +25,22 @@ as ordinary words, exactly as a name that does not exist.
 
 Example::
 
-    taken = take_mention("what's the IP of the DC at Northwind Traders", candidates)
+    taken = take_mention("what's the IP of the DC at Northwind Traders", snapshot.mentions)
     taken.mention.ref, taken.text   # ('Northwind Traders', "what's the IP of the DC")
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from itglue_mcp.catalog.organization_matching import (
+    MentionIndex,
     MentionVocabulary,
     OrganizationMention,
-    OrgCandidate,
-    find_organization_mention,
 )
 from itglue_mcp.config.index import packaged_model_path
 from itglue_mcp.query.lexicon import STOP_WORDS, configuration_kind, expiration_kind
@@ -130,15 +129,19 @@ class TakenMention:
 
 def take_mention(
     text: str,
-    organizations: Sequence[OrgCandidate],
+    organizations: MentionIndex,
     *,
+    readable: Collection[int] | None = None,
     explicit: int | None = None,
 ) -> TakenMention:
     """Find the organization ``text`` names in words and take it out of the text.
 
     Args:
         text: the question, an ``@`` mention already removed.
-        organizations: the organizations the caller may read.
+        organizations: the organization directory's names
+            (:attr:`~itglue_mcp.catalog.organizations.DirectorySnapshot.mentions`).
+        readable: the organizations the caller may read (``None``: every one); no other
+            is found.
         explicit: the id of the organization the argument or ``@`` mention chose, if any.
 
     Returns:
@@ -146,7 +149,7 @@ def take_mention(
         no words name a readable organization, when they name another organization than
         ``explicit``, or when the question would be left with no words.
     """
-    mention = find_organization_mention(text, organizations, MENTION_VOCABULARY)
+    mention = organizations.find(text, MENTION_VOCABULARY, readable)
     if mention is None:
         return TakenMention(text, None)
     if explicit is not None:
