@@ -68,6 +68,7 @@ __all__ = [
     "candidates_from_views",
     "find_organization_mention",
     "match_organizations",
+    "matched_organization",
     "name_key",
     "resolve_organization",
 ]
@@ -147,14 +148,20 @@ def candidates_from_views(views: Iterable[OrganizationView]) -> list[OrgCandidat
 
 def _words(text: str) -> list[str]:
     """Folded words of ``text``: no accents, lower case, ``&``/``+``/"and" dropped."""
+    return list(_folded(text))
+
+
+@lru_cache(maxsize=65536)
+def _folded(text: str) -> tuple[str, ...]:
+    # Cached: every reference is compared with every organization's name.
     decomposed = unicodedata.normalize("NFKD", _AND.sub(" and ", text))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return [word for word in _NON_WORD.split(plain) if word and word != "and"]
+    return tuple(word for word in _NON_WORD.split(plain) if word and word != "and")
 
 
 def name_key(text: str) -> str:
     """The folded form two names are equal in (tier 2): ``"Kessler & Boyd"`` → ``"kesslerboyd"``."""
-    return "".join(_words(text))
+    return "".join(_folded(text))
 
 
 def _core_key(words: Sequence[str]) -> str:
@@ -267,7 +274,16 @@ def resolve_organization(ref: str, organizations: Sequence[OrgCandidate]) -> Org
         AmbiguousOrganization: several organizations match about equally well.
         OrganizationNotFound: none matches well enough; its suggestions may be empty.
     """
-    match = match_organizations(ref, organizations)
+    return matched_organization(ref, match_organizations(ref, organizations))
+
+
+def matched_organization(ref: str, match: OrganizationMatch) -> OrgCandidate:
+    """The one organization of ``match`` (of ``ref``), or the error offering the close ones.
+
+    Raises:
+        AmbiguousOrganization: ``match`` is ambiguous.
+        OrganizationNotFound: ``match`` is unknown; its suggestions may be empty.
+    """
     if match.organization is not None:
         return match.organization
     suggestions = [c.organization for c in match.candidates]
@@ -291,6 +307,7 @@ filler aside), its short name, the leading words of its name, or those words mis
 # Ranking of mention kinds when several spans of one question look like names.
 _KIND_RANK: dict[MentionKind, int] = {"name": 3, "short_name": 2, "words": 1, "typo": 0}
 _MAX_MENTION_WORDS = 8
+_MAX_MEMOISED = 10_000  # misspelling look-ups kept per directory (one per distinct word)
 # A token: word characters (apostrophes inside: "O'Brien", "Acme's"), or a compound of them
 # joined by . - @ / : \ (a host name, domain, e-mail, path, IP), or a lone & or +.
 _TOKEN = re.compile(r"[\w'\u2019]+(?:[.\-@/:\\][\w'\u2019]+)*|[&+]")
@@ -426,11 +443,26 @@ class MentionIndex:
         for org in organizations:
             if org.short_name and (key := name_key(org.short_name)):
                 self._shorts.setdefault(key, set()).add(org.id)
+        self._first_word_list = list(self._first_words)
+        self._close: dict[str, tuple[str, ...]] = {}
         self._known_words = {word for core in self._cores.values() for word in core}
         # A word that follows the first word of several names is the directory's filler
         # ("Dental" of "Harborview Dental", "Smile Dental"): alone it names none of them.
         later = Counter(word for core in self._cores.values() for word in set(core[1:]))
         self._filler = {word for word, count in later.items() if count > 1}
+
+    def _close_first_words(self, word: str) -> tuple[str, ...]:
+        """The first words of names within :data:`TYPO_MIN` of ``word`` (memoised: a
+        question repeats words, and the directory's words are fixed)."""
+        close = self._close.get(word)
+        if close is None:
+            if len(self._close) >= _MAX_MEMOISED:
+                self._close.clear()
+            found = process.extract(
+                word, self._first_word_list, scorer=fuzz.ratio, score_cutoff=TYPO_MIN, limit=None
+            )
+            close = self._close[word] = tuple(first for first, _, _ in found)
+        return close
 
     def find(
         self,
@@ -577,14 +609,11 @@ class MentionIndex:
     def _misspelt(self, words: Sequence[str], vocabulary: MentionVocabulary) -> set[int]:
         """The organizations whose leading words ``words`` are, some of them misspelt (the
         legal form too: "Acme Corpoation")."""
-        if len(words[0]) >= TYPO_MIN_LETTERS and words[0] not in self._known_words:
-            close = process.extract(
-                words[0], list(self._first_words), scorer=fuzz.ratio,
-                score_cutoff=TYPO_MIN, limit=None,
-            )  # fmt: skip
-            firsts = [first for first, _, _ in close]
-        else:
-            firsts = [words[0]]
+        firsts = (
+            self._close_first_words(words[0])
+            if _may_be_misspelt(words[0], self._known_words, vocabulary)
+            else (words[0],)
+        )
         return {
             org_id
             for first in firsts
@@ -594,6 +623,17 @@ class MentionIndex:
                 for name in (self._cores[org_id], self._full[org_id])
             )
         }
+
+
+def _may_be_misspelt(word: str, known_words: set[str], vocabulary: MentionVocabulary) -> bool:
+    """Only a long, unusual word is read as a misspelling: not weak, not ordinary English,
+    not a word of some organization's name as it is."""
+    return (
+        len(word) >= TYPO_MIN_LETTERS
+        and word not in known_words
+        and not vocabulary.weak(word)
+        and not vocabulary.common(word)
+    )
 
 
 def _short_name_counts(token: str, key: str, vocabulary: MentionVocabulary) -> bool:
@@ -629,10 +669,7 @@ def _misspells(
         if word == name_word:
             continue
         if (
-            len(word) < TYPO_MIN_LETTERS
-            or word in known_words
-            or vocabulary.weak(word)
-            or vocabulary.common(word)
+            not _may_be_misspelt(word, known_words, vocabulary)
             or fuzz.ratio(word, name_word) < TYPO_MIN
         ):
             return False

@@ -33,9 +33,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.organization_matching import (
     MentionIndex,
+    OrganizationMention,
     OrgCandidate,
     candidate_from_view,
     match_organizations,
+    matched_organization,
     resolve_organization,
 )
 from itglue_mcp.catalog.unit import reading
@@ -67,20 +69,35 @@ class DirectorySnapshot:
     organizations: tuple[OrganizationView, ...]
     _by_id: dict[int, OrganizationView] = field(init=False, repr=False, compare=False)
     _candidates: tuple[OrgCandidate, ...] = field(init=False, repr=False, compare=False)
-    _mentions: MentionIndex = field(init=False, repr=False, compare=False)
+    _mentions: MentionIndex | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {view.id: view for view in self.organizations})
         object.__setattr__(
             self, "_candidates", tuple(candidate_from_view(view) for view in self.organizations)
         )
-        object.__setattr__(self, "_mentions", MentionIndex(self._candidates))
+        object.__setattr__(self, "_mentions", None)
 
     @property
     def mentions(self) -> MentionIndex:
         """The organizations' names arranged for finding them in questions' words (every
-        organization; :meth:`MentionIndex.find` narrows to the readable ones)."""
-        return self._mentions
+        organization; :meth:`MentionIndex.find` narrows to the readable ones). Built on
+        first use, once per snapshot."""
+        mentions = self._mentions
+        if mentions is None:
+            mentions = MentionIndex(self._candidates)
+            object.__setattr__(self, "_mentions", mentions)
+        return mentions
+
+    def organization_of(self, mention: OrganizationMention) -> OrganizationView:
+        """The organization words of a question name, resolved as ``@`` + its words would be
+        (``mention`` was found among the caller's readable organizations).
+
+        Raises:
+            OrganizationNotFound: the words name no readable organization (close names).
+            AmbiguousOrganization: they name several about equally.
+        """
+        return self._by_id[matched_organization(mention.ref, mention.match).id]
 
     def get(self, organization_id: int) -> OrganizationView | None:
         """The organization with this IT Glue id, or ``None``."""

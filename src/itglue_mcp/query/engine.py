@@ -210,7 +210,7 @@ class QueryEngine:
             )
             if scope is None and taken.mention is not None:
                 # Named in words: resolved exactly as the same words after "@" would be.
-                scope = _scope_organization(directory.resolve(taken.mention.ref, permitted))
+                scope = _scope_organization(directory.organization_of(taken.mention))
             span.set_attributes(
                 {
                     "itglue_mcp.query.scoped": scope is not None,

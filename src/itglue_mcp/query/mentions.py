@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from itglue_mcp.catalog.organization_matching import (
@@ -78,6 +78,7 @@ recognises them with their synonyms ("FortiGate", "Synology", "DCs")."""
 _WORD = re.compile(r"\w")
 
 
+@lru_cache(maxsize=65536)
 def _is_weak(word: str) -> bool:
     """A folded word the question uses as IT or question vocabulary."""
     return (
