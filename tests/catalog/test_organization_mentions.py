@@ -105,9 +105,19 @@ def test_a_misspelt_first_word_shared_by_two_names_is_ambiguous() -> None:
         assert {c.organization.id for c in mention.match.candidates} == {NW.id, NWL.id}
 
 
-def test_an_ordinary_word_counts_when_capitalised() -> None:
+def test_an_ordinary_word_counts_when_written_as_a_name() -> None:
     assert _found("where is Heritage") == ("Heritage", "words", HP.id)
     assert _found("where is heritage") is None
+    # In the place of a scope: after "at", "for" or "from", ending a clause.
+    assert _found("the NAS at rosewood") == ("rosewood", "words", RP.id)
+    assert _found("admin login for golden valley?") == ("golden valley", "words", GVW.id)
+    assert _found("the NAS at rosewood park") is None
+    assert _found("rosewood NAS") is None
+    # Several words of a name need no capital; all of them the question's words never do.
+    assert _found("idrac ip at heritage plastics inc") == ("heritage plastics inc", "name", HP.id)
+    weak_name = [OrgCandidate(1, "Firewall NAS Services")]
+    assert _found("the firewall nas services", weak_name) is None
+    assert _found("the Firewall NAS services", weak_name) is None
 
 
 def test_a_word_that_follows_several_first_words_is_filler() -> None:

@@ -315,6 +315,10 @@ _COMPOUND = re.compile(r"[.\-@/:\\_]")
 _POSSESSIVE_END = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$", re.IGNORECASE)
 _QUOTES = "'\u2019"
 _CONNECTORS = frozenset({"&", "+", "and"})
+# "... at <organization>", "... for <organization>?": words in the place of a scope read as a
+# name even in lower case ("admin user for meridian").
+_SCOPE_WORDS = frozenset({"at", "for", "from"})
+_CLAUSE_END = re.compile(r"\s*(?:[?!.,;:]|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,14 +485,14 @@ class MentionIndex:
         - **name** — consecutive words that are an organization's whole name, legal form and
           trailing corporate filler ("Inc", "LLP", "Group", "Corporation") dropped on both sides
           and spacing ignored ("Northwind Traders", "Kessler & Boyd", "Bright Path Technology").
-          Several words that are all the question's vocabulary never are, nor several words of
-          ordinary English none of which is capitalised ("capital technology").
+          Words that are all the question's vocabulary never are ("Network Services").
         - **words** — the leading words of a name ("Northwind", "Golden Valley", "Acme"): one
           word alone only when it is neither weak nor filler (nor a word that follows the first
           word of several names: "Dental" of "Harborview Dental" and "Smile Dental"), and, when
-          ordinary English, written with a capital ("Rosewood" counts, "rosewood" does not;
-          "northwind" does). Any other single word of a name ("Technology", "Capital",
-          "Pharmacy") never does.
+          ordinary English, written as a name: with a capital, or after "at", "for" or "from"
+          at the end of a clause ("Rosewood's NAS" and "the NAS at rosewood" count, "rosewood
+          NAS" does not; "northwind" always does). Any other single word of a name
+          ("Technology", "Capital", "Pharmacy") never does.
         - **short_name** — one word equal to a short name: one of up to four letters only when
           written in capitals ("NW", not "nw"), and never a weak word ("HP", "AC", "NAS").
         - **typo** — the leading words of a name with words of at least
@@ -558,10 +562,17 @@ class MentionIndex:
                 and not text[tokens[last].end : tokens[last + 1].start].strip()
             ):
                 last += 1
+            after_scope_word = (
+                first > 0
+                and tokens[first - 1].text.casefold() in _SCOPE_WORDS
+                and not text[tokens[first - 1].end : tokens[first].start].strip()
+            )
             for end in range(last, first - 1, -1):
                 if tokens[end].text.casefold() in _CONNECTORS:
                     continue
-                span = self._span(first, tokens[first : end + 1], vocabulary, readable)
+                introduced = after_scope_word and bool(_CLAUSE_END.match(text, tokens[end].end))
+                chosen = tokens[first : end + 1]
+                span = self._span(first, chosen, introduced, vocabulary, readable)
                 if span is not None:
                     spans.append(span)
                     break
@@ -571,10 +582,12 @@ class MentionIndex:
         self,
         first: int,
         chosen: list[_Token],
+        introduced: bool,
         vocabulary: MentionVocabulary,
         readable: Collection[int] | None,
     ) -> _Span | None:
-        """What readable organizations ``chosen`` (consecutive plain tokens) may name, how."""
+        """What readable organizations ``chosen`` (consecutive plain tokens) may name, how;
+        ``introduced``: the words follow "at", "for" or "from" and end a clause."""
         last = first + len(chosen) - 1
         words = _core_words(" ".join(token.text for token in chosen))
         if not words or _words(chosen[0].text)[:1] != [words[0]]:
@@ -586,20 +599,21 @@ class MentionIndex:
             return _Span(first, last, kind, allowed, len(words)) if allowed else None
 
         key = "".join(words)
-        if len(chosen) == 1:
-            token = chosen[0].text
-            shorts = self._shorts.get(key, ())
-            if _short_name_counts(token, key, vocabulary) and (span := found("short_name", shorts)):
-                return span
-            if key in self._filler or not _word_counts(token, key, vocabulary):
-                return None
-        elif all(vocabulary.weak(word) for word in words) or (
-            all(vocabulary.common(word) or word in _GENERIC_WORDS for word in words)
-            and not any(_is_capitalised(token.text) for token in chosen)
+        token = chosen[0].text
+        shorts = self._shorts.get(key, ())
+        if (
+            len(chosen) == 1
+            and _short_name_counts(token, key, introduced, vocabulary)
+            and (span := found("short_name", shorts))
         ):
-            # Only question words ("the network services"), or only ordinary English not
-            # written as a name ("our capital technology budget").
-            return None
+            return span
+        if len(words) == 1:
+            # One word, perhaps with a legal form ("acme inc"): the one-word rules.
+            written_as_name = introduced or _is_capitalised(token)
+            if key in self._filler or not _word_counts(key, written_as_name, vocabulary):
+                return None
+        elif all(vocabulary.weak(word) for word in words):
+            return None  # only the question's own words ("the network switch")
         return (
             found("name", self._names.get(key, ()))
             or found("words", self._leading.get(key, ()))
@@ -636,22 +650,25 @@ def _may_be_misspelt(word: str, known_words: set[str], vocabulary: MentionVocabu
     )
 
 
-def _short_name_counts(token: str, key: str, vocabulary: MentionVocabulary) -> bool:
+def _short_name_counts(
+    token: str, key: str, introduced: bool, vocabulary: MentionVocabulary
+) -> bool:
     """A word equal to a short name names it: never a weak one ("HP", "NAS"); one of up to
     four letters only in capitals ("NW", "BP"), being too easily an abbreviation otherwise."""
     if vocabulary.weak(key) or key in _GENERIC_WORDS or key.isdigit():
         return False
     if len(key) <= 4:
         return len(key) >= 2 and token.isupper()
-    return _word_counts(token, key, vocabulary)
+    return _word_counts(key, introduced or _is_capitalised(token), vocabulary)
 
 
-def _word_counts(token: str, key: str, vocabulary: MentionVocabulary) -> bool:
+def _word_counts(key: str, written_as_name: bool, vocabulary: MentionVocabulary) -> bool:
     """One word alone names something only when it is neither the question's vocabulary nor
-    corporate filler, and, when it is ordinary English, written with a capital."""
+    corporate filler, and, when it is ordinary English, written as a name (a capital, or in
+    the place of a scope)."""
     if vocabulary.weak(key) or key in _GENERIC_WORDS or key.isdigit() or len(key) < 2:
         return False
-    return _is_capitalised(token) or not vocabulary.common(key)
+    return written_as_name or not vocabulary.common(key)
 
 
 def _misspells(
