@@ -99,9 +99,13 @@ def test_words_naming_the_explicit_organization_leave_the_question(
     for explicit in (traders, logistics):
         taken = take_mention(question, MentionIndex(organizations), explicit=explicit.id)
         assert (taken.text, taken.mention is not None) == ("firewall IP", True)
-    # Another organization's name stays in the question as ordinary words, unscoped.
+    # Another organization's name stays in the question as ordinary words, unscoped; so
+    # does a name the directory lacks, though close to the explicit one.
     taken = take_mention(question, MentionIndex(organizations), explicit=acme.id)
     assert (taken.text, taken.mention) == (question, None)
+    other = "NAS serial at Northwind Holdings"  # "Northwind Traders" is suggested for it
+    taken = take_mention(other, MentionIndex(organizations), explicit=traders.id)
+    assert (taken.text, taken.mention) == (other, None)
 
 
 def test_a_question_that_is_only_a_name_is_left_alone(organizations: list[OrgCandidate]) -> None:

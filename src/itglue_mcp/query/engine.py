@@ -198,7 +198,8 @@ class QueryEngine:
         with _tracer.start_as_current_span("query.scope") as span:
             scoped = parse_scope(question)
             directory = await self._directory.snapshot()
-            scoped = widen_scope(question, scoped, directory.candidates(permitted))
+            if scoped.organization_ref is not None:
+                scoped = widen_scope(question, scoped, directory.candidates(permitted))
             if not scoped.text:
                 raise ValueError("question: ask something besides the organization")
             scope = _resolve_scope(directory, permitted, scoped.organization_ref, organization)

@@ -154,10 +154,13 @@ def take_mention(
     if mention is None:
         return TakenMention(text, None)
     if explicit is not None:
+        match = mention.match
         meant = (
-            [mention.match.organization]
-            if mention.match.organization is not None
-            else [c.organization for c in mention.match.candidates]
+            [match.organization]
+            if match.organization is not None
+            else [c.organization for c in match.candidates]
+            if match.status == "ambiguous"
+            else []  # an unknown organization's suggestions are not what the words name
         )
         if explicit not in {organization.id for organization in meant}:
             return TakenMention(text, None)
