@@ -154,3 +154,9 @@ def test_only_the_given_organizations_are_named() -> None:
 def test_the_whole_name_wins_over_a_short_name_elsewhere() -> None:
     assert _found("NW notes about Rosewood Pharmacy") == ("Rosewood Pharmacy", "name", RP.id)
     assert _found("NW notes about Rosewood") == ("NW", "short_name", NW.id)
+
+
+def test_a_name_may_start_the_question() -> None:
+    # Telegraphic questions often start with the organization: its capital counts there too.
+    assert _found("Heritage firewall model") == ("Heritage", "words", HP.id)
+    assert _found("Golden Valley DC IP") == ("Golden Valley", "words", GVW.id)
