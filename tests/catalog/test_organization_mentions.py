@@ -52,6 +52,7 @@ RESOLVED = [
     ("firewall of Heritage Plastics Inc.", ("Heritage Plastics Inc", "name", HP.id)),
     ("BrightPath Technology printers", ("BrightPath Technology", "name", BP.id)),
     ("Kessler and Boyd wifi", ("Kessler and Boyd", "name", KB.id)),
+    ("the 'Acme' NAS", ("Acme", "name", ACME.id)),  # quotes are not part of it
     # Leading words of a name: the exact short name ACME makes "Acme" Acme Corporation.
     ("Acme's firewall", ("Acme's", "name", ACME.id)),
     ("what's the Golden Valley DC", ("Golden Valley", "words", GVW.id)),

@@ -77,6 +77,8 @@ def _org(organizations: list[OrgCandidate], name: str) -> OrgCandidate:
         ("Acme's firewall IP", "firewall IP", "Acme Corporation"),
         ("IP of the SQL server at Nortwind Traders", "IP of the SQL server", "Northwind Traders"),
         ("what printers does BP have", "what printers does have", "BrightPath Technology Partners"),
+        ('the NAS at "Acme Corporation"?', "the NAS?", "Acme Corporation"),
+        ("the \u2018Acme\u2019 NAS", "the NAS", "Acme Corporation"),
     ],
 )
 def test_named_organization_leaves_the_question(

@@ -386,7 +386,8 @@ def _tokens(text: str) -> list[_Token]:
         if not word:
             continue
         plain = not _COMPOUND.search(word)
-        tokens.append(_Token(start, found.end(), word, possessive is not None, plain))
+        end = found.end() if possessive else start + len(word)  # a closing quote stays
+        tokens.append(_Token(start, end, word, possessive is not None, plain))
     return tokens
 
 

@@ -76,6 +76,7 @@ Configuration and expiration kinds are not repeated here: :mod:`~itglue_mcp.quer
 recognises them with their synonyms ("FortiGate", "Synology", "DCs")."""
 
 _WORD = re.compile(r"\w")
+_QUOTE_PAIRS = frozenset({("'", "'"), ('"', '"'), ("\u2018", "\u2019"), ("\u201c", "\u201d")})
 
 
 @lru_cache(maxsize=65536)
@@ -164,10 +165,14 @@ def take_mention(
         )
         if explicit not in {organization.id for organization in meant}:
             return TakenMention(text, None)
-    # Remove it as parse_scope removes an @ mention, with the word that introduced it.
+    # Remove it as parse_scope removes an @ mention, with the word that introduced it, and
+    # with the quotes around it, if any ("the 'Acme' NAS").
+    start, end = mention.start, mention.end
+    if start > 0 and end < len(text) and (text[start - 1], text[end]) in _QUOTE_PAIRS:
+        start, end = start - 1, end + 1
     quoted = mention.ref.replace('"', "")
     try:
-        rest = parse_scope(f'{text[: mention.start]}@"{quoted}"{text[mention.end :]}').text
+        rest = parse_scope(f'{text[:start]}@"{quoted}"{text[end:]}').text
     except ValueError:
         # The added quotes took a question at the length limit over it.
         return TakenMention(text, None)
