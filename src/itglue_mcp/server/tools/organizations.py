@@ -80,12 +80,11 @@ def summarise(view: OrganizationView) -> OrganizationSummary:
 
 
 def _matching(scope: ReadScope, name_contains: str | None) -> list[OrganizationView]:
-    """The readable organizations whose name contains ``name_contains`` (case ignored)."""
-    views = scope.organizations()
-    if not name_contains:
-        return views
-    wanted = name_contains.casefold()
-    return [view for view in views if wanted in (view.name or "").casefold()]
+    """The readable organizations whose name contains ``name_contains`` (case ignored), or,
+    when none does, the ones the organization matcher finds for it (a misspelt name)."""
+    if not name_contains or not name_contains.strip():
+        return scope.organizations()
+    return scope.directory.search(name_contains, scope.readable)
 
 
 def _place(view: LocationView) -> LocationDetail:
