@@ -14,13 +14,15 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.idp.oidc_provider import REPO_ROOT
-from tests.mcp_http import free_port
+from tests.mcp_http import MCP_HEADERS, free_port
 
 SERVER = textwrap.dedent(
     """
@@ -45,7 +47,8 @@ SERVER = textwrap.dedent(
         async with open_store(settings) as store:
             index = await open_local_index(data_dir / "index")
             try:
-                backends = Backends(store, HashEmbedder(), index, IndexSettings())
+                embedder = HashEmbedder(delay_s=float(sys.argv[3]))  # seconds per embedding
+                backends = Backends(store, embedder, index, IndexSettings())
                 await serve_mcp(settings, backends, on_ready=lambda: print("ready", flush=True))
                 print("stopped", flush=True)
             finally:
@@ -57,27 +60,48 @@ SERVER = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("presses", [1, 2], ids=["ctrl-c", "ctrl-c-twice"])
-def test_ctrl_c_stops_the_server_and_the_backends_close_quietly(
-    tmp_path: Path, presses: int
-) -> None:
-    """A second Ctrl-C (uvicorn: stop waiting for requests) still ends quietly."""
+def serve_until_ctrl_c(
+    data_dir: Path, *, presses: int = 1, embed_delay_s: float = 0.0, during: str | None = None
+) -> tuple[list[str], str, int, httpx.Response | None]:
+    """Start the server, optionally start a ``search`` call (``during``: its query), press
+    Ctrl-C ``presses`` times; returns stdout lines after "ready", stderr, the exit status and
+    the call's response."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "ITGLUE_MCP_LOG_LEVEL": "WARNING"}
+    port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(tmp_path), str(free_port())],
+        [sys.executable, "-c", SERVER, str(data_dir), str(port), str(embed_delay_s)],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    answers: list[httpx.Response] = []
     try:
         assert process.stdout is not None
         first = process.stdout.readline()  # blocks until the server accepts (or the child dies)
         if first == "ready\n":
+            caller = None
+            if during is not None:
+                call = {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "tools/call",
+                    "params": {"name": "search", "arguments": {"query": during}},
+                }
+                url = f"http://127.0.0.1:{port}/mcp"
+
+                def ask() -> None:
+                    answers.append(httpx.post(url, json=call, headers=MCP_HEADERS, timeout=30))
+
+                caller = threading.Thread(target=ask)
+                caller.start()
+                time.sleep(embed_delay_s / 2)  # the call is waiting for its embedding
             for _ in range(presses):
                 process.send_signal(signal.SIGINT)
                 time.sleep(0.05)
+            if caller is not None:
+                caller.join(timeout=30)
         else:
             process.kill()
         rest, stderr = process.communicate(timeout=60)
@@ -85,10 +109,29 @@ def test_ctrl_c_stops_the_server_and_the_backends_close_quietly(
         if process.poll() is None:
             process.kill()
             process.wait()
-
     assert first == "ready\n", stderr
+    return rest.splitlines(), stderr, process.returncode, answers[0] if answers else None
+
+
+@pytest.mark.parametrize("presses", [1, 2], ids=["ctrl-c", "ctrl-c-twice"])
+def test_ctrl_c_stops_the_server_and_the_backends_close_quietly(
+    tmp_path: Path, presses: int
+) -> None:
+    """A second Ctrl-C (uvicorn: stop waiting for requests) still ends quietly."""
+    printed, stderr, status, _ = serve_until_ctrl_c(tmp_path, presses=presses)
 
     # The clean-up after serve_mcp ran to its end: nothing cancelled it half-way.
-    assert rest.splitlines() == ["stopped", "closed"], stderr
-    assert process.returncode == 0
+    assert printed == ["stopped", "closed"], stderr
+    assert status == 0
     assert "Traceback" not in stderr and "Task was destroyed" not in stderr, stderr
+
+
+def test_a_tool_call_in_flight_gets_its_answer_before_the_server_stops(tmp_path: Path) -> None:
+    printed, stderr, status, answer = serve_until_ctrl_c(
+        tmp_path, embed_delay_s=2.0, during="vpn reset"
+    )
+
+    assert answer is not None and answer.status_code == 200
+    assert "0 result(s) for 'vpn reset'" in answer.text  # the whole answer, not a cut stream
+    assert printed == ["stopped", "closed"] and status == 0
+    assert "without completing response" not in stderr, stderr

@@ -49,9 +49,19 @@ def stopping_server(config: uvicorn.Config) -> uvicorn.Server:
     half-way (asyncio turns it into a cancellation of the main task), leaving aiosqlite
     connections to be torn down at interpreter exit with "Task was destroyed but it is
     pending" and SQLAlchemy "Exception closing connection" errors. This server installs the
-    same handlers for as long as it serves and raises nothing afterwards.
+    same handlers for as long as it serves and raises nothing afterwards; after a second
+    signal (stop waiting for requests in flight) it still shuts the app's lifespan down, so
+    those requests are cancelled in order rather than abandoned at the event loop's end.
     """
     import uvicorn
+    from sse_starlette.sse import AppStatus
+
+    # The MCP SDK streams each POST's answer with sse-starlette, which ends every open stream
+    # as soon as uvicorn is told to stop: a tool call in flight lost its answer ("ASGI
+    # callable returned without completing response"). This server is stateless and offers
+    # no GET stream, so every stream is one answer that ends by itself; uvicorn waits for
+    # them (a second Ctrl-C stops waiting).
+    AppStatus.disable_automatic_graceful_drain()  # type: ignore[no-untyped-call]
 
     class _StoppingServer(uvicorn.Server):
         @contextlib.contextmanager
