@@ -9,7 +9,9 @@ non-interactive shell starts with SIGINT ignored).
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -37,7 +39,7 @@ SERVER = textwrap.dedent(
     from itglue_mcp.observability import configure_logging
     from tests.sync.indexed import HashEmbedder, open_local_index
 
-    configure_logging("WARNING", json=True)  # logs on stderr: stdout says how far it got
+    configure_logging("INFO", json=True)  # logs on stderr: stdout says how far it got
 
     async def main(data_dir: Path, port: int) -> None:
         settings = Settings(
@@ -120,6 +122,9 @@ def test_ctrl_c_stops_the_server_and_the_backends_close_quietly(
     """A second Ctrl-C (uvicorn: stop waiting for requests) still ends quietly."""
     printed, stderr, status, _ = serve_until_ctrl_c(tmp_path, presses=presses)
 
+    listening = [json.loads(line) for line in stderr.splitlines() if '"server.listening"' in line]
+    assert len(listening) == 1  # serve says where it listens
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/mcp", listening[0]["url"])
     # The clean-up after serve_mcp ran to its end: nothing cancelled it half-way.
     assert printed == ["stopped", "closed"], stderr
     assert status == 0
