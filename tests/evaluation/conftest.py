@@ -34,3 +34,10 @@ def small_dataset_dir(public_set: QuestionSet, tmp_path_factory: pytest.TempPath
 def reference(small_dataset_dir: Path) -> ReferenceDataset:
     """The generated dataset, loaded as the evaluation's ground truth."""
     return ReferenceDataset.load(small_dataset_dir)
+
+
+HANDWRITTEN_DIR = Path(__file__).parents[1] / "fixtures" / "handwritten"
+"""The hand-written fixture tenant (JSON:API list documents, see its README)."""
+
+HANDWRITTEN_QUESTIONS = Path(__file__).parent / "handwritten.yaml"
+"""The question set over the hand-written fixture."""

@@ -9,6 +9,7 @@ import typer
 from typer.testing import CliRunner
 
 from itglue_mcp.cli.eval import eval_answers
+from tests.evaluation.conftest import HANDWRITTEN_QUESTIONS
 
 
 def _invoke(*arguments: str) -> tuple[int, str]:
@@ -72,3 +73,33 @@ def test_a_demo_of_another_size_is_named_with_the_command_to_fix_it(tmp_path: Pa
     assert exit_code == 1
     assert "needs the demo dataset of 10 organizations, seed 7" in output
     assert "(found demo-6-7); run `itglue-mcp demo --orgs 10 --seed 7`" in output
+
+
+def test_sync_needs_a_dataset_directory() -> None:
+    exit_code, output = _invoke("--sync", "--questions", str(HANDWRITTEN_QUESTIONS))
+
+    assert exit_code == 2
+    assert "--sync needs --dataset and no --url" in output
+
+
+def test_a_set_written_for_a_fixture_asks_for_its_directory(tmp_path: Path) -> None:
+    exit_code, output = _invoke(
+        "--url", "http://127.0.0.1:9/mcp", "--questions", str(HANDWRITTEN_QUESTIONS)
+    )
+
+    assert exit_code == 1
+    assert "written for the hand-written dataset 'handwritten'; pass --dataset" in output
+
+
+def test_sync_refuses_a_directory_that_is_not_a_dataset(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "organizations.json").write_text("{not json", encoding="utf-8")
+
+    exit_code, output = _invoke(
+        "--sync", "--dataset", str(broken), "--questions", str(HANDWRITTEN_QUESTIONS)
+    )
+
+    assert exit_code == 1
+    assert "error: dataset: organizations.json" in output
+    assert list(broken.iterdir()) == [broken / "organizations.json"]

@@ -4,7 +4,8 @@ The path is the one a user takes: the dataset the set names is generated, served
 simulator and synced (store and semantic index) into a data directory, as ``itglue-mcp demo``
 does; then ``itglue-mcp eval --data DIR --dataset DIR --json OUT`` serves that directory on
 127.0.0.1 and asks every question through the fastmcp client over Streamable HTTP. The run
-must meet the targets: top-1 >= 90 %, no hallucination, no-data precision 100 %, no leak.
+must meet the targets: top-1 >= 95 %, no hallucination, no-data precision 100 %, no-data
+recall >= 95 %, no leak. Its plain-language variants (small-plain.yaml) run on the same store.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from itglue_mcp.background import serve_in_thread
 from itglue_mcp.cli.eval import TARGETS_MISSED_EXIT_CODE, eval_answers, serve_data_dir
 from itglue_mcp.cli.wiring import open_backends, run_sync
 from itglue_mcp.config import AuthMode, AuthSettings, Settings
+from itglue_mcp.evaluation import packaged_question_set
 from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from tests.conftest import DIALECTS, PostgresDatabases, _blocking
 
@@ -78,12 +80,14 @@ def synced_store(
 
 
 def _evaluate(
-    data_dir: Path, database_url: str, dataset_dir: Path, report: Path
+    data_dir: Path, database_url: str, dataset_dir: Path, report: Path, *questions: str
 ) -> tuple[int, dict[str, Any]]:
-    """``itglue-mcp eval --data DIR --dataset DIR --json OUT``, as a user runs it."""
+    """``itglue-mcp eval --data DIR --dataset DIR --json OUT [--questions FILE]``, as a user
+    runs it."""
     app = typer.Typer()
     app.command()(eval_answers)
     command = ["--data", str(data_dir), "--dataset", str(dataset_dir), "--json", str(report)]
+    command += [argument for path in questions for argument in ("--questions", path)]
     environment = {"ITGLUE_MCP_DATABASE_URL": database_url}
     result = CliRunner().invoke(app, command, env=environment)
     assert result.exit_code in (0, TARGETS_MISSED_EXIT_CODE), result.output
@@ -107,9 +111,32 @@ def test_the_public_set_meets_the_targets(
     assert overall["secret_leaks"] == 0
     assert overall["hallucinations"] == 0
     assert overall["no_data_precision"] == 1.0
-    assert overall["top1_accuracy"] >= 0.9
+    assert overall["top1_accuracy"] >= 0.95
     assert report["targets"]["missed"] == []
     assert exit_code == 0
+
+
+def test_the_plain_language_variants_stay_grounded(
+    synced_store: str, data_dir: Path, small_dataset_dir: Path, tmp_path: Path
+) -> None:
+    """small-plain.yaml names each organization in words only. Asserted: what holds today
+    (no leak, no invented record or value); top-1 and no-data figures are printed, the issue
+    #11 targets being the lead's to assert once the engine work lands."""
+    plain = str(packaged_question_set("small-plain"))
+    _, report = _evaluate(data_dir, synced_store, small_dataset_dir, tmp_path / "plain.json", plain)
+
+    keys = ("top1_accuracy", "no_data_precision", "no_data_recall", "hallucinations",
+            "answers_with_hallucinations", "organization_mismatches")  # fmt: skip
+    print(json.dumps({n: {k: g[k] for k in keys} for n, g in report["by_subset"].items()}))
+    assert report["overall"]["secret_leaks"] == 0
+    invented = [
+        (r["id"], h["kind"])
+        for r in report["results"]
+        for h in r["hallucinations"]
+        if h["kind"] != "other_organization"
+    ]
+    assert invented == []
+    assert {"plain_language", "attribute"} <= report["by_subset"].keys()
 
 
 def test_a_running_server_is_evaluated_with_its_bearer_token(

@@ -127,12 +127,72 @@ def test_another_tool_is_called_with_its_own_arguments() -> None:
             "  - {id: q1, question: y, intent: search, expect: {values: [b]}}\n",
             "set.yaml: id: q1 used more than once",
         ),
+        (
+            "  - {id: q1, question: x at @NW, about: NW, intent: search, expect: {values: [a]}}\n",
+            "question q1: about: a plain-language question names its organization in words",
+        ),
+        (
+            "  - {id: q1, question: x, about: NW, organization: NW, intent: search,"
+            " expect: {values: [a]}}\n",
+            "question q1: about: a plain-language question names its organization in words",
+        ),
+        (
+            "  - {id: q1, question: x, about: NW, tool: get_configuration, intent: search,"
+            " arguments: {name: x, organization: NW}, expect: {values: [a]}}\n",
+            "question q1: about: a plain-language question passes no organization argument",
+        ),
+        (
+            "  - {id: q1, question: x, tags: [plain_language], intent: search,"
+            " expect: {values: [a]}}\n",
+            "question q1: tags: 'plain_language' is derived (from about or attribute)",
+        ),
+        (
+            "  - {id: q1, question: x, tags: [Near-Miss], intent: search, expect: {values: [a]}}\n",
+            "question q1: tags: 'Near-Miss' is not lower_case_with_underscores",
+        ),
     ],
 )
 def test_errors_name_the_question_and_the_field(body: str, expected: str) -> None:
     message = _error(body)
     assert message.startswith("set.yaml: ")
     assert expected in message
+
+
+def test_subsets_come_from_about_attribute_and_tags() -> None:
+    question_set = _set(
+        "  - id: plain\n"
+        "    question: what's the serial of the Acme NAS\n"
+        "    about: Acme Corporation\n"
+        "    attribute: serial number\n"
+        "    tags: [look_alike, look_alike]\n"
+        "    intent: configuration\n"
+        "    expect: {values: [ABC123]}\n"
+        "  - {id: scoped, question: NAS serial at @ACME, intent: configuration,"
+        " expect: {values: [ABC123]}}\n"
+    )
+    plain, scoped = question_set.questions
+
+    assert plain.subsets == ("plain_language", "attribute", "look_alike")
+    assert plain.call_arguments == {"question": "what's the serial of the Acme NAS"}
+    assert scoped.subsets == ()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("dataset: {fixture: handwritten, seed: 1}", "dataset: give organizations and seed, or"),
+        ("dataset: {seed: 1}", "set.yaml: dataset: give organizations and seed (generated)"),
+        ("dataset: {fixture: Hand Written}", "dataset.fixture: String should match pattern"),
+    ],
+)
+def test_the_dataset_is_generated_or_a_named_fixture(header: str, expected: str) -> None:
+    body = "\nquestions:\n  - {id: q1, question: x, intent: search, expect: {values: [a]}}\n"
+    assert parse_question_set("dataset: {fixture: handwritten}" + body).dataset.fixture == (
+        "handwritten"
+    )
+    with pytest.raises(QuestionSetError) as caught:
+        parse_question_set(header + body, source="set.yaml")
+    assert expected in str(caught.value)
 
 
 def test_the_header_and_the_list_are_checked() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from pathlib import Path
 
@@ -59,6 +60,55 @@ async def test_the_static_token_is_required_and_never_logged(
     for token in (TOKEN, wrong):  # …and hold neither token
         assert token not in logged
         assert token not in missing.text + refused.text
+
+
+def _challenge(response: httpx.Response) -> tuple[str, dict[str, str]]:
+    """The scheme and the auth-params of a ``WWW-Authenticate`` header (RFC 7235 §4.1)."""
+    header = response.headers["www-authenticate"]
+    scheme, _, params = header.partition(" ")
+    return scheme, dict(re.findall(r'(\w+)="([^"]*)"', params))
+
+
+async def test_static_mode_challenges_with_a_plain_bearer_realm_and_no_oauth_login(
+    database_url: str,
+) -> None:
+    wrong = secrets.token_urlsafe(32)
+
+    async with (
+        serving(database_url, settings=STATIC) as url,
+        httpx.AsyncClient(base_url=url, headers=MCP_HEADERS) as http,
+    ):
+        missing = await http.post("/mcp", json=INITIALIZE)
+        basic = await http.post("/mcp", json=INITIALIZE, headers={"Authorization": "Basic eA=="})
+        refused = await http.post(
+            "/mcp", json=INITIALIZE, headers={"Authorization": f"Bearer {wrong}"}
+        )
+        accepted = await http.post(
+            "/mcp", json=INITIALIZE, headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        discovery = [
+            (await http.get(path)).status_code
+            for path in (
+                "/.well-known/oauth-protected-resource/mcp",
+                "/.well-known/oauth-authorization-server",
+            )
+        ]
+
+    assert [missing.status_code, basic.status_code, refused.status_code] == [401, 401, 401]
+    assert accepted.status_code == 200
+    # RFC 6750 §3.1: no credentials, no error code; nothing points at a login.
+    assert _challenge(missing) == _challenge(basic) == ("Bearer", {"realm": "itglue-mcp"})
+    assert "auth.static_token" in missing.json()["error_description"]
+    scheme, params = _challenge(refused)
+    assert scheme == "Bearer"
+    assert set(params) == {"realm", "error", "error_description"}  # no resource_metadata, scope
+    assert params["error"] == "invalid_token"
+    description = params["error_description"]
+    assert re.fullmatch(r"[\x20\x21\x23-\x5B\x5D-\x7E]+", description)  # RFC 6750 §3 charset
+    assert "auth.static_token" in description and "demo-token" in description
+    assert "register" not in description and "register" not in refused.text
+    assert refused.json() == {"error": "invalid_token", "error_description": description}
+    assert discovery == [404, 404]  # no OAuth metadata for a client to follow
 
 
 async def test_without_auth_the_tools_answer_anybody_on_loopback(database_url: str) -> None:

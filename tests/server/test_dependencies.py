@@ -165,8 +165,10 @@ async def test_related_item_notes_are_fenced(mcp_url: str) -> None:
     text = result.content[0].text
     notes = {n["notes"] for n in result.structured_content["nodes"] if n["notes"]}
     assert notes
+    [fenced] = FENCED.findall(text)  # one fence for the notes of every linked record
     for note in notes:
-        assert note in FENCED.findall(text) and note not in FENCED.sub("", text)
+        for line in note.splitlines():
+            assert line in fenced and line not in FENCED.sub("", text)
 
 
 # --- The planted prompt injection --------------------------------------------------------

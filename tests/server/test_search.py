@@ -71,7 +71,7 @@ async def test_hybrid_search_ranks_the_runbook_first_and_cites_it(
     assert {"keyword", "semantic"} <= set(first.found_by)
     assert first.semantic_score is not None and first.semantic_score > SEARCH_SEMANTIC_FLOOR
     assert first.snippet and "**" in first.snippet
-    assert f'record="documents/{runbook["id"]}"' in text
+    assert f"\ndocuments/{runbook['id']}: " in text  # its snippet's line in the one fence
     assert runbook["attributes"]["resource-url"] in text
 
 

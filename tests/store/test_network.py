@@ -289,3 +289,33 @@ async def test_stored_forms_and_deleted_records(session_factory: Sessions) -> No
     assert [(m.configuration.name, m.addresses) for m in network] == [("edge", ("10.0.0.5",))]
     assert [view.name for view in by_mac] == ["edge"]
     assert deleted == [], "records marked deleted are never returned"
+
+
+async def test_one_address_is_found_in_every_stored_form_and_no_other(
+    session_factory: Sessions,
+) -> None:
+    """The address alone, with a prefix length or a netmask; never a longer address."""
+    async with unit_of_work(session_factory) as session:
+        await upsert_records(
+            session,
+            RecordType.CONFIGURATIONS,
+            [
+                configuration(1, 7, "masked", primary_ip="10.0.0.5/255.255.255.0"),
+                configuration(2, 7, "longer", primary_ip="10.0.0.50"),
+                configuration(3, 7, "v6", primary_ip="2001:DB8::5/64"),
+            ],
+            run_id=None,
+        )
+        await replace_children(
+            session,
+            RecordType.CONFIGURATION_INTERFACES,
+            "configuration_id",
+            [2],
+            [{"id": 20, "configuration_id": 2, "name": "eth1", "ip_address": "10.0.0.5/24"}],
+        )
+    async with unit_of_work(session_factory) as session:
+        v4 = await configurations_in_network(session, parse_network("10.0.0.5"))  # type: ignore[arg-type]
+        v6 = await configurations_in_network(session, parse_network("2001:db8::5"))  # type: ignore[arg-type]
+    assert [(m.configuration.name, m.primary) for m in v4] == [("longer", False), ("masked", True)]
+    assert [m.matched.name if m.matched else None for m in v4] == ["eth1", None]
+    assert [m.configuration.name for m in v6] == ["v6"]

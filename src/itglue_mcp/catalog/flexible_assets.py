@@ -1,13 +1,17 @@
-"""Flexible assets: the one resolver of a flexible asset reference, and its types' Password fields.
+"""Flexible assets: the one resolver of a flexible asset reference, their types' fields, and
+the assets of given types with their traits.
 
 A flexible asset is named by its IT Glue id or its name (exact names first, then names holding
-the reference). Trait values are not read here: Password-kind traits are secrets the store never
-holds, and :func:`password_fields` only says which traits are.
+the reference). Password-kind traits are secrets the store never holds: :func:`password_fields`
+only says which traits are, and :func:`assets_of_types` leaves them out of what it returns.
+:func:`asset_type_schemas` reads every type's field schema (the vocabulary of attributes a
+question may ask of a flexible asset: "Issuer", "Seats", "Circuit ID"…).
 
 Example::
 
     asset = await one_flexible_asset(session, "corp.acmecorp.com", [7], "of Acme")
     fields = await password_fields(session, asset.flexible_asset_type_id)
+    schemas = await asset_type_schemas(session)
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,8 +33,13 @@ from itglue_mcp.store.record_types import RecordType
 from itglue_mcp.suggest import closest, suggestion_hint
 
 __all__ = [
+    "AssetField",
+    "AssetTypeSchema",
+    "AssetWithTraits",
     "PasswordField",
     "StoredAsset",
+    "asset_type_schemas",
+    "assets_of_types",
     "describe_asset",
     "flexible_asset_source",
     "one_flexible_asset",
@@ -65,7 +75,137 @@ class PasswordField:
     name_key: str
 
 
-def flexible_asset_source(asset: StoredAsset) -> SourceRecord:
+@dataclass(frozen=True, slots=True)
+class AssetField:
+    """One field of a flexible asset type: its label, trait key, kind, and for a Tag field
+    the kind of record it links ("Configurations", "Passwords")."""
+
+    name: str
+    name_key: str
+    kind: str | None
+    tag_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssetTypeSchema:
+    """A flexible asset type and its fields (Password-kind ones included: callers decide)."""
+
+    id: int
+    name: str | None
+    fields: tuple[AssetField, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AssetWithTraits:
+    """A flexible asset with its trait values, Password-kind traits left out.
+
+    Attributes:
+        traits: trait key → value as IT Glue sent it (text, number, boolean, date text, or a
+            Tag's ``{"type", "values": [{"id", "name"}…]}``).
+    """
+
+    id: int
+    organization_id: int | None
+    organization_name: str | None
+    name: str | None
+    flexible_asset_type_id: int | None
+    flexible_asset_type_name: str | None
+    archived: bool
+    resource_url: str | None
+    updated_at: datetime | None
+    traits: dict[str, Any]
+
+
+async def asset_type_schemas(session: AsyncSession) -> list[AssetTypeSchema]:
+    """Every flexible asset type that is not disabled, with its named fields in form order.
+
+    Raises:
+        StoreError: the database failed.
+    """
+    types = RecordType.FLEXIBLE_ASSET_TYPES.table
+    fields = RecordType.FLEXIBLE_ASSET_FIELDS.table
+    with translate_errors("read flexible asset types"):
+        type_rows = (
+            await session.execute(
+                select(types.c.id, types.c.name)
+                .where(types.c.enabled.is_not(False))
+                .order_by(types.c.id)
+            )
+        ).all()
+        field_rows = (
+            await session.execute(
+                select(
+                    fields.c.flexible_asset_type_id,
+                    fields.c.name,
+                    fields.c.name_key,
+                    fields.c.kind,
+                    fields.c.tag_type,
+                ).order_by(fields.c.flexible_asset_type_id, fields.c.order, fields.c.id)
+            )
+        ).all()
+    by_type: dict[int, list[AssetField]] = {}
+    for row in field_rows:
+        if row.name and row.name_key:
+            field = AssetField(row.name, row.name_key, row.kind, row.tag_type)
+            by_type.setdefault(row.flexible_asset_type_id, []).append(field)
+    return [AssetTypeSchema(row.id, row.name, tuple(by_type.get(row.id, ()))) for row in type_rows]
+
+
+async def assets_of_types(
+    session: AsyncSession,
+    type_ids: Collection[int],
+    *,
+    organization_ids: Collection[int] | None,
+    limit: int = 200,
+) -> list[AssetWithTraits]:
+    """The live flexible assets of ``type_ids`` in ``organization_ids``, by name.
+
+    Password-kind traits are dropped (the sync never stores them; refusing one here too costs
+    nothing).
+
+    Raises:
+        StoreError: the database failed.
+    """
+    if not type_ids or (organization_ids is not None and not organization_ids):
+        return []
+    table = RecordType.FLEXIBLE_ASSETS.table
+    fields = RecordType.FLEXIBLE_ASSET_FIELDS.table
+    statement = (
+        select_view(StoredAsset, table)
+        .add_columns(table.c.traits)
+        .where(*scope(table, organization_ids))
+        .where(table.c.flexible_asset_type_id.in_(sorted(set(type_ids))))
+        .order_by(func.lower(table.c.name), table.c.id)
+        .limit(limit)
+    )
+    with translate_errors("read flexible assets"):
+        rows = (await session.execute(statement)).all()
+        secret = {
+            (row.flexible_asset_type_id, row.name_key)
+            for row in await session.execute(
+                select(fields.c.flexible_asset_type_id, fields.c.name_key).where(
+                    fields.c.flexible_asset_type_id.in_(sorted(set(type_ids))),
+                    func.lower(fields.c.kind) == _PASSWORD_KIND,
+                )
+            )
+        }
+    assets = []
+    for row in rows:
+        stored = to_view(StoredAsset, row)
+        traits = {
+            key: value
+            for key, value in (row.traits or {}).items()
+            if (stored.flexible_asset_type_id, key) not in secret
+        }
+        assets.append(AssetWithTraits(**_asset_fields(stored), traits=traits))
+    return assets
+
+
+def _asset_fields(asset: StoredAsset) -> dict[str, Any]:
+    return {name: getattr(asset, name) for name in StoredAsset.__dataclass_fields__}
+
+
+def flexible_asset_source(asset: StoredAsset | AssetWithTraits) -> SourceRecord:
     """The citation of a flexible asset."""
     return source_of(RecordType.FLEXIBLE_ASSETS.value, asset)
 

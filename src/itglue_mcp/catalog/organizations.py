@@ -19,6 +19,7 @@ Example::
         snapshot = await directory.snapshot(session)
     acme = snapshot.resolve("acme", readable=None)          # OrganizationView
     snapshot.readable({acme.id})                              # [acme]
+    snapshot.search("Nortwind Traders", readable=None)       # [northwind traders] (a typo)
 """
 
 from __future__ import annotations
@@ -31,8 +32,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.organization_matching import (
+    MentionIndex,
+    OrganizationMention,
     OrgCandidate,
     candidate_from_view,
+    match_organizations,
+    matched_organization,
     resolve_organization,
 )
 from itglue_mcp.catalog.unit import reading
@@ -64,12 +69,35 @@ class DirectorySnapshot:
     organizations: tuple[OrganizationView, ...]
     _by_id: dict[int, OrganizationView] = field(init=False, repr=False, compare=False)
     _candidates: tuple[OrgCandidate, ...] = field(init=False, repr=False, compare=False)
+    _mentions: MentionIndex | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {view.id: view for view in self.organizations})
         object.__setattr__(
             self, "_candidates", tuple(candidate_from_view(view) for view in self.organizations)
         )
+        object.__setattr__(self, "_mentions", None)
+
+    @property
+    def mentions(self) -> MentionIndex:
+        """The organizations' names arranged for finding them in questions' words (every
+        organization; :meth:`MentionIndex.find` narrows to the readable ones). Built on
+        first use, once per snapshot."""
+        mentions = self._mentions
+        if mentions is None:
+            mentions = MentionIndex(self._candidates)
+            object.__setattr__(self, "_mentions", mentions)
+        return mentions
+
+    def organization_of(self, mention: OrganizationMention) -> OrganizationView:
+        """The organization words of a question name, resolved as ``@`` + its words would be
+        (``mention`` was found among the caller's readable organizations).
+
+        Raises:
+            OrganizationNotFound: the words name no readable organization (close names).
+            AmbiguousOrganization: they name several about equally.
+        """
+        return self._by_id[matched_organization(mention.ref, mention.match).id]
 
     def get(self, organization_id: int) -> OrganizationView | None:
         """The organization with this IT Glue id, or ``None``."""
@@ -97,6 +125,27 @@ class DirectorySnapshot:
         """
         chosen = resolve_organization(ref, self.candidates(readable))
         return self._by_id[chosen.id]
+
+    def search(self, text: str, readable: Collection[int] | None) -> list[OrganizationView]:
+        """The organizations among ``readable`` (``None``: all) whose name contains ``text``
+        (case ignored), in directory order; when none does, the ones the organization
+        matcher finds for ``text`` — its one match, or the close names of an ambiguous one —
+        so that a misspelt name ("Northwnd Traders", "Rosewod") still finds the organization.
+
+        Raises:
+            ValueError: ``text`` is blank (naming ``organization``).
+        """
+        views = self.readable(readable)
+        wanted = text.casefold()
+        found = [view for view in views if wanted in (view.name or "").casefold()]
+        if found:
+            return found
+        match = match_organizations(text, self.candidates(readable))
+        if match.organization is not None:
+            return [self._by_id[match.organization.id]]
+        if match.status == "ambiguous":
+            return [self._by_id[c.organization.id] for c in match.candidates]
+        return []
 
     def source(self, organization_id: int) -> SourceRecord | None:
         """The citation of a stored organization, or ``None`` when it is not stored."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import socket
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import structlog
@@ -27,13 +30,63 @@ if TYPE_CHECKING:
 
     from itglue_mcp.server.services import Services
 
-__all__ = ["bind_settings", "serve", "serve_mcp", "stdio"]
+__all__ = ["bind_settings", "serve", "serve_mcp", "stdio", "stopping_server"]
 
 
 def bind_settings(settings: Settings, *, host: str, port: int) -> Settings:
     """``settings`` with ``server.host`` and ``server.port`` set to the actual bind."""
     server = settings.server.model_copy(update={"host": host, "port": port})
     return settings.model_copy(update={"server": server})
+
+
+def stopping_server(config: uvicorn.Config) -> uvicorn.Server:
+    """A uvicorn server for ``config`` whose ``serve()`` simply returns on SIGINT or SIGTERM.
+
+    uvicorn stops on the first signal (a second one forces it) and then raises the signals it
+    caught again, so that a program embedding it stops too. Here the program's own code stops
+    after ``serve()``: it closes the MCP server's backends (the audit trail, the vector index,
+    the store's connections) in order. A SIGINT raised again would cancel that clean-up
+    half-way (asyncio turns it into a cancellation of the main task), leaving aiosqlite
+    connections to be torn down at interpreter exit with "Task was destroyed but it is
+    pending" and SQLAlchemy "Exception closing connection" errors. This server installs the
+    same handlers for as long as it serves and raises nothing afterwards; after a second
+    signal (stop waiting for requests in flight) it still shuts the app's lifespan down, so
+    those requests are cancelled in order rather than abandoned at the event loop's end.
+    """
+    import uvicorn
+    from sse_starlette.sse import AppStatus
+
+    # The MCP SDK streams each POST's answer with sse-starlette, which ends every open stream
+    # as soon as uvicorn is told to stop: a tool call in flight lost its answer ("ASGI
+    # callable returned without completing response"). This server is stateless and offers
+    # no GET stream, so every stream is one answer that ends by itself; uvicorn waits for
+    # them (a second Ctrl-C stops waiting).
+    AppStatus.disable_automatic_graceful_drain()  # type: ignore[no-untyped-call]
+
+    class _StoppingServer(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            # Signal handlers can only be set from the main thread (tests serve in others).
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            stops = (signal.SIGINT, signal.SIGTERM)
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in stops}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().shutdown(sockets)
+            if self.force_exit:
+                # A second Ctrl-C stops waiting for requests in flight; uvicorn then skips the
+                # app's lifespan shutdown, whose task group would have cancelled them in
+                # order (their database sessions closed). Run it anyway.
+                await self.lifespan.shutdown()
+
+    return _StoppingServer(config)
 
 
 async def serve_mcp(
@@ -69,7 +122,7 @@ async def _serve_app(
     services = backends.services(access)
     app = build_http_app(build_server(services, settings.auth), settings, audit=services.audit)
     metrics = _metrics_server(settings, services)
-    server = uvicorn.Server(
+    server = stopping_server(
         uvicorn.Config(
             app,
             host=settings.server.host,

@@ -85,6 +85,8 @@ class Observation:
         error: whether the tool returned an error.
         raw_text: every text the client received (content and structured content), for the
             secret-leak check; never written out unredacted.
+        scoped_to: the id of the organization the result says it was scoped to (its
+            ``organization``), ``None`` when it names none.
     """
 
     status: ObservedStatus
@@ -96,6 +98,15 @@ class Observation:
     message: str
     error: bool
     raw_text: str
+    scoped_to: int | None = None
+
+
+def _scoped_to(content: Mapping[str, Any]) -> int | None:
+    """The organization id of a result's ``organization`` (a ``SourceRecord``), if any."""
+    organization = _citation(content.get("organization"))
+    if organization is None or organization.record_type != "organizations":
+        return None
+    return int(organization.record_id) if organization.record_id.isdigit() else None
 
 
 def _citation(value: Any) -> Citation | None:
@@ -193,6 +204,7 @@ def _from_answer(content: Mapping[str, Any], raw_text: str) -> Observation:
         message=str(content.get("message") or ""),
         error=False,
         raw_text=raw_text,
+        scoped_to=_scoped_to(content),
     )
 
 
@@ -237,4 +249,5 @@ def observe(content: Mapping[str, Any] | None, *, text: str, is_error: bool) -> 
         message=message if isinstance(message, str) else "",
         error=False,
         raw_text=raw_text,
+        scoped_to=_scoped_to(content),
     )

@@ -1,7 +1,8 @@
 """The question-set file of the answer-quality evaluation: what to ask and what must come back.
 
-A question set is a YAML document naming the generated dataset its expectations were derived
-from and a list of questions. Each question is asked through one MCP tool (by default
+A question set is a YAML document naming the dataset its expectations were derived from (a
+generated one, ``{organizations, seed}``, or a hand-written fixture, ``{fixture: name}``) and
+a list of questions. Each question is asked through one MCP tool (by default
 ``query_documentation`` with the question text) and says what a correct answer holds —
 records that must be cited (``record_type/record_id``, JSON:API types), values that must be
 among the returned facts, or, for expirations, a window relative to the day the evaluation
@@ -19,6 +20,13 @@ proves it)::
         intent: document
         expect_no_data: true
         absent: [citrix]
+      - id: serial-plain-acme-nas
+        question: what's the serial of the Acme NAS
+        about: ACME                  # named in words: checked against, not passed
+        attribute: serial number     # subsets: plain_language, attribute
+        tags: [look_alike]
+        intent: configuration
+        expect: {records: [configurations/4215469], values: [SN-12345]}
 
     question_set = load_questions(Path("small.yaml"))
 
@@ -42,6 +50,9 @@ from itglue_mcp.query.intent import IntentKind
 
 __all__ = [
     "DEFAULT_TOOL",
+    "DERIVED_SUBSETS",
+    "SUBSET_ATTRIBUTE",
+    "SUBSET_PLAIN_LANGUAGE",
     "DatasetSpec",
     "Expectation",
     "Question",
@@ -55,7 +66,17 @@ __all__ = [
 DEFAULT_TOOL = "query_documentation"
 """The tool a question is asked through when it names none."""
 
+SUBSET_PLAIN_LANGUAGE = "plain_language"
+"""Subset of the questions naming their organization in words only (``about``)."""
+
+SUBSET_ATTRIBUTE = "attribute"
+"""Subset of the questions asking for one attribute of one thing (``attribute``)."""
+
+DERIVED_SUBSETS = (SUBSET_PLAIN_LANGUAGE, SUBSET_ATTRIBUTE)
+"""Subsets read from a question's fields rather than from its ``tags``."""
+
 _RECORD_REF = re.compile(r"^(?P<type>[a-z][a-z-]*)/(?P<id>[1-9][0-9]*)$")
+_TAG = re.compile(r"^[a-z][a-z0-9_]*$")
 _INTENTS = frozenset(kind.value for kind in IntentKind)
 
 
@@ -64,12 +85,29 @@ class QuestionSetError(ItglueMcpError):
 
 
 class DatasetSpec(BaseModel):
-    """The generated dataset the expectations were derived from (``generate_dataset`` input)."""
+    """The dataset the expectations were derived from: generated, or a hand-written fixture.
+
+    Either ``organizations`` and ``seed`` (``generate_dataset`` input; ``itglue-mcp demo``
+    makes it) or ``fixture``, the name of a hand-written dataset directory, which the
+    evaluation is given with ``--dataset``.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    organizations: int = Field(ge=1, description="Organizations generated.")
-    seed: int = Field(description="Generator seed.")
+    organizations: int | None = Field(default=None, ge=1, description="Organizations generated.")
+    seed: int | None = Field(default=None, description="Generator seed.")
+    fixture: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Hand-written dataset."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        generated = (self.organizations is not None, self.seed is not None)
+        if self.fixture is not None and any(generated):
+            raise ValueError("give organizations and seed, or fixture, not both")
+        if self.fixture is None and not all(generated):
+            raise ValueError("give organizations and seed (generated), or fixture")
+        return self
 
 
 class Expectation(BaseModel):
@@ -120,6 +158,14 @@ class Question(BaseModel):
         question: the question as a technician types it (may hold an ``@organization``).
         organization: the organization passed to the tool, as named in the dataset (name,
             short name or id); also the scope answers are checked against.
+        about: the organization the question names in plain words (no ``@``, no
+            ``organization`` argument), as named in the dataset: not passed to the tool, only
+            the scope answers are checked against. Puts the question in the
+            ``plain_language`` subset.
+        attribute: the one attribute the question asks for (``serial number``, ``SSID``);
+            puts the question in the ``attribute`` subset.
+        tags: further subsets the question belongs to (``near_miss``, ``variant`` …),
+            reported separately.
         tool: the MCP tool asked; ``query_documentation`` by default.
         arguments: the tool's arguments; by default ``{"question": question}`` plus
             ``organization`` when set. Required for any other tool.
@@ -136,6 +182,9 @@ class Question(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)
     question: str = Field(min_length=1, max_length=2000)
     organization: str | None = Field(default=None, min_length=1)
+    about: str | None = Field(default=None, min_length=1)
+    attribute: str | None = Field(default=None, min_length=1, max_length=80)
+    tags: tuple[str, ...] = ()
     tool: str = Field(default=DEFAULT_TOOL, pattern=r"^[a-z][a-z0-9_]*$")
     arguments: dict[str, Any] | None = None
     intent: str
@@ -158,7 +207,29 @@ class Question(BaseModel):
             raise ValueError("absent: each term has at least three characters")
         if self.tool != DEFAULT_TOOL and self.arguments is None:
             raise ValueError(f"arguments: required when the tool is {self.tool!r}")
+        if self.about is not None and (self.organization is not None or "@" in self.question):
+            raise ValueError(
+                "about: a plain-language question names its organization in words only "
+                "(no organization argument, no @ in the question)"
+            )
+        if self.about is not None and self.arguments and "organization" in self.arguments:
+            raise ValueError("about: a plain-language question passes no organization argument")
+        for tag in self.tags:
+            if not _TAG.match(tag):
+                raise ValueError(f"tags: {tag!r} is not lower_case_with_underscores")
+            if tag in DERIVED_SUBSETS:
+                raise ValueError(f"tags: {tag!r} is derived (from about or attribute), not given")
         return self
+
+    @property
+    def subsets(self) -> tuple[str, ...]:
+        """The subsets the question is reported in: derived ones first, then its tags."""
+        derived = []
+        if self.about is not None:
+            derived.append(SUBSET_PLAIN_LANGUAGE)
+        if self.attribute is not None:
+            derived.append(SUBSET_ATTRIBUTE)
+        return (*derived, *dict.fromkeys(self.tags))
 
     @property
     def call_arguments(self) -> dict[str, Any]:

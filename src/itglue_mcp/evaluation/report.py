@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from itglue_mcp.evaluation.metrics import IntentSummary, QuestionResult, Summary, Targets
+from itglue_mcp.evaluation.questions import SUBSET_ATTRIBUTE
 
 __all__ = ["render", "to_json", "write_json"]
 
@@ -29,11 +30,13 @@ def _ms(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.0f}"
 
 
-def _metrics_table(summary: Summary) -> Table:
-    table = Table(title="Answer quality by intent", show_lines=False)
-    for column in ("intent", "questions", "top-1", "recall@5", "no-data P", "no-data R",
+def _metrics_table(
+    title: str, heading: str, groups: dict[str, IntentSummary], overall: IntentSummary
+) -> Table:
+    table = Table(title=title, show_lines=False)
+    for column in (heading, "questions", "top-1", "recall@5", "no-data P", "no-data R",
                    "halluc.", "leaks", "intent ok", "p50 ms", "p95 ms"):  # fmt: skip
-        table.add_column(column, justify="left" if column == "intent" else "right")
+        table.add_column(column, justify="left" if column == heading else "right")
 
     def row(name: str, group: IntentSummary, style: str | None = None) -> None:
         table.add_row(
@@ -51,10 +54,10 @@ def _metrics_table(summary: Summary) -> Table:
             style=style,
         )
 
-    for intent, group in summary.by_intent.items():
-        row(intent, group)
+    for name, group in groups.items():
+        row(name, group)
     table.add_section()
-    row("all", summary.overall, style="bold")
+    row("all", overall, style="bold")
     return table
 
 
@@ -63,7 +66,13 @@ def _failure(result: QuestionResult) -> str:
         return "answered, but no data was expected"
     if result.status == "no_data":
         return "error" if result.error else "said no data"
+    if SUBSET_ATTRIBUTE in result.subsets:
+        return "the first fact is not the asked attribute's value"
     return "wrong first source"
+
+
+def _question_label(result: QuestionResult) -> str:
+    return f"{result.id}\n({', '.join([result.intent, *result.subsets])})"
 
 
 def _failures_table(results: list[QuestionResult]) -> Table:
@@ -79,16 +88,38 @@ def _failures_table(results: list[QuestionResult]) -> Table:
         if not problems:
             continue
         answer = "\n".join([*result.sources[:3], *result.facts[:3], result.message[:200]])
-        table.add_row(f"{result.id}\n({result.intent})", "\n".join(problems), Text(answer))
+        table.add_row(_question_label(result), "\n".join(problems), Text(answer))
     return table
 
 
 def render(summary: Summary, *, targets: Targets) -> list[RenderableType]:
-    """The metrics table, the missed questions and a verdict line, ready to print."""
-    parts: list[RenderableType] = [_metrics_table(summary)]
+    """The metrics tables (by intent; by subset when the set has subsets), the missed
+    questions and a verdict line, ready to print."""
+    parts: list[RenderableType] = [
+        _metrics_table("Answer quality by intent", "intent", summary.by_intent, summary.overall)
+    ]
+    if summary.by_subset:
+        parts.append(
+            _metrics_table(
+                "Answer quality by subset (plain_language: organization named in words only; "
+                "attribute: one attribute asked)",
+                "subset",
+                summary.by_subset,
+                summary.overall,
+            )
+        )
     failures = _failures_table(summary.results)
     if failures.row_count:
         parts.append(failures)
+    overall = summary.overall
+    parts.append(
+        Text(
+            f"organization mentions: {overall.organization_false_positives} of "
+            f"{overall.naming_no_organization} questions naming no organization answered as "
+            f"scoped to one; of the questions naming one, {overall.organization_mismatches} "
+            f"answered for another organization, {overall.organization_unresolved} for none"
+        )
+    )
     missed = targets.missed(summary)
     if missed:
         parts.append(Text("targets missed: " + "; ".join(missed), style="bold red"))
@@ -105,6 +136,7 @@ def to_json(summary: Summary, *, targets: Targets) -> dict[str, Any]:
             "min_top1": targets.min_top1,
             "max_hallucinations": targets.max_hallucinations,
             "min_no_data_precision": targets.min_no_data_precision,
+            "min_no_data_recall": targets.min_no_data_recall,
             "max_secret_leaks": targets.max_secret_leaks,
             "missed": targets.missed(summary),
         },

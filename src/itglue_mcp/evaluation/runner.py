@@ -21,7 +21,13 @@ from fastmcp import Client
 from mcp.types import TextContent
 
 from itglue_mcp.evaluation.dataset import ReferenceDataset, ReferenceDatasetError
-from itglue_mcp.evaluation.metrics import QuestionResult, Summary, grade, resolve_expectation
+from itglue_mcp.evaluation.metrics import (
+    UNKNOWN_ORGANIZATION,
+    QuestionResult,
+    Summary,
+    grade,
+    resolve_expectation,
+)
 from itglue_mcp.evaluation.metrics import summarise as summarise_results
 from itglue_mcp.evaluation.observation import observe
 from itglue_mcp.evaluation.questions import Question, QuestionSet
@@ -33,13 +39,9 @@ DEFAULT_CALL_TIMEOUT_S = 60.0
 """Longest a single tool call may take before the evaluation fails, in seconds."""
 
 
-UNKNOWN_ORGANIZATION = 0
-"""Scope of a no-data question about an organization the account does not have: no IT Glue
-organization has id 0, so citing any organization's record is citing another organization."""
-
-
 def question_scope(question: Question, dataset: ReferenceDataset) -> int | None:
-    """The organization ``question`` is about: its ``organization``, else its ``@`` scope.
+    """The organization ``question`` is about: its ``organization``, else the one it names in
+    words (``about``), else its ``@`` scope.
 
     Returns:
         The organization's id; ``None`` for an account-wide question;
@@ -51,7 +53,9 @@ def question_scope(question: Question, dataset: ReferenceDataset) -> int | None:
             question expects an answer.
         ValueError: the question's ``@`` scope is malformed.
     """
-    reference = question.organization or parse_scope(question.question).organization_ref
+    reference = (
+        question.organization or question.about or parse_scope(question.question).organization_ref
+    )
     if reference is None:
         return None
     try:

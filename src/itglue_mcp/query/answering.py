@@ -6,7 +6,10 @@ quotes their relevant passages as untrusted :class:`Excerpt` values with their c
 a document's sections, another record's searchable text. It adds no fact of its own: every
 word returned is read from a cited record. When the scope names an organization, the
 question's subject (its literal identifiers and the words of its target) must occur in that
-organization; a subject found only elsewhere means no data here, with a hint saying where.
+organization; a subject found only elsewhere means no data here, with a hint saying where. A
+question asking for a value of a known shape (an IP address, an e-mail address, a phone
+number, a URL) is answered only by records holding such a value: a record that merely shares
+its words is not evidence for it.
 
 :func:`no_data_answer` builds the ``no_data`` answer: a message saying IT Glue has no data
 for the question, and suggestions of what does exist (:mod:`~itglue_mcp.query.suggestions`):
@@ -21,17 +24,20 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 from opentelemetry import trace
 
 from itglue_mcp.catalog.citations import cited_source
 from itglue_mcp.query.answer import Answer, Excerpt
+from itglue_mcp.query.attributes import asked_attributes
+from itglue_mcp.query.entities import find_ip
 from itglue_mcp.query.entities import keywords as content_words
 from itglue_mcp.query.grounding import Judged, judge, subject_words
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.hits import Retrieval, RetrievedHit, Retriever
-from itglue_mcp.query.intent import Entities
+from itglue_mcp.query.intent import Entities, IntentKind
 from itglue_mcp.query.passages import Passage, select_passages, split_text
 from itglue_mcp.query.suggestions import (
     MAX_NAMED,
@@ -147,7 +153,16 @@ async def answer_from_retrieval(
     )
     texts = await _texts(context, found.hits)
     judged = _judge_all(found, texts, words, identifiers)
-    supporting = [verdict for verdict in judged if verdict.supports]
+    holds_value = _value_shape(asked)
+    supporting = [
+        verdict
+        for verdict in judged
+        if verdict.supports
+        and (
+            holds_value is None
+            or holds_value(f"{verdict.hit.record.name or ''}\n{texts.get(verdict.hit.key, '')}")
+        )
+    ]
     missing: dict[str, Located] = {}
     subjects = _subjects(entities, identifiers)
     if asked.organization is not None and subjects:
@@ -186,6 +201,31 @@ async def answer_from_retrieval(
         confidence=ordered[0].confidence,
         message=f"Best match in IT Glue: {label(top)}{where}{also}. {_note(found)}".strip(),
     )
+
+
+_VALUE_SHAPES: dict[str, re.Pattern[str]] = {
+    "e-mail address": re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
+    "phone number": re.compile(r"(?:\d[\s().-]*){7,}"),
+    "login URL": re.compile(r"https?://|\bwww\.", re.IGNORECASE),
+}
+
+
+def _value_shape(asked: AskedQuestion) -> Callable[[str], bool] | None:
+    """How a record that answers must look when the question asks for a value of a known
+    shape — an IP address, an e-mail address, a phone number, a URL: it holds one. A record
+    that matched the question's words without holding such a value (a domain's registrar
+    line for "the IP of the domain controller") does not answer it. ``None``: no shape."""
+    found = asked_attributes(asked.text, ())
+    asks_ip = asked.intent.kind is IntentKind.DEVICE_IP or (
+        found.interface is not None and not found.interface.mac
+    )
+    if asks_ip and asked.intent.entities.ip is None:
+        return lambda text: find_ip(text) is not None
+    for term in found.records.values():
+        shape = _VALUE_SHAPES.get(term.name)
+        if shape is not None:
+            return lambda text: shape.search(text) is not None
+    return None
 
 
 def _note(found: Retrieval) -> str:

@@ -4,6 +4,10 @@
 
 1. **scope** — ``@acme`` in the question (:func:`~itglue_mcp.query.scope.parse_scope`) or the
    ``organization`` argument; both may be given only if they name the same organization.
+   Without either, an organization named in the question's words ("the DC at Northwind
+   Traders", "Acme's NAS": :func:`~itglue_mcp.query.mentions.take_mention`) scopes it, and is
+   resolved as if written after ``@``; with either, such words are taken out of the question
+   when they name the same organization and otherwise left as ordinary words.
 2. **organization** — resolved among the stored organizations the caller may read, from the
    cached directory (:class:`~itglue_mcp.catalog.organizations.OrganizationDirectory`, reread
    only when a sync has written since): an unknown reference raises
@@ -44,7 +48,6 @@ from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog.citations import SourceRecord, cited_source
-from itglue_mcp.catalog.organization_matching import candidates_from_views
 from itglue_mcp.catalog.organizations import (
     DirectorySnapshot,
     OrganizationDirectory,
@@ -58,6 +61,7 @@ from itglue_mcp.query.entities import keywords as content_words
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler, ScopeOrganization
 from itglue_mcp.query.hits import RetrievedHit, Retriever
 from itglue_mcp.query.intent import IntentKind, detect_intent
+from itglue_mcp.query.mentions import take_mention
 from itglue_mcp.query.results import FoundBy, SearchResult, SearchResults
 from itglue_mcp.query.retrieval import SEARCHABLE_RECORD_TYPES, HybridRetriever, SearchMode
 from itglue_mcp.query.scope import parse_scope
@@ -155,7 +159,8 @@ class QueryEngine:
         Args:
             question: the technician's question, possibly naming ``@organization``.
             organization: the organization to answer for (id, name, short name or a unique
-                part); ``None``: the one the question names, else every organization.
+                part); ``None``: the one the question names (``@`` or in words), else
+                every organization.
             readable: the organizations the caller may read (``None``: every one); the
                 answer, its suggestions and its errors name no other.
             hidden_types: record types the caller may see in no organization.
@@ -192,20 +197,33 @@ class QueryEngine:
         permitted = None if readable is None else frozenset(readable)
         with _tracer.start_as_current_span("query.scope") as span:
             scoped = parse_scope(question)
-            named = scoped.organization_ref or organization
-            directory = await self._directory.snapshot() if named else None
-            views = [] if directory is None else directory.readable(permitted)
-            scoped = widen_scope(question, scoped, candidates_from_views(views))
+            directory = await self._directory.snapshot()
+            if scoped.organization_ref is not None:
+                scoped = widen_scope(question, scoped, directory.candidates(permitted))
             if not scoped.text:
                 raise ValueError("question: ask something besides the organization")
             scope = _resolve_scope(directory, permitted, scoped.organization_ref, organization)
-            span.set_attribute("itglue_mcp.query.scoped", scope is not None)
+            taken = take_mention(
+                scoped.text,
+                directory.mentions,
+                readable=permitted,
+                explicit=None if scope is None else scope.id,
+            )
+            if scope is None and taken.mention is not None:
+                # Named in words: resolved exactly as the same words after "@" would be.
+                scope = _scope_organization(directory.organization_of(taken.mention))
+            span.set_attributes(
+                {
+                    "itglue_mcp.query.scoped": scope is not None,
+                    "itglue_mcp.query.named_in_words": taken.mention is not None,
+                }
+            )
         with _tracer.start_as_current_span("query.intent") as span:
-            intent = detect_intent(scoped.text)
+            intent = detect_intent(taken.text)
             span.set_attribute("itglue_mcp.query.intent", str(intent.kind))
         asked = AskedQuestion(
             question=question,
-            text=scoped.text,
+            text=taken.text,
             intent=intent,
             organization=scope,
             readable=permitted,

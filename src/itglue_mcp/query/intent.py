@@ -45,7 +45,7 @@ from enum import StrEnum
 from itglue_mcp.query import entities as extract
 from itglue_mcp.query.lexicon import STOP_WORDS, configuration_kind, expiration_kind
 
-__all__ = ["PRECEDENCE", "Entities", "Intent", "IntentKind", "detect_intent"]
+__all__ = ["PRECEDENCE", "Entities", "Intent", "IntentKind", "detect_intent", "phrase_around"]
 
 
 class IntentKind(StrEnum):
@@ -233,10 +233,21 @@ def _after_or_before(text: str, match: re.Match[str]) -> str | None:
 
     "at" does not link: after a trigger it introduces a place ("the WAN IP at the main office").
     """
-    linked = re.match(r"\s+(?:for|to|on|of|into)\b", text[match.end() :], re.IGNORECASE)
+    return phrase_around(text, match.start(), match.end())
+
+
+def phrase_around(text: str, start: int, end: int) -> str | None:
+    """The thing the words ``text[start:end]`` are said of: the phrase after them when linked
+    by for/to/on/of/into ("the serial number of ACME-FW01"), else the words right before them
+    ("ACME-FW01's serial number", "the Sophos VPN password"), else the phrase after them.
+
+    Returns:
+        The phrase (possessive "'s" removed), or ``None`` when there is none.
+    """
+    linked = re.match(r"\s+(?:for|to|on|of|into)\b", text[end:], re.IGNORECASE)
     if linked:
-        return _phrase_after(text, match.end() + linked.end())
-    return _phrase_before(text, match.start()) or _phrase_after(text, match.end())
+        return _phrase_after(text, end + linked.end())
+    return _phrase_before(text, start) or _phrase_after(text, end)
 
 
 def _document_target(text: str) -> str | None:

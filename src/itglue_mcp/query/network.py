@@ -1,9 +1,10 @@
 """IP lookups as grounded facts: what holds an address, and which addresses a thing holds.
 
 :func:`find_addresses` reads one query the way a technician writes it — an IP address or
-CIDR network, a MAC address, or the name of a device, a service (a LAN flexible asset) or a
-kind of device ("firewall") — and returns the configurations and flexible assets involved,
-each address a :class:`~itglue_mcp.query.answer.Fact` citing its record. Kinds of device map
+CIDR network, a MAC address, or the name of a device, of one of its interfaces ("iDRAC",
+"ACME-HV01 iDRAC"), of a service (a LAN flexible asset) or of a kind of device ("firewall") —
+and returns the configurations and flexible assets involved, each address a
+:class:`~itglue_mcp.query.answer.Fact` citing its record. Kinds of device map
 to the data through :data:`KIND_RULES`: configuration types where IT Glue has one
 ("Firewall", "Printer"), role codes and notes where it does not (a domain controller is a
 "Virtual Server" named ``…DC01`` or noted "Domain controller for …").
@@ -35,6 +36,7 @@ from itglue_mcp.catalog.configurations import (
 from itglue_mcp.catalog.errors import RecordNotFound
 from itglue_mcp.query.answer import Fact
 from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, configuration_kind
+from itglue_mcp.store.interfaces import interface_for_mac
 from itglue_mcp.store.network import (
     AddressMatch,
     FlexibleAssetTraits,
@@ -50,7 +52,7 @@ from itglue_mcp.store.network import (
     parse_address,
     parse_network,
 )
-from itglue_mcp.store.queries import ConfigurationView, record_names
+from itglue_mcp.store.queries import ConfigurationInterfaceView, ConfigurationView, record_names
 from itglue_mcp.store.record_types import RecordType
 from itglue_mcp.suggest import closest, suggestion_hint
 
@@ -280,10 +282,18 @@ def _asset_addresses(asset: FlexibleAssetTraits, wanted: Network | None) -> Asse
     )
 
 
-def _holding(view: ConfigurationView) -> AddressMatch:
+def _holding(
+    view: ConfigurationView, named: ConfigurationInterfaceView | None = None, *, only: bool = False
+) -> AddressMatch:
+    """``view`` with every address it holds; with ``only``, the address of the interface
+    ``named`` alone (the query named that interface, not the device)."""
+    if only and named is not None:
+        address = parse_address(named.ip_address)
+        own = (named,) if address is not None else ()
+        return AddressMatch(view, tuple(str(a) for a in [address] if a), False, own, named)
     addresses = tuple(addresses_of(view))
     held = tuple(i for i in view.interfaces if parse_address(i.ip_address) is not None)
-    return AddressMatch(view, addresses, parse_address(view.primary_ip) is not None, held)
+    return AddressMatch(view, addresses, parse_address(view.primary_ip) is not None, held, named)
 
 
 async def configurations_of(
@@ -344,10 +354,14 @@ async def _name_lookup(
     ]
     chosen = exact or views
     if chosen or assets:
+        by_interface = named.matched_by == "interface"
         return AddressLookup(
             query,
             "name",
-            configurations=tuple(_holding(view) for view in chosen[:limit]),
+            configurations=tuple(
+                _holding(view, named.interface_of(view), only=by_interface)
+                for view in chosen[:limit]
+            ),
             assets=tuple(assets[:limit]),
             truncated=len(chosen) > limit or len(assets) > limit,
             exact=bool(exact) or not views,
@@ -399,7 +413,10 @@ async def find_addresses(
             an interface, and flexible assets whose traits hold, or span, them); a MAC (the
             configurations with it and their addresses); a configuration's name or hostname
             (exact matches preferred over partial ones) or a flexible asset's name (its
-            addresses); else a kind of device ("firewalls": every one and its addresses).
+            addresses); an interface's name, with or without its device's (that interface's
+            address, and it as ``matched``; the tiers of
+            :func:`~itglue_mcp.catalog.configurations.resolve_configurations`); else a kind
+            of device ("firewalls": every one and its addresses).
         organization_ids: organizations searched (``None``: all).
         limit: most configurations, and most flexible assets, returned.
 
@@ -428,7 +445,9 @@ async def find_addresses(
         return AddressLookup(
             query,
             "mac",
-            configurations=tuple(_holding(view) for view in views[:limit]),
+            configurations=tuple(
+                _holding(view, interface_for_mac(view, query)) for view in views[:limit]
+            ),
             truncated=len(views) > limit,
         )
     return await _name_lookup(session, query, organization_ids, limit)

@@ -34,6 +34,7 @@ from itglue_mcp.server.jsonrpc_guard import JsonRpcGuardMiddleware
 from itglue_mcp.server.rendering import FencedText
 from itglue_mcp.server.request_limit import request_limit_middleware
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.static_challenge import StaticTokenChallenge
 from itglue_mcp.server.step_up import step_up_middleware
 from itglue_mcp.server.tool_schemas import CompactToolSchemas
 from itglue_mcp.server.tools import (
@@ -140,8 +141,10 @@ def build_http_app(
     """The ASGI app: Streamable HTTP at ``/mcp`` (stateless) plus the custom routes.
 
     Sets ``mcp.auth`` from ``settings.auth`` (``None`` in mode ``none``): ``/mcp`` then
-    answers 401 to a request without a valid bearer token, and 403 ``insufficient_scope`` to a
-    tool call the token's scopes do not cover (:mod:`itglue_mcp.server.step_up`). In modes
+    answers 401 to a request without a valid bearer token (in mode ``static`` a plain Bearer
+    challenge saying where the token comes from: :mod:`itglue_mcp.server.static_challenge`),
+    and 403 ``insufficient_scope`` to a tool call the token's scopes do not cover
+    (:mod:`itglue_mcp.server.step_up`). In modes
     ``oidc`` and ``proxy`` the host of ``public_url`` is an allowed Host header too. A 403 is
     recorded in ``audit`` (the services' audit trail) as a denial. A W3C ``traceparent``
     header continues the caller's trace, and 401/403 answers are counted by reason
@@ -160,6 +163,9 @@ def build_http_app(
     if settings.public_url and settings.auth.mode in (AuthMode.OIDC, AuthMode.PROXY):
         hosts.append(urlsplit(settings.public_url).netloc)
     limit = request_limit_middleware(settings, path="/mcp")
+    # Mode static has no login to send a client to: its own plain Bearer challenge.
+    static = settings.auth.mode is AuthMode.STATIC
+    challenge = [Middleware(StaticTokenChallenge, path="/mcp")] if static else []
     return mcp.http_app(
         path="/mcp",
         stateless_http=True,
@@ -168,6 +174,7 @@ def build_http_app(
         middleware=[
             Middleware(TraceContextMiddleware),
             Middleware(AuthFailureMiddleware, path="/mcp"),
+            *challenge,
             *([limit] if limit is not None else []),
             Middleware(JsonRpcGuardMiddleware, path="/mcp"),
             step_up_middleware(settings, path="/mcp", audit=audit),

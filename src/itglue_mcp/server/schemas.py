@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from itglue_mcp.catalog.citations import SourceRecord
+from itglue_mcp.catalog.configurations import MatchedBy
 from itglue_mcp.query.answer import Excerpt, Fact
 
 __all__ = [
@@ -39,7 +40,8 @@ __all__ = [
     "TraitAddressDetail",
 ]
 
-_TRUNCATED = "True when more records match than returned (raise limit, or narrow the query)."
+_TRUNCATED = "More match than returned: raise limit or narrow the query."
+_MATCHED_INTERFACE = "The interface the query named (name, IP or MAC), if any."
 
 
 class OrganizationSummary(BaseModel):
@@ -58,7 +60,7 @@ class OrganizationList(BaseModel):
 
     organizations: list[OrganizationSummary]
     limit: int = Field(description="Most organizations returned by this call.")
-    truncated: bool = Field(description="True when more organizations match than returned.")
+    truncated: bool = Field(description="More match than returned.")
 
 
 class LocationDetail(BaseModel):
@@ -111,15 +113,15 @@ class OrganizationDetail(BaseModel):
     archived: bool
     locations: list[LocationDetail] = Field(description="Primary location first.")
     contacts: list[ContactDetail] = Field(
-        description="Contacts marked important (approvers, on-site IT contacts)."
+        description="Those marked important (approvers, on-site IT)."
     )
     record_counts: dict[str, int] = Field(
-        description="Records of the organization per IT Glue type (deleted ones excluded)."
+        description="Records per IT Glue type (deleted ones excluded)."
     )
     excerpts: list[Excerpt] = Field(
-        description="Description, quick notes, alert and notes: untrusted IT Glue text."
+        description="Description, quick notes, alert, notes: untrusted IT Glue text."
     )
-    truncated: bool = Field(description="True when more locations or contacts exist.")
+    truncated: bool = Field(description="More locations or contacts exist.")
 
 
 class ConfigurationInterfaceDetail(BaseModel):
@@ -165,6 +167,9 @@ class ConfigurationDetail(BaseModel):
     warranty_expires_at: date | None
     archived: bool
     interfaces: list[ConfigurationInterfaceDetail]
+    matched_interface: ConfigurationInterfaceDetail | None = Field(
+        default=None, description=_MATCHED_INTERFACE
+    )
     related_items: list[RelatedItemDetail] = Field(
         default_factory=list, description="Linked records (detail 'full' only)."
     )
@@ -182,6 +187,10 @@ class ConfigurationMatches(BaseModel):
         description="The organization searched; null when every organization was searched."
     )
     query: str
+    matched_by: MatchedBy = Field(
+        description="What the name matched: IT Glue id, exact name or hostname, IP, MAC, "
+        "serial, an interface's name, or a part of a name."
+    )
     detail: Literal["summary", "full"]
     configurations: list[ConfigurationDetail]
     limit: int = Field(description="Most configurations returned by this call.")
@@ -202,6 +211,9 @@ class AddressConfiguration(BaseModel):
     addresses: list[str] = Field(description="Its IP addresses involved in the lookup.")
     primary_ip: str | None
     interfaces: list[ConfigurationInterfaceDetail]
+    matched_interface: ConfigurationInterfaceDetail | None = Field(
+        default=None, description=_MATCHED_INTERFACE
+    )
     source: SourceRecord
 
 
@@ -231,7 +243,7 @@ class IpAddressLookup(BaseModel):
 
     query: str
     lookup: Literal["network", "mac", "name", "kind"] = Field(
-        description="How the query was read: IP/CIDR, MAC, a name, or a kind of device."
+        description="How the query was read: IP/CIDR, MAC, name or kind of device."
     )
     network: str | None = Field(description="The address or network looked up, normalised.")
     configuration_kind: str | None = Field(description="The kind of device, for 'kind'.")

@@ -6,18 +6,26 @@ model (the citation :class:`~itglue_mcp.query.answer.SourceRecord` above all) is
 each use. :class:`CompactToolSchemas` rewrites each tool's schemas once, where the server is
 built, so that every client gets the same compact form:
 
-- shared models stay in one ``$defs`` entry per schema, referenced by ``$ref`` (the server is
-  built with ``dereference_schemas=False``); definitions nothing references are dropped;
-- generated ``title``\\ s are dropped (the ``$defs`` key names each model);
-- output schemas only: a nullable leaf ``anyOf: [X, {type: null}]`` becomes
-  ``type: [X, "null"]``; ``default``\\ s are dropped (a result always holds every field); the
-  models' docstrings inside ``$defs`` are dropped and so are the descriptions of their
-  fields: the result's own fields keep theirs (limits, totals, units, truncation), which is
-  what the reference page shows.
+- a model used more than once stays in one ``$defs`` entry per schema, referenced by
+  ``$ref`` (the server is built with ``dereference_schemas=False``; MCP tools carry their own
+  schemas, so nothing is shared across tools), under a short name (``SourceRecord`` is
+  ``Source``); a model used once is written where it is used;
+- generated ``title``\\ s are dropped (the ``$defs`` key names each model), and the tool's
+  display title is sent once, as its ``title``, not again in its annotations;
+- a nullable leaf ``anyOf: [X, {type: null}]`` becomes ``type: [X, "null"]``, and
+  ``default: null`` goes (an omitted optional argument is null);
+- output schemas only: the other ``default``\\ s go (a result always holds every field);
+  only non-nullable fields stay ``required`` (to a reader a missing nullable field and a
+  null one say the same); the root description goes (the tool's description says what it
+  returns), and so do the descriptions inside nested models and those of result fields that
+  echo an argument of the same name (the input schema describes it): the result's own
+  fields keep theirs (limits, totals, units, truncation), which is what the reference page
+  shows.
 
-Input schemas keep their descriptions, limits and ``anyOf`` form: they are what a model
-reads to call a tool. Both schemas still validate the same documents as before, except that
-output fields are no longer checked against the dropped ``default``\\ s (never a constraint).
+Input schemas keep every description, limit, enum and non-null default: they are what a
+model reads to call a tool. Structured results still validate (tests/server/
+test_output_schemas.py calls every tool and checks its result against the listed schema).
+The measured sizes and what is left are in tests/server/test_tool_schemas.py.
 
 Example::
 
@@ -30,7 +38,8 @@ Example::
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from fastmcp.server.transforms import GetToolNext, Transform
@@ -47,6 +56,9 @@ __all__ = [
 ]
 
 _NULL = {"type": "null"}
+_REF_PREFIX = "#/$defs/"
+# Suffixes a model name may lose in ``$defs``: they say nothing a reader needs.
+_GENERIC_SUFFIXES = ("Detail", "Summary", "Record", "Item")
 # Keywords a nullable leaf may carry and still fold into ``type: [X, "null"]`` unchanged
 # (they constrain only values of type X, so null stays valid).
 _LEAF_KEYWORDS = frozenset(
@@ -56,59 +68,178 @@ _LEAF_KEYWORDS = frozenset(
 
 
 def compact_input_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` (a tool's arguments) without generated titles or unused ``$defs``.
+    """``schema`` (a tool's arguments) in the compact form the module describes.
 
-    Returns a new dict; ``schema`` is not changed.
+    Every description, limit, enum and default a caller needs stays; a nullable leaf folds
+    into ``type: [X, "null"]`` and ``default: null`` goes (an omitted optional argument is
+    null). Returns a new dict; ``schema`` is not changed.
     """
-    return compress_schema(schema, prune_titles=True)
-
-
-def compact_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` (a tool's structured content) in the compact form the module describes.
-
-    Returns a new dict; ``schema`` is not changed. Shared models stay in ``$defs``.
-    """
-    pruned = compress_schema(schema, prune_titles=True)
-    definitions = pruned.pop("$defs", None)
-    result: dict[str, Any] = _compact_node(pruned, keep_descriptions=True)
+    root, definitions = _restructure(compress_schema(schema, prune_titles=True))
+    result: dict[str, Any] = _compact_node(root, descriptions=True, output=False)
     if definitions:
         result["$defs"] = {
-            name: _compact_node(node, keep_descriptions=False)
-            for name, node in sorted(definitions.items())
+            name: _compact_node(node, descriptions=True, output=False)
+            for name, node in definitions.items()
         }
     return result
 
 
-def _compact_node(node: Any, *, keep_descriptions: bool) -> Any:
-    """One output schema node, recursively: nullable leaves folded, defaults dropped.
+def compact_output_schema(
+    schema: dict[str, Any], *, arguments: Collection[str] = ()
+) -> dict[str, Any]:
+    """``schema`` (a tool's structured content) in the compact form the module describes.
 
-    ``keep_descriptions`` keeps the descriptions of this object's own properties (the root);
-    nested objects never keep theirs.
+    ``arguments`` names the tool's arguments: a result field of the same name echoes the
+    argument, which the input schema already describes, so the field's description goes.
+    Returns a new dict; ``schema`` is not changed. Models used more than once stay in
+    ``$defs`` under short names; a model used once is written where it is used.
+    """
+    root, definitions = _restructure(compress_schema(schema, prune_titles=True))
+    root.pop("description", None)
+    for name, prop in root.get("properties", {}).items():
+        if name in arguments and isinstance(prop, dict):
+            prop.pop("description", None)
+    result: dict[str, Any] = _compact_node(root, descriptions=True, output=True)
+    if definitions:
+        result["$defs"] = {
+            name: _compact_node(node, descriptions=False, output=True)
+            for name, node in definitions.items()
+        }
+    return result
+
+
+def _restructure(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``schema`` without ``$defs``, and its definitions: single-use ones inlined, renamed.
+
+    A definition referenced once is written in place of its ``$ref``;
+    the others are renamed by :func:`_short_names` and sorted by name.
+    """
+    root = dict(schema)
+    definitions: dict[str, Any] = root.pop("$defs", None) or {}
+    uses = Counter(_refs(root) + [ref for node in definitions.values() for ref in _refs(node)])
+    # A recursive model refers to itself, so it is used at least twice wherever it is used.
+    inline = {name for name in definitions if uses[name] == 1}
+
+    def expand(node: Any) -> Any:
+        if isinstance(node, list):
+            return [expand(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        target = _ref_name(node)
+        if target in inline:
+            siblings = {key: expand(value) for key, value in node.items() if key != "$ref"}
+            return {**expand(definitions[target]), **siblings}
+        return {key: expand(value) for key, value in node.items()}
+
+    kept = sorted(name for name in definitions if name not in inline)
+    names = _short_names(kept)
+
+    def rename(node: Any) -> Any:
+        if isinstance(node, list):
+            return [rename(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        target = _ref_name(node)
+        if target is not None:
+            return {**node, "$ref": _REF_PREFIX + names[target]}
+        return {key: rename(value) for key, value in node.items()}
+
+    kept_definitions = {names[name]: rename(expand(definitions[name])) for name in kept}
+    return rename(expand(root)), dict(sorted(kept_definitions.items()))
+
+
+def _ref_name(node: dict[str, Any]) -> str | None:
+    """The ``$defs`` name a node's local ``$ref`` points to, else ``None``."""
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
+        return ref[len(_REF_PREFIX) :]
+    return None
+
+
+def _refs(node: Any) -> list[str]:
+    """Every local ``$defs`` name referenced in ``node``, once per reference."""
+    if isinstance(node, list):
+        return [name for item in node for name in _refs(item)]
+    if not isinstance(node, dict):
+        return []
+    own = _ref_name(node)
+    return ([own] if own else []) + [name for value in node.values() for name in _refs(value)]
+
+
+def _short_names(names: Sequence[str]) -> dict[str, str]:
+    """Each definition name without a generic suffix (``SourceRecord``: ``Source``).
+
+    A name keeps its suffix when the short one would be empty or taken.
+    """
+    short: dict[str, str] = {}
+    taken = set(names)
+    for name in names:
+        stem = next((name[: -len(s)] for s in _GENERIC_SUFFIXES if name.endswith(s)), name)
+        if stem and stem != name and stem not in taken:
+            taken.add(stem)
+            short[name] = stem
+        else:
+            short[name] = name
+    return short
+
+
+def _compact_node(node: Any, *, descriptions: bool, output: bool) -> Any:
+    """One schema node, recursively: nullable leaves folded, empty defaults dropped.
+
+    ``output``: every ``default`` goes (a result always holds every field), and
+    ``descriptions`` keeps only the descriptions of this object's own properties (the
+    root), nested objects never keep theirs. Input: only ``default: null`` goes, and every
+    description stays.
     """
     if isinstance(node, list):
-        return [_compact_node(item, keep_descriptions=False) for item in node]
+        return [_compact_node(item, descriptions=descriptions, output=output) for item in node]
     if not isinstance(node, dict):
         return node
+    nested = descriptions and not output
     compact: dict[str, Any] = {}
     for key, value in node.items():
-        if key == "default":
+        if key == "default" and (output or value is None):
             continue
-        if key == "description" and isinstance(value, str) and not keep_descriptions:
+        if key == "description" and isinstance(value, str) and not descriptions:
             continue
         if key == "properties" and isinstance(value, dict):
             compact[key] = {
-                name: _compact_property(prop, keep_description=keep_descriptions)
+                name: _compact_property(prop, keep_description=descriptions, output=output)
                 for name, prop in value.items()
             }
         else:
-            compact[key] = _compact_node(value, keep_descriptions=False)
+            compact[key] = _compact_node(value, descriptions=nested, output=output)
+    if output and isinstance(compact.get("required"), list):
+        _require_non_nullable(compact)
     return _fold_nullable(compact)
 
 
-def _compact_property(prop: Any, *, keep_description: bool) -> Any:
+def _require_non_nullable(node: dict[str, Any]) -> None:
+    """Keep in ``node``'s ``required`` only the properties that cannot be null.
+
+    To a reader of a result a missing nullable field and a null one say the same; the
+    fields that always hold a value (ids, flags, lists, citations) stay required.
+    """
+    properties = node.get("properties", {})
+    required = [name for name in node["required"] if not _nullable(properties.get(name))]
+    if required:
+        node["required"] = required
+    else:
+        del node["required"]
+
+
+def _nullable(prop: Any) -> bool:
+    """Whether the property schema ``prop`` accepts null (``type`` list or ``anyOf``)."""
+    if not isinstance(prop, dict):
+        return False
+    kind = prop.get("type")
+    return (isinstance(kind, list) and "null" in kind) or _NULL in prop.get("anyOf", [])
+
+
+def _compact_property(prop: Any, *, keep_description: bool, output: bool) -> Any:
     """One property schema; its own ``description`` kept when ``keep_description``."""
     description = prop.get("description") if isinstance(prop, dict) else None
-    compact = _compact_node(prop, keep_descriptions=False)
+    compact = _compact_node(prop, descriptions=keep_description and not output, output=output)
     if keep_description and isinstance(description, str):
         compact["description"] = description
     return compact
@@ -148,6 +279,21 @@ def tools_list_size(tools: Iterable[Tool]) -> int:
     )
 
 
+def _compact_annotations(tool: Tool) -> dict[str, Any]:
+    """``tool``'s display title once: as the tool's ``title``, not again in its annotations.
+
+    MCP clients read ``title`` before ``annotations.title``. The behaviour hints stay, even
+    ``destructiveHint: false`` beside ``readOnlyHint: true``: a client that reads only the
+    former would otherwise take its default, true.
+    """
+    annotations = tool.annotations
+    assert annotations is not None
+    return {
+        "title": tool.title or annotations.title,
+        "annotations": annotations.model_copy(update={"title": None}),
+    }
+
+
 class CompactToolSchemas(Transform):
     """Serves every tool with :func:`compact_input_schema` and :func:`compact_output_schema`.
 
@@ -176,7 +322,11 @@ class CompactToolSchemas(Transform):
             return cached[1]
         update: dict[str, Any] = {"parameters": compact_input_schema(tool.parameters)}
         if tool.output_schema is not None:
-            update["output_schema"] = compact_output_schema(tool.output_schema)
+            update["output_schema"] = compact_output_schema(
+                tool.output_schema, arguments=tool.parameters.get("properties", {}).keys()
+            )
+        if tool.annotations is not None:
+            update.update(_compact_annotations(tool))
         compacted = tool.model_copy(update=update)
         self._compacted[tool.key] = (tool, compacted)
         return compacted

@@ -23,9 +23,21 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, Text, and_, case, cast, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.store.errors import translate_errors
@@ -47,6 +59,7 @@ from itglue_mcp.store.record_types import RecordType
 __all__ = [
     "Address",
     "AddressMatch",
+    "Described",
     "FlexibleAssetTraits",
     "KindRule",
     "Network",
@@ -80,12 +93,44 @@ class AddressMatch:
         addresses: its addresses in the network (primary IP and interfaces), in order.
         primary: its primary IP is one of them.
         interfaces: the interfaces whose IP is one of them.
+        matched: the interface the lookup named, when it named one: the first interface
+            holding a single address looked up, or the one with the name or MAC asked for.
     """
 
     configuration: ConfigurationView
     addresses: tuple[str, ...]
     primary: bool
     interfaces: tuple[ConfigurationInterfaceView, ...]
+    matched: ConfigurationInterfaceView | None = None
+
+
+class Described(Protocol):
+    """What :meth:`KindRule.matches` reads of a configuration (a view, or a lighter row)."""
+
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def hostname(self) -> str | None: ...
+    @property
+    def configuration_type_name(self) -> str | None: ...
+    @property
+    def configuration_type_kind(self) -> str | None: ...
+    @property
+    def notes(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _KindRow:
+    """The columns of a configuration that decide its kind and its place in a listing."""
+
+    id: int
+    name: str | None
+    hostname: str | None
+    configuration_type_name: str | None
+    configuration_type_kind: str | None
+    configuration_status_name: str | None
+    notes: str | None
+    archived: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +152,7 @@ class KindRule:
     note_phrases: tuple[str, ...] = ()
     role_type_kinds: tuple[str, ...] = ()
 
-    def matches(self, view: ConfigurationView) -> bool:
+    def matches(self, view: Described) -> bool:
         """Whether ``view`` is of this kind (the rule above, applied in Python)."""
         type_name = view.configuration_type_name or ""
         if any(_has_words(type_name, word) for word in self.type_words):
@@ -181,7 +226,19 @@ def _mac_forms(mac: str) -> list[str]:
 
 
 def _address_forms(address: Address) -> list[str]:
-    return sorted({address.compressed, address.exploded, str(address).upper()})
+    """The text forms a stored value naming ``address`` is in: the address alone, or with a
+    prefix length or (IPv4) a netmask ("10.0.0.5/24", "10.0.0.5/255.255.255.0").
+
+    Spelled out rather than matched with ``LIKE``, so that the lookup is an indexed ``IN``.
+    """
+    bare = sorted({address.compressed, address.exploded, str(address).upper()})
+    suffixes = [str(length) for length in range(address.max_prefixlen + 1)]
+    if address.version == 4:
+        suffixes += [
+            str(ipaddress.IPv4Network(f"0.0.0.0/{length}").netmask)
+            for length in range(address.max_prefixlen + 1)
+        ]
+    return bare + [f"{form}/{suffix}" for form in bare for suffix in suffixes]
 
 
 def _candidate_condition(
@@ -189,16 +246,16 @@ def _candidate_condition(
 ) -> ColumnElement[bool]:
     """A condition every stored value naming an address of ``network`` meets (and more).
 
-    One address: its text forms, or those forms followed by a prefix length. A network: the
+    One address: its text forms (:func:`_address_forms`), an indexed ``IN``. A network: the
     leading IPv4 octets all its addresses share; IPv6 text varies too much to narrow.
     """
     if network.num_addresses == 1:
-        address = network.network_address
-        with_prefix = like_pattern(address.compressed + "/", prefix=True)
-        return or_(
-            column.in_(_address_forms(address)),
-            func.lower(column).like(with_prefix, escape=ESCAPE),
+        # One expanding parameter: a plain list would be coerced value by value on every
+        # call (dozens of forms), which cost more than the indexed lookup itself.
+        forms: BindParameter[str] = bindparam(
+            None, _address_forms(network.network_address), expanding=True
         )
+        return column.in_(forms)
     if isinstance(network, ipaddress.IPv4Network) and network.prefixlen >= 8:
         octets = network.network_address.exploded.split(".")[: network.prefixlen // 8]
         return func.lower(column).like(
@@ -240,6 +297,52 @@ async def configurations_in_network(
         StoreError: the database failed.
     """
     check_page(limit)
+    if network.num_addresses == 1:
+        views = await _holding_address(session, network, organization_ids, limit)
+        page = [view.id for view in views]
+    else:
+        page, views = await _holding_network(session, network, organization_ids, limit)
+    by_id = {view.id: view for view in views}
+    matches = []
+    for view in (by_id[id_] for id_ in page if id_ in by_id):
+        held = [i for i in view.interfaces if _in_network(i.ip_address, network)]
+        primary = _in_network(view.primary_ip, network)
+        values = [*([view.primary_ip] if primary else []), *(i.ip_address for i in held)]
+        addresses = sorted({str(parse_address(value)) for value in values}, key=_sort_key)
+        named = held[0] if held and network.num_addresses == 1 else None
+        matches.append(AddressMatch(view, tuple(addresses), primary, tuple(held), named))
+    return matches
+
+
+async def _holding_address(
+    session: AsyncSession, network: Network, organization_ids: Collection[int] | None, limit: int
+) -> list[ConfigurationView]:
+    """The page of configurations holding a single address, by name: every candidate holds
+    it (its stored forms are matched exactly), so SQL ranks and cuts in the same read."""
+    configurations = RecordType.CONFIGURATIONS.table
+    interfaces = RecordType.CONFIGURATION_INTERFACES.table
+    on_interface = select(interfaces.c.configuration_id).where(
+        _candidate_condition(interfaces.c.ip_address, network)
+    )
+    statement = (
+        select_configurations(organization_ids)
+        .where(
+            or_(
+                _candidate_condition(configurations.c.primary_ip, network),
+                configurations.c.id.in_(on_interface),
+            )
+        )
+        .order_by(func.lower(configurations.c.name), configurations.c.id)
+        .limit(limit)
+    )
+    return await fetch_configurations(session, statement)
+
+
+async def _holding_network(
+    session: AsyncSession, network: Network, organization_ids: Collection[int] | None, limit: int
+) -> tuple[list[int], list[ConfigurationView]]:
+    """The ids of the page of configurations holding addresses of ``network`` (by their
+    lowest such address, then name), and their views."""
     configurations = RecordType.CONFIGURATIONS.table
     interfaces = RecordType.CONFIGURATION_INTERFACES.table
     # First the addresses alone, to rank and cut; then full views for the page only.
@@ -268,15 +371,7 @@ async def configurations_in_network(
     views = await fetch_configurations(
         session, select_configurations().where(configurations.c.id.in_(page))
     )
-    by_id = {view.id: view for view in views}
-    matches = []
-    for view in (by_id[id_] for id_ in page if id_ in by_id):
-        held = [i for i in view.interfaces if _in_network(i.ip_address, network)]
-        primary = _in_network(view.primary_ip, network)
-        values = [*([view.primary_ip] if primary else []), *(i.ip_address for i in held)]
-        addresses = sorted({str(parse_address(value)) for value in values}, key=_sort_key)
-        matches.append(AddressMatch(view, tuple(addresses), primary, tuple(held)))
-    return matches
+    return page, views
 
 
 async def configurations_by_mac(
@@ -421,17 +516,24 @@ async def configurations_of_kind(
     if not candidates:
         return []
     table = RecordType.CONFIGURATIONS.table
+    # The rule is applied to a few columns of every candidate; full views (with their
+    # interfaces) are read for the page only.
     statement = (
-        select_configurations(organization_ids)
-        .where(or_(*candidates))
+        select_view(_KindRow, table)
+        .where(*scope(table, organization_ids), or_(*candidates))
         .order_by(table.c.archived, func.lower(table.c.name), table.c.id)
     )
-    views = [view for view in await fetch_configurations(session, statement) if rule.matches(view)]
-    views.sort(key=lambda view: (view.archived, not _active(view)))
-    return views[:limit]
+    with translate_errors("read configurations"):
+        rows = [to_view(_KindRow, row) for row in await session.execute(statement)]
+    kept = [row for row in rows if rule.matches(row)]
+    kept.sort(key=lambda row: (row.archived, not _active(row)))
+    page = [row.id for row in kept[:limit]]
+    views = await fetch_configurations(session, select_configurations().where(table.c.id.in_(page)))
+    by_id = {view.id: view for view in views}
+    return [by_id[id_] for id_ in page if id_ in by_id]
 
 
-def _active(view: ConfigurationView) -> bool:
+def _active(view: ConfigurationView | _KindRow) -> bool:
     return (view.configuration_status_name or "").lower() == "active"
 
 

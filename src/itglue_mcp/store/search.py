@@ -8,7 +8,7 @@ one also matches as a prefix (search as you type).
 
 A search scoped to a few organizations (at most :data:`MAX_INDEXED_SCOPE`) is answered by the
 full-text index itself: each entry's organization is indexed with its text (an FTS5 column on
-SQLite, a weight-D lexeme ``org<id>`` in the ``tsvector`` on PostgreSQL; migration 0005), so
+SQLite, a weight-D lexeme ``org<id>`` in the ``tsvector`` on PostgreSQL; migration 0006), so
 the index intersects the organization with the terms and never yields another organization's
 entries. A wider scope is filtered in the same statement, after the match.
 
@@ -241,7 +241,7 @@ def pg_tsquery(terms: Sequence[str]) -> ColumnElement[Any]:
 
 def pg_organization_tsquery(organization_ids: Collection[int]) -> ColumnElement[Any]:
     """A tsquery matching the entries of any of ``organization_ids`` (their weight-D
-    ``org<id>`` lexeme; migration 0005).
+    ``org<id>`` lexeme; migration 0006).
 
     Raises:
         ValueError: ``organization_ids`` is empty.

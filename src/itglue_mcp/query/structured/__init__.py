@@ -14,6 +14,12 @@ Modules, one per family: :mod:`.network` (IP, MAC, serial, hostname lookups), :m
 locations), :mod:`.expirations`, :mod:`.relationships`; :mod:`.common` and
 :mod:`.configurations` hold what they share (confidence rules in :mod:`.common`).
 
+A question asking for one attribute of one thing ("the serial number of ACME-FW01", "the
+WAN IP of the firewall", "the retention of the nightly backup") is answered by
+:mod:`.attributes` before the intent's own handler (after it for expirations, whose handler
+reads the expiration records themselves); literal lookups and relationships go straight to
+theirs. Questions of no structured intent get the attribute step too, then retrieval.
+
 Example::
 
     engine = QueryEngine(sessions, semantic=semantic, graph=graph, handlers=structured_handlers())
@@ -28,6 +34,7 @@ from datetime import date
 from itglue_mcp.query.expirations import today_utc
 from itglue_mcp.query.handlers import IntentHandler
 from itglue_mcp.query.intent import IntentKind
+from itglue_mcp.query.structured.attributes import attribute_fallback, attribute_first
 from itglue_mcp.query.structured.credentials import credential
 from itglue_mcp.query.structured.devices import configuration, device_ip
 from itglue_mcp.query.structured.expirations import expiration_handler
@@ -58,12 +65,13 @@ def structured_handlers(
         IntentKind.IP_LOOKUP: ip_lookup,
         IntentKind.MAC_LOOKUP: mac_lookup,
         IntentKind.SERIAL_LOOKUP: serial_lookup,
-        IntentKind.HOSTNAME_LOOKUP: hostname_lookup,
-        IntentKind.DEVICE_IP: device_ip,
-        IntentKind.CONFIGURATION: configuration,
-        IntentKind.CREDENTIAL: credential,
-        IntentKind.CONTACT: contact,
-        IntentKind.LOCATION: location,
-        IntentKind.EXPIRATION: expiration_handler(today),
+        IntentKind.HOSTNAME_LOOKUP: attribute_first(hostname_lookup),
+        IntentKind.DEVICE_IP: attribute_first(device_ip),
+        IntentKind.CONFIGURATION: attribute_first(configuration),
+        IntentKind.CREDENTIAL: attribute_first(credential),
+        IntentKind.CONTACT: attribute_first(contact),
+        IntentKind.LOCATION: attribute_first(location),
+        IntentKind.EXPIRATION: attribute_fallback(expiration_handler(today)),
         IntentKind.RELATIONSHIP: relationship,
+        IntentKind.SEARCH: attribute_first(None),
     }

@@ -1,9 +1,11 @@
-"""Configuration tool: ``get_configuration`` by name, hostname, IT Glue id, serial or MAC.
+"""Configuration tool: ``get_configuration`` by name, hostname, IT Glue id, IP, MAC, serial or
+one of its interfaces.
 
 Example (as an assistant calls it)::
 
     get_configuration(name="ACME-FW01")                        # every organization searched
     get_configuration(name="DC01", organization="Riverbend", detail="full")
+    get_configuration(name="ACME-HV01 iDRAC")                  # the hypervisor, iDRAC matched
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from fastmcp.tools.base import ToolResult
 from pydantic import Field
 
 from itglue_mcp.catalog.configurations import (
+    ConfigurationInterfaceView,
     ConfigurationView,
     RelatedItemView,
     configuration_not_found,
@@ -40,30 +43,49 @@ from itglue_mcp.server.tools.organizations import (
     summarise,
 )
 
-__all__ = ["MAX_MATCHES", "interface_details", "register"]
+__all__ = [
+    "MAX_MATCHES",
+    "interface_detail",
+    "interface_details",
+    "matched_interface_line",
+    "register",
+]
 
 MAX_MATCHES = 50
 Detail = Literal["summary", "full"]
 
 
+def interface_detail(interface: ConfigurationInterfaceView) -> ConfigurationInterfaceDetail:
+    """One interface of a configuration as tools return it."""
+    return ConfigurationInterfaceDetail(
+        id=interface.id,
+        name=interface.name,
+        ip_address=interface.ip_address,
+        mac_address=interface.mac_address,
+        primary=interface.primary,
+    )
+
+
 def interface_details(view: ConfigurationView) -> list[ConfigurationInterfaceDetail]:
     """The interfaces of a configuration as tools return them (primary first)."""
-    return [
-        ConfigurationInterfaceDetail(
-            id=i.id,
-            name=i.name,
-            ip_address=i.ip_address,
-            mac_address=i.mac_address,
-            primary=i.primary,
-        )
-        for i in view.interfaces
-    ]
+    return [interface_detail(i) for i in view.interfaces]
+
+
+def matched_interface_line(interface: ConfigurationInterfaceDetail) -> str:
+    """The text line saying which interface the query named: name, IP and MAC."""
+    return (
+        f"    matched interface {interface.name or '-'}: IP {interface.ip_address or '-'}, "
+        f"MAC {interface.mac_address or '-'}"
+    )
 
 
 def _detail(
-    view: ConfigurationView, links: tuple[RelatedItemView, ...] | None
+    view: ConfigurationView,
+    links: tuple[RelatedItemView, ...] | None,
+    matched: ConfigurationInterfaceView | None,
 ) -> ConfigurationDetail:
-    """The tool-facing configuration; ``links`` given (possibly empty) for detail 'full'."""
+    """The tool-facing configuration; ``links`` given (possibly empty) for detail 'full';
+    ``matched``: the interface the query named."""
     source = configuration_source(view)
     excerpts: list[Excerpt] = []
     if links is not None:
@@ -94,6 +116,7 @@ def _detail(
         warranty_expires_at=view.warranty_expires_at,
         archived=view.archived,
         interfaces=interface_details(view),
+        matched_interface=None if matched is None else interface_detail(matched),
         related_items=[
             RelatedItemDetail(
                 id=link.id,
@@ -127,6 +150,8 @@ def _render(matches: ConfigurationMatches) -> str:
                 f"contact {c.contact_name or '-'}, gateway {c.default_gateway or '-'}, "
                 f"warranty until {c.warranty_expires_at or '-'}"
             )
+        if c.matched_interface is not None:
+            lines.append(matched_interface_line(c.matched_interface))
         lines.extend(
             f"    interface {i.name or '-'}: {i.ip_address or '-'} ({i.mac_address or '-'})"
             f"{' primary' if i.primary else ''}"
@@ -159,8 +184,8 @@ def register(mcp: FastMCP, services: Services) -> None:
             Reference,
             Field(
                 description=(
-                    "Configuration name or hostname (any case, or a part of it), its IT Glue "
-                    "id, serial number or MAC address."
+                    "Name or hostname (any case, or a part), IT Glue id, IP, serial, MAC, or "
+                    "an interface's name alone or with the device's ('HV01 iDRAC')."
                 ),
             ),
         ],
@@ -169,8 +194,8 @@ def register(mcp: FastMCP, services: Services) -> None:
             Detail,
             Field(
                 description=(
-                    "'summary': identity, addresses and interfaces. 'full' adds serial, OS, "
-                    "warranty, notes (quoted data) and linked records."
+                    "summary: identity, addresses, interfaces; full adds serial, OS, warranty, "
+                    "notes (quoted data) and linked records."
                 )
             ),
         ] = "summary",
@@ -178,11 +203,12 @@ def register(mcp: FastMCP, services: Services) -> None:
             int, Field(ge=1, le=MAX_MATCHES, description="Most configurations to return.")
         ] = 10,
     ) -> ToolResult:
-        """Find a configuration (device) by name, hostname, IT Glue id, serial or MAC.
+        """Find a configuration (device) by name, hostname, IT Glue id, IP, MAC, serial or
+        interface name.
 
-        Returns its type, status, organization, IPs, MACs, model and interfaces, each with
-        the IT Glue link it came from; exact name/hostname matches come first. Without an
-        organization every organization is searched and each match names its own.
+        Returns its type, status, organization, IPs, MACs, model and interfaces, cited, and
+        the interface the reference matched; exact name/hostname matches first. Without an
+        organization, every one is searched.
         """
         with tool_errors():
             scope = current_scope()
@@ -206,12 +232,17 @@ def register(mcp: FastMCP, services: Services) -> None:
                     links = await readable_related_items(
                         session, [view.id for view in shown], scope
                     )
+
+        def related(view: ConfigurationView) -> tuple[RelatedItemView, ...] | None:
+            return None if links is None else links.get(view.id, ())
+
         matches = ConfigurationMatches(
             organization=summarise(org) if org else None,
             query=name,
+            matched_by=found.matched_by,
             detail=detail,
             configurations=[
-                _detail(view, None if links is None else links.get(view.id, ())) for view in shown
+                _detail(view, related(view), found.interface_of(view)) for view in shown
             ],
             limit=limit,
             truncated=len(views) > limit,

@@ -17,7 +17,7 @@ from itglue_mcp.query.dependencies import (
 from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.arguments import ItglueId, Reference
 from itglue_mcp.server.errors import tool_errors
-from itglue_mcp.server.rendering import cite, quote_untrusted
+from itglue_mcp.server.rendering import cite, quote_untrusted_values
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tools.organizations import READ_ONLY
 
@@ -39,7 +39,8 @@ RecordTypeName = Literal[
 
 
 def render_dependencies(result: Dependencies) -> str:
-    """The readable text of a dependency walk: the start record, then each level's records."""
+    """The readable text of a dependency walk: the start record, then each level's records,
+    then the related items' notes in one untrusted fence."""
     start = result.record
     lines = [
         f"Records linked to {start.name or '-'} ({describe_type(start.record_type)} "
@@ -50,6 +51,7 @@ def render_dependencies(result: Dependencies) -> str:
     if not result.nodes:
         lines.append("No linked records found.")
     level = 0
+    notes = []
     for node in result.nodes:
         if node.depth != level:
             level = node.depth
@@ -62,7 +64,9 @@ def render_dependencies(result: Dependencies) -> str:
             f"{node.relation}{label} from {node.via}; {cite(record)}"
         )
         if node.notes:
-            lines.append(quote_untrusted(node.notes, record, field="related item notes"))
+            notes.append((record, node.notes))
+    if notes:
+        lines.append(quote_untrusted_values(notes, field="related item notes"))
     if result.truncated:
         lines.append(
             f"… more linked records exist than the {result.limit} shown; raise limit "
@@ -83,8 +87,8 @@ def register(mcp: FastMCP, services: Services) -> None:
         record_type: Annotated[
             RecordTypeName | None,
             Field(
-                description="JSON:API type of the record; required with record_id. With name, "
-                "omit it to search configurations, documents, passwords and flexible assets."
+                description="JSON:API type; required with record_id. With name, omit it to "
+                "search configurations, documents, passwords and flexible assets."
             ),
         ] = None,
         record_id: Annotated[
@@ -93,13 +97,13 @@ def register(mcp: FastMCP, services: Services) -> None:
         name: Annotated[
             Reference | None,
             Field(
-                description="Name of the record, or its start or a part of it (any case).",
+                description="The record's name, or a part of it (any case).",
             ),
         ] = None,
         organization: Annotated[
             Reference | None,
             Field(
-                description="Only records of this organization: IT Glue id, name, short name.",
+                description="Only this organization's: IT Glue id, name or short name.",
             ),
         ] = None,
         depth: Annotated[
@@ -109,12 +113,11 @@ def register(mcp: FastMCP, services: Services) -> None:
             int, Field(ge=1, le=MAX_NODES, description="Most linked records to return.")
         ] = 50,
     ) -> ToolResult:
-        """List what an IT Glue record is linked to: what depends on it and what it depends on.
+        """List what an IT Glue record is linked to (depends on it, or it depends on), cited.
 
-        Give record_type and record_id, or a name (optionally with record_type). Follows
-        related items (with their notes), passwords and expirations of the record, its
-        location and contact, and flexible assets whose tags name it, up to ``depth`` links.
-        Locations and contacts are listed but not walked through. Every record is cited.
+        Give record_type and record_id, or a name. Follows related items (with notes), the
+        record's passwords and expirations, its location and contact (listed, not walked
+        through) and flexible assets tagging it, up to depth links.
         """
         with tool_errors():
             scope = current_scope()

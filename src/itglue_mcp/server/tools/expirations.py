@@ -113,11 +113,11 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(ge=1, le=MAX_EXPIRATIONS, description="Most expirations to return."),
         ] = DEFAULT_LIMIT,
     ) -> ToolResult:
-        """List IT Glue expirations (warranties, SSL certificates, domains, licences) by date.
+        """List IT Glue expirations (warranties, SSL certificates, domains, licences), soonest
+        first: date, days left (negative once expired), kind and the expiring record, cited.
 
-        Each entry gives the date, days left (negative once expired), the kind and the
-        expiring record with its IT Glue link. Soonest first, 6 by default: the result
-        states the total and how to see more (limit up to 200, or name an organization).
+        6 by default: the result states the total and how to see more (limit up to 200, or
+        name an organization).
         """
         with tool_errors():
             today = today_utc()

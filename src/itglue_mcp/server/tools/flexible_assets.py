@@ -54,23 +54,17 @@ TOOL = "reveal_flexible_asset_password"
 class FlexibleAssetSecret(BaseModel):
     """One Password-kind trait of one flexible asset, fetched live from IT Glue for this call."""
 
-    flexible_asset_id: int = Field(description="IT Glue id of the flexible asset.")
-    name: str | None = Field(description="The flexible asset's name.")
-    flexible_asset_type_name: str | None = Field(
-        description="Its flexible asset type (e.g. Active Directory, Wireless)."
-    )
-    organization_id: int = Field(description="IT Glue id of its organization.")
-    organization_name: str | None = Field(description="Name of its organization.")
-    trait: str = Field(description="The trait revealed: its field's name-key in IT Glue.")
+    flexible_asset_id: int
+    name: str | None
+    flexible_asset_type_name: str | None = Field(description="e.g. Active Directory, Wireless.")
+    organization_id: int
+    organization_name: str | None
+    trait: str = Field(description="The field's name-key in IT Glue.")
     trait_name: str | None = Field(description="The field's name as IT Glue shows it.")
-    value: str | None = Field(
-        description="The secret value; null when the trait is empty in IT Glue."
-    )
-    value_returned: bool = Field(
-        default=True, description="Always true: the value was revealed by this call."
-    )
+    value: str | None = Field(description="The secret; null when the field is empty in IT Glue.")
+    value_returned: bool = Field(default=True, description="Always true.")
     notice: str = Field(description="How the revealed value must be handled.")
-    source: SourceRecord = Field(description="The flexible asset in IT Glue.")
+    source: SourceRecord
 
 
 def _pick_field(
@@ -153,26 +147,26 @@ def register(mcp: FastMCP, services: Services) -> None:
         flexible_asset: Annotated[
             Reference,
             Field(
-                description="The flexible asset: its IT Glue id, or its name (any case).",
+                description="The flexible asset's IT Glue id or name (any case).",
             ),
         ],
         trait: Annotated[
             Reference | None,
             Field(
                 description=(
-                    "The Password field to reveal: its name (e.g. 'DSRM Password') or name-key "
-                    "('dsrm-password'). Omit when the asset's type has only one Password field."
+                    "The Password field's name ('DSRM Password') or name-key ('dsrm-password'); "
+                    "omit when the type has only one."
                 ),
             ),
         ] = None,
         organization: Annotated[Reference | None, SCOPE_FIELD] = None,
     ) -> ToolResult:
-        """Reveal the VALUE of one Password-kind field of one flexible asset (a domain's DSRM
-        password, a Wi-Fi pre-shared key, a license key), fetched live from IT Glue.
+        """Reveal the VALUE of one Password-kind field of one flexible asset (a DSRM
+        password, a Wi-Fi key, a license key), live from IT Glue.
 
-        Only when the user asked for the secret itself. The asset must be named exactly (by
-        IT Glue id when several share a name); needs the reveal permission on its
-        organization; rate-limited and audited. The value is returned once: do not repeat it.
+        Only when the user asked for the secret itself. Name the asset exactly (by id when
+        several share a name); needs the reveal permission on its organization; rate-limited
+        and audited. The value is returned once: do not repeat it.
         """
         with tool_errors():
             if not flexible_asset.strip():

@@ -132,8 +132,8 @@ class HealthReport(BaseModel):
     store: StoreHealth
     last_sync: LastSync | None = Field(description="null before the first successful sync.")
     record_counts: dict[str, int] = Field(
-        description="Records held per JSON:API type (deleted ones excluded), in the "
-        "organizations the caller may read."
+        description="Records per JSON:API type (deleted excluded) in the organizations the "
+        "caller may read."
     )
     semantic_search: bool = Field(
         description="Whether questions are also matched by meaning (else keywords only)."
@@ -252,10 +252,9 @@ def register(mcp: FastMCP, services: Services) -> None:
         output_schema=HealthReport.model_json_schema(),
     )
     async def health() -> ToolResult:
-        """Report whether this IT Glue knowledge base is ready and how fresh it is: server
-        version, store reachability, the last successful sync (when, full or incremental, how
-        many records), records held per type, and whether semantic search is on (embedding
-        model, vectors held). Use it when answers look empty or stale."""
+        """Whether this IT Glue knowledge base is ready and fresh: version, store, last
+        successful sync (when, mode, records), records per type, semantic search (model,
+        vectors). Use it when answers look empty or stale."""
         with tool_errors():
             report = await health_report(services, current_scope())
         return ToolResult(

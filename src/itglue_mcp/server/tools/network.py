@@ -33,7 +33,11 @@ from itglue_mcp.server.schemas import (
     TraitAddressDetail,
 )
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.configurations import interface_details
+from itglue_mcp.server.tools.configurations import (
+    interface_detail,
+    interface_details,
+    matched_interface_line,
+)
 from itglue_mcp.server.tools.organizations import (
     READ_ONLY,
     SCOPE_FIELD,
@@ -83,6 +87,7 @@ def _result(
                 addresses=list(match.addresses),
                 primary_ip=match.configuration.primary_ip,
                 interfaces=interface_details(match.configuration),
+                matched_interface=match.matched and interface_detail(match.matched),
                 source=configuration_source(match.configuration),
             )
             for match in lookup.configurations
@@ -119,6 +124,8 @@ def _render(result: IpAddressLookup) -> str:
             f"{c.configuration_status_name or '-'}{flag}) of {c.organization_name or '-'}: "
             f"{', '.join(c.addresses) or 'no IP address recorded'}"
         )
+        if c.matched_interface is not None:
+            lines.append(matched_interface_line(c.matched_interface))
         lines.extend(
             f"    interface {i.name or '-'}: {i.ip_address or '-'} ({i.mac_address or '-'})"
             f"{' primary' if i.primary else ''}"
@@ -154,9 +161,9 @@ def register(mcp: FastMCP, services: Services) -> None:
             Reference,
             Field(
                 description=(
-                    "An IP address (10.10.10.1) or network (10.10.10.0/24): what holds it. "
-                    "A device name or hostname, a MAC address, a network's name (a LAN "
-                    "flexible asset) or a kind of device ('firewall'): its IP addresses."
+                    "An IP (10.10.10.1) or network (10.10.10.0/24): what holds it. A device "
+                    "name, hostname, MAC, interface name ('HV01 iDRAC'), a LAN's name or a "
+                    "kind of device ('firewall'): its IP addresses."
                 ),
             ),
         ],
@@ -170,12 +177,11 @@ def register(mcp: FastMCP, services: Services) -> None:
             ),
         ] = 20,
     ) -> ToolResult:
-        """Look up IP addresses in IT Glue, both ways.
+        """Look up IP addresses in IT Glue, both ways; each address cites its record.
 
-        Give an IP or CIDR to learn which configurations hold it (primary IP or an interface)
-        and which flexible assets (LANs: subnet, gateway, DHCP range, DNS) cover it; give a
-        device, network or kind of device to get its IP addresses. Each address cites the
-        IT Glue record holding it.
+        An IP or CIDR: the configurations holding it (primary IP or an interface) and the
+        flexible assets (LANs: subnet, gateway, DHCP range, DNS) covering it. A device,
+        network or kind of device: its IP addresses.
         """
         with tool_errors():
             scope = current_scope()

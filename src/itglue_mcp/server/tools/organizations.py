@@ -58,13 +58,10 @@ MAX_LOCATIONS = 25
 MAX_CONTACTS = 10
 READ_ONLY = {"readOnlyHint": True, "destructiveHint": False, "openWorldHint": False}
 ORGANIZATION_FIELD = Field(
-    description="Organization: IT Glue id, name, short name or a unique part of it.",
+    description="IT Glue id, name, short name or a unique part of it.",
 )
 SCOPE_FIELD = Field(
-    description=(
-        "Organization: IT Glue id, name, short name or a unique part of it. "
-        "Omit to search every organization."
-    ),
+    description="IT Glue id, name, short name or a unique part of it; omit for every organization.",
 )
 """The optional ``organization`` argument of a lookup tool (``None``: every readable one),
 annotating a :data:`~itglue_mcp.server.arguments.Reference` (its bounds)."""
@@ -83,12 +80,11 @@ def summarise(view: OrganizationView) -> OrganizationSummary:
 
 
 def _matching(scope: ReadScope, name_contains: str | None) -> list[OrganizationView]:
-    """The readable organizations whose name contains ``name_contains`` (case ignored)."""
-    views = scope.organizations()
-    if not name_contains:
-        return views
-    wanted = name_contains.casefold()
-    return [view for view in views if wanted in (view.name or "").casefold()]
+    """The readable organizations whose name contains ``name_contains`` (case ignored), or,
+    when none does, the ones the organization matcher finds for it (a misspelt name)."""
+    if not name_contains or not name_contains.strip():
+        return scope.organizations()
+    return scope.directory.search(name_contains, scope.readable)
 
 
 def _place(view: LocationView) -> LocationDetail:
@@ -251,9 +247,8 @@ def register(mcp: FastMCP, services: Services) -> None:
     async def get_organization(
         organization: Annotated[Reference, ORGANIZATION_FIELD],
     ) -> ToolResult:
-        """Show one organization: its summary, description and quick notes, its locations,
-        its important contacts (approvers, on-site IT) and how many records of each type
-        IT Glue holds for it. Every item cites its IT Glue record; notes are quoted data.
+        """Show one organization: summary, description and notes (quoted data), locations,
+        important contacts (approvers, on-site IT) and its record count per type, each cited.
         """
         with tool_errors():
             scope = current_scope()

@@ -77,7 +77,7 @@ class PasswordResult(PasswordMatches):
         description="True only when reveal was asked and allowed; `revealed` holds the value.",
     )
     revealed: RevealedSecret | None = Field(
-        default=None, description="The secrets of the one entry revealed; null without reveal."
+        default=None, description="The one entry's secrets; null without reveal."
     )
 
 
@@ -179,15 +179,15 @@ def register(mcp: FastMCP, services: Services) -> None:
         name: Annotated[
             Reference | None,
             Field(
-                description="Password entry name (any case, or a part of it) or IT Glue id.",
+                description="Entry name (any case, or a part) or IT Glue id.",
             ),
         ] = None,
         configuration: Annotated[
             Reference | None,
             Field(
                 description=(
-                    "A configuration's name, hostname or IT Glue id: only the passwords "
-                    "belonging to it (all of them when no name is given)."
+                    "A configuration's name, hostname or IT Glue id: only its passwords (all "
+                    "of them without a name)."
                 ),
             ),
         ] = None,
@@ -200,19 +200,19 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(
                 strict=True,  # a JSON boolean only, as step_up.reveals_secret decides
                 description=(
-                    "Also return the password VALUE (and OTP seed), fetched live from IT Glue. "
-                    "Only when the user asked for the secret itself; the lookup must match "
-                    "exactly one entry; needs the reveal permission; rate-limited and audited."
+                    "Also return the VALUE (and OTP seed), live from IT Glue. Only when the user "
+                    "asked for the secret itself; exactly one entry must match; needs the "
+                    "reveal permission; rate-limited and audited."
                 ),
             ),
         ] = False,
     ) -> ToolResult:
-        """Find a password entry's metadata: username, login URL, category, the configuration
-        it belongs to, its IT Glue link and when the value last changed.
+        """Find password entries' metadata: username, login URL, category, the record it
+        belongs to, its IT Glue link, when the value last changed. Give a name or id, a
+        configuration, or both.
 
-        The password VALUE is only returned with reveal=true, for exactly one entry, when the
-        caller is allowed to reveal secrets of its organization; otherwise open the IT Glue
-        link to view it. Give a name or id, a configuration (its credentials), or both.
+        The VALUE comes only with reveal=true, for one entry, to a caller allowed to reveal
+        its organization's secrets; otherwise open the IT Glue link.
         """
         with tool_errors():
             if name is None and configuration is None:

@@ -90,7 +90,7 @@ class ConfigurationInterface(ChildMixin, Base):
     )
     name: Mapped[str | None]
     ip_address: Mapped[str | None] = mapped_column(index=True)
-    mac_address: Mapped[str | None]
+    mac_address: Mapped[str | None] = mapped_column(index=True)
     primary: Mapped[bool | None]
     notes: Mapped[str | None]
 
@@ -304,3 +304,7 @@ Index("ix_configurations_lower_hostname", func.lower(Configuration.hostname))
 # The passwords and expirations attached to a record (the graph's "held by" links).
 Index("ix_passwords_resource", Password.resource_type, Password.resource_id)
 Index("ix_expirations_resource", Expiration.resource_type_name, Expiration.resource_id)
+
+# A configuration is found by an interface's name, in any case (catalog: the resolver's
+# interface tier); interfaces have no organization, the join to configurations scopes them.
+Index("ix_configuration_interfaces_lower_name", func.lower(ConfigurationInterface.name))

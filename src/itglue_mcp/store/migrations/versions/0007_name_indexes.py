@@ -9,8 +9,8 @@ graph's "held by" links, read for every answer's expansion) were found by scanni
 ``(resource_type, resource_id)`` and ``(resource_type_name, resource_id)`` index them.
 Frozen like every revision: the tables are spelled out.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06
 """
 
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
