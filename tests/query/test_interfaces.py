@@ -85,10 +85,9 @@ async def test_a_device_and_its_interface_named_in_a_question(store_url: str, te
     answer = await ask(store_url, f"what is the IP of the {name} iDRAC")
 
     assert answer.status == "answered"
-    assert (answer.facts[0].label, answer.facts[0].value) == (
-        "interface iDRAC",
-        idrac["ip-address"],
-    )
+    first = answer.facts[0]
+    assert first.value == idrac["ip-address"]
+    assert "iDRAC" in first.label
 
 
 async def test_an_interface_only_other_organizations_have_is_not_answered(
