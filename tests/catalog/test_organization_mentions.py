@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from itglue_mcp.catalog.organization_matching import (
-    MentionVocabulary,
-    OrgCandidate,
-    find_organization_mention,
-)
+from itglue_mcp.catalog.organization_matching import OrgCandidate
+from itglue_mcp.catalog.organization_mentions import MentionVocabulary, find_organization_mention
 
 WEAK = {"the", "at", "for", "of", "is", "what", "ip", "dc", "nas", "firewall", "hp", "ac", "sophos"}
 COMMON = {"golden", "valley", "heritage", "rosewood", "capital", "technology", "summit", "dental"}

@@ -17,12 +17,8 @@ from pathlib import Path
 import pytest
 
 import itglue_mcp.evaluation as evaluation
-from itglue_mcp.catalog.organization_matching import (
-    MentionIndex,
-    OrgCandidate,
-    find_organization_mention,
-    match_organizations,
-)
+from itglue_mcp.catalog.organization_matching import OrgCandidate, match_organizations
+from itglue_mcp.catalog.organization_mentions import MentionIndex, find_organization_mention
 from itglue_mcp.evaluation.questions import QuestionSet, load_questions
 from itglue_mcp.itglue.dataset.generator import generate_dataset
 from itglue_mcp.query.mentions import MENTION_VOCABULARY, is_common_word, take_mention
