@@ -112,7 +112,8 @@ class OrganizationMention:
         ref: the naming words as written, possessive excluded: the reference to resolve.
         kind: how the words name an organization (:data:`MentionKind`).
         match: :func:`match_organizations` of ``ref``: resolved or ambiguous; unknown only
-            when the words are a name's plus a legal form or filler word it does not have.
+            when the words are a name's plus a legal form or filler word it does not have,
+            or for kind ``unknown`` (then its candidates are the close organizations).
     """
 
     start: int
@@ -232,9 +233,6 @@ class MentionIndex:
     ) -> OrganizationMention | None:
         """The words of ``text`` that best name one of the ``readable`` organizations.
 
-            Free text is full of words that are not names, so only these count (general rules,
-            the vocabulary deciding what is ordinary):
-
         Free text is full of words that are not names, so only these count (general rules, the
         vocabulary deciding what is ordinary):
 
@@ -263,14 +261,22 @@ class MentionIndex:
         are a name plus a legal form or filler word that it lacks ("Acme Holdings" when only Acme
         Corporation exists) are a mention too, of an unknown organization.
 
-            Args:
-                text: the question (an ``@`` scope already taken out).
-                vocabulary: which words are the question's own.
-                readable: the organizations the caller may read (``None``: every one); no
-                    other is ever named, matched or suggested.
+        Without such a span, **unknown** (:meth:`_unknown`): capitalised words in the place
+        where questions name an organization — after "at", "for" or "from", or ending in a
+        possessive — none of them weak or holding a digit, that come within
+        :data:`UNKNOWN_CLOSE` of readable organizations' names sharing a word with each
+        ("NAS serial at Harborview Dental" beside Harbor Dental Group): a mention of an
+        unknown organization, those organizations its suggestions. Whether the words are a
+        record's name instead ("at Front Desk") is the caller's to check, in the store.
 
-            Returns:
-                The mention, or ``None`` when no words name a readable organization.
+        Args:
+            text: the question (an ``@`` scope already taken out).
+            vocabulary: which words are the question's own.
+            readable: the organizations the caller may read (``None``: every one); no
+                other is ever named, matched or suggested.
+
+        Returns:
+            The mention, or ``None`` when no words name a readable organization.
         """
         candidates = [org for org in self._organizations if readable is None or org.id in readable]
         if not candidates:

@@ -7,7 +7,9 @@
    Without either, an organization named in the question's words ("the DC at Northwind
    Traders", "Acme's NAS": :func:`~itglue_mcp.query.mentions.take_mention`) scopes it, and is
    resolved as if written after ``@``; with either, such words are taken out of the question
-   when they name the same organization and otherwise left as ordinary words.
+   when they name the same organization and otherwise left as ordinary words. Words written
+   as a name in its place that come close to organizations' names but name none ("at
+   Harborview Dental") are an unknown organization, unless they are a record's name.
 2. **organization** — resolved among the stored organizations the caller may read, from the
    cached directory (:class:`~itglue_mcp.catalog.organizations.OrganizationDirectory`, reread
    only when a sync has written since): an unknown reference raises

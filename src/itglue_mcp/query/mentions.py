@@ -21,7 +21,11 @@ it and others) are taken out of the question; words that name another organizati
 the question as ordinary words and do not scope it — they are as likely a device or product
 name ("the Acme NAS" at another customer) as a contradiction, and an explicit choice is the
 caller's. Only organizations the caller may read are matched, so a name it may not read reads
-as ordinary words, exactly as a name that does not exist.
+exactly as a name that does not exist: as ordinary words, or, when written as a name where
+questions name one and close to readable organizations' names ("NAS serial at Harborview
+Dental" beside Harbor Dental Group), as an unknown organization — unless the words are a
+record's name (:func:`names_a_record`: a location "Main Office", a device "Front Desk PC"),
+which the engine checks in the store.
 
 Example::
 
