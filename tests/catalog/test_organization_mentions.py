@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from itglue_mcp.catalog.organization_matching import (
-    MentionVocabulary,
-    OrgCandidate,
-    find_organization_mention,
-)
+from itglue_mcp.catalog.organization_matching import OrgCandidate
+from itglue_mcp.catalog.organization_mentions import MentionVocabulary, find_organization_mention
 
 WEAK = {"the", "at", "for", "of", "is", "what", "ip", "dc", "nas", "firewall", "hp", "ac", "sophos"}
 COMMON = {"golden", "valley", "heritage", "rosewood", "capital", "technology", "summit", "dental"}
@@ -161,3 +158,58 @@ def test_a_name_may_start_the_question() -> None:
     # Telegraphic questions often start with the organization: its capital counts there too.
     assert _found("Heritage firewall model") == ("Heritage", "words", HP.id)
     assert _found("Golden Valley DC IP") == ("Golden Valley", "words", GVW.id)
+
+
+def _unknown(text: str, organizations: list[OrgCandidate] = DEMO) -> tuple[str, set[str]] | None:
+    """(the words taken as an unknown organization's name, the names suggested) or None."""
+    mention = find_organization_mention(text, organizations, VOCABULARY)
+    if mention is None:
+        return None
+    assert (mention.kind, mention.match.status, mention.match.organization) == (
+        "unknown",
+        "unknown",
+        None,
+    ), mention
+    return mention.ref, {c.organization.name for c in mention.match.candidates}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # After "at", "for" or "from", and before a possessive: capitalised words close to
+        # names (a word the same or nearly, and a close fuzzy score) that name none of them.
+        (
+            "switch serial at Brightway Technology",
+            ("Brightway Technology", {"BrightPath Technology Partners"}),
+        ),
+        ("the NAS for Rosemont Pharmacy", ("Rosemont Pharmacy", {"Rosewood Pharmacy"})),
+        ("Northfield Traders' VPN", ("Northfield Traders", {"Northwind Traders"})),
+        ("is Kesslar Boyd's wifi up", ("Kesslar Boyd", {"Kessler & Boyd LLP"})),
+    ],
+)
+def test_words_close_to_names_in_the_place_of_one_are_an_unknown_organization(
+    text: str, expected: tuple[str, set[str]]
+) -> None:
+    assert _unknown(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "switch serial at brightway technology",  # not written as a name
+        "Northfield Traders VPN",  # not in the place of a name
+        "laptop serial for Nora",  # a fuzzy score alone: no word in common with a name
+        "the printer at Front Desk",  # close to no name
+        "firmware for Sophos Technology",  # an IT or product word
+        "What's the NAS at Acme",  # a name that is there wins
+        "the DC at Rosemont2 Pharmacy",  # a word with a digit is a host or model name
+    ],
+)
+def test_words_that_are_no_unknown_organization(text: str) -> None:
+    mention = find_organization_mention(text, DEMO, VOCABULARY)
+    assert mention is None or mention.kind != "unknown"
+
+
+def test_an_unknown_organization_is_only_close_to_given_organizations() -> None:
+    # A caller that cannot read Rosewood Pharmacy: the words are close to nothing it reads.
+    assert _unknown("the NAS for Rosemont Pharmacy", [ACME, NW]) is None

@@ -17,6 +17,8 @@ from itglue_mcp.query import IntentKind
 from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.engine import QueryEngine
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
+from itglue_mcp.query.mentions import names_a_record
+from itglue_mcp.store.database import unit_of_work
 
 ACME = 2104801
 NORTHWIND = 2104807
@@ -121,3 +123,32 @@ async def test_a_known_name_with_another_legal_form_is_an_unknown_organization(
         errors.append(str(refused.value))
     assert errors[0] == errors[1]
     assert "Acme Holdings" in errors[0]
+
+
+async def test_words_close_to_names_that_name_none_are_an_unknown_organization(
+    engine: QueryEngine,
+) -> None:
+    # Written as a name where questions name one, close to BrightPath Technology Partners:
+    # refused with the close name, never answered from the organizations that do exist.
+    with pytest.raises(OrganizationNotFound) as refused:
+        await engine.answer("what's the IP of the firewall at Brightway Technology")
+    assert "Brightway Technology" in str(refused.value)
+    assert [s.name for s in refused.value.suggestions] == ["BrightPath Technology Partners"]
+
+    # Close to no organization the caller may read: ordinary words (an error would tell the
+    # caller that BrightPath exists).
+    limited = await engine.answer(
+        "what's the IP of the firewall at Brightway Technology", readable={ACME}
+    )
+    assert _organization_ids(limited) <= {ACME}
+
+
+async def test_record_names_are_never_an_unknown_organization(
+    synced: async_sessionmaker[AsyncSession],
+) -> None:
+    # The generated tenant's locations: "Raleigh Branch" at Northwind Traders.
+    async with unit_of_work(synced, read_only=True) as session:
+        assert await names_a_record(session, "Raleigh Branch", None)
+        assert await names_a_record(session, "raleigh", {NORTHWIND})
+        assert not await names_a_record(session, "Raleigh Office", None)
+        assert not await names_a_record(session, "Raleigh Branch", {ACME})

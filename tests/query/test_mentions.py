@@ -17,18 +17,18 @@ from pathlib import Path
 import pytest
 
 import itglue_mcp.evaluation as evaluation
-from itglue_mcp.catalog.organization_matching import (
-    MentionIndex,
-    OrgCandidate,
-    find_organization_mention,
-    match_organizations,
-)
+from itglue_mcp.catalog.organization_matching import OrgCandidate, match_organizations
+from itglue_mcp.catalog.organization_mentions import MentionIndex, find_organization_mention
 from itglue_mcp.evaluation.questions import QuestionSet, load_questions
 from itglue_mcp.itglue.dataset.generator import generate_dataset
 from itglue_mcp.query.mentions import MENTION_VOCABULARY, is_common_word, take_mention
 from itglue_mcp.query.scope import parse_scope
 
 PUBLIC_SET = Path(evaluation.__file__).parent / "questions" / "small.yaml"
+HANDWRITTEN = Path(__file__).parents[1] / "evaluation" / "handwritten.yaml"
+HANDWRITTEN_ORGANIZATIONS = (
+    Path(__file__).parents[1] / "fixtures" / "handwritten" / "organizations.json"
+)
 _SUFFIXES = {"corporation", "inc", "llc", "llp", "ltd", "group", "partners", "co"}
 
 
@@ -178,6 +178,42 @@ def test_no_false_positives_on_the_packaged_questions(
     assert len(found) >= 10 and all(found.values())
 
 
+def test_no_false_positives_on_the_handwritten_questions() -> None:
+    """The hand-written account's questions: those naming no organization find none (not
+    even an unknown one), and those naming one in words find that one — or, for a name
+    the account lacks, an unknown organization, never another."""
+    rows = json.loads(HANDWRITTEN_ORGANIZATIONS.read_text())["data"]
+    organizations = [
+        OrgCandidate(int(row["id"]), row["attributes"]["name"], row["attributes"].get("short-name"))
+        for row in rows
+    ]
+    index = MentionIndex(organizations)
+    questions = load_questions(HANDWRITTEN).questions
+    unnamed = [q for q in questions if q.organization is None and q.about is None]
+    assert len(unnamed) > 15
+    false_positives = [
+        (q.id, mention.ref)
+        for q in unnamed
+        if (mention := take_mention(parse_scope(q.question).text, index).mention)
+    ]
+    assert false_positives == []
+
+    wrong = []
+    for q in questions:
+        if q.about is None:
+            continue
+        meant = match_organizations(q.about, organizations)
+        mention = take_mention(q.question, index).mention
+        if mention is None:
+            continue
+        if mention.kind == "unknown":
+            if meant.status in ("exact", "unique"):
+                wrong.append((q.id, mention.ref))
+        elif mention.match.organization not in (None, meant.organization):
+            wrong.append((q.id, mention.ref))
+    assert wrong == []
+
+
 def _typo(name: str) -> str:
     """One letter dropped from the middle of the first long word (else the longest one)."""
     words = name.split()
@@ -238,3 +274,25 @@ def test_only_readable_organizations_are_found(organizations: list[OrgCandidate]
     # Among the readable ones, "Northwind" alone is no longer shared with Northwind Logistics.
     taken = take_mention("firewall for Northwind", index, readable={acme.id, traders.id})
     assert taken.mention is not None and taken.mention.match.organization == traders
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("NAS serial at Goldfield Valley", "Goldfield Valley"),
+        ("who is Rosemont Pharmacy's primary contact", "Rosemont Pharmacy"),
+        ("DC IP for Acme Holdings", "Acme Holdings"),
+        ("backup retention for Microsoft Cloud", None),  # product words
+        ("the NAS at Main Office", None),  # close to no organization's name
+        ("What's the Sophos firewall IP", None),
+    ],
+)
+def test_a_name_the_directory_lacks_is_an_unknown_organization(
+    organizations: list[OrgCandidate], question: str, unknown: str | None
+) -> None:
+    mention = take_mention(question, MentionIndex(organizations)).mention
+    if unknown is None:
+        assert mention is None
+    else:
+        assert mention is not None and mention.match.status == "unknown"
+        assert (mention.ref, mention.match.organization) == (unknown, None)

@@ -5,7 +5,8 @@ Tools and the answer engine read IT Glue data only through here: each concept ha
 every lookup is limited by the request's :class:`ReadScope`.
 
 - :mod:`.organizations` — the organization directory (cached per data generation) and the
-  organization citation; :mod:`.organization_matching` — how a reference names one.
+  organization citation; :mod:`.organization_matching` — how a reference names one;
+  :mod:`.organization_mentions` — which words of a question name one.
 - :mod:`.scope` — :class:`ReadScope`, what one request may read.
 - :mod:`.citations` — :class:`SourceRecord`, the one citation shape.
 - :mod:`.errors` — references that name nothing or several things; :mod:`.ids` — when a

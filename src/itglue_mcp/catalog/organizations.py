@@ -32,14 +32,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.organization_matching import (
-    MentionIndex,
-    OrganizationMention,
     OrgCandidate,
     candidate_from_view,
     match_organizations,
     matched_organization,
     resolve_organization,
 )
+from itglue_mcp.catalog.organization_mentions import MentionIndex, OrganizationMention
 from itglue_mcp.catalog.unit import reading
 from itglue_mcp.store.generation import data_generation
 from itglue_mcp.store.queries import OrganizationView, list_organizations

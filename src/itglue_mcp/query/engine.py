@@ -7,7 +7,9 @@
    Without either, an organization named in the question's words ("the DC at Northwind
    Traders", "Acme's NAS": :func:`~itglue_mcp.query.mentions.take_mention`) scopes it, and is
    resolved as if written after ``@``; with either, such words are taken out of the question
-   when they name the same organization and otherwise left as ordinary words.
+   when they name the same organization and otherwise left as ordinary words. Words written
+   as a name in its place that come close to organizations' names but name none ("at
+   Harborview Dental") are an unknown organization, unless they are a record's name.
 2. **organization** — resolved among the stored organizations the caller may read, from the
    cached directory (:class:`~itglue_mcp.catalog.organizations.OrganizationDirectory`, reread
    only when a sync has written since): an unknown reference raises
@@ -53,6 +55,7 @@ from itglue_mcp.catalog.organizations import (
     OrganizationDirectory,
     organization_source,
 )
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.graph.store import GraphStore
 from itglue_mcp.index.search import SemanticSearch
 from itglue_mcp.query.answer import Answer
@@ -61,7 +64,7 @@ from itglue_mcp.query.entities import keywords as content_words
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler, ScopeOrganization
 from itglue_mcp.query.hits import RetrievedHit, Retriever
 from itglue_mcp.query.intent import IntentKind, detect_intent
-from itglue_mcp.query.mentions import take_mention
+from itglue_mcp.query.mentions import TakenMention, names_a_record, take_mention
 from itglue_mcp.query.results import FoundBy, SearchResult, SearchResults
 from itglue_mcp.query.retrieval import SEARCHABLE_RECORD_TYPES, HybridRetriever, SearchMode
 from itglue_mcp.query.scope import parse_scope
@@ -209,8 +212,18 @@ class QueryEngine:
                 readable=permitted,
                 explicit=None if scope is None else scope.id,
             )
+            if (
+                taken.mention is not None
+                and taken.mention.kind == "unknown"
+                and await self._names_a_record(taken.mention.ref, permitted)
+            ):
+                # Words close to organizations' names that are a record's name ("the NAS at
+                # Harbor View" with a location Harbor View) are that record, not an
+                # organization that does not exist.
+                taken = TakenMention(scoped.text, None)
             if scope is None and taken.mention is not None:
-                # Named in words: resolved exactly as the same words after "@" would be.
+                # Named in words: resolved exactly as the same words after "@" would be (an
+                # unknown organization raises OrganizationNotFound with the close names).
                 scope = _scope_organization(directory.organization_of(taken.mention))
             span.set_attributes(
                 {
@@ -242,6 +255,10 @@ class QueryEngine:
         with _tracer.start_as_current_span("query.search_answer"):
             found = await answer_search(asked, self._context)
         return _without_hidden(found, asked.hidden_types)
+
+    async def _names_a_record(self, words: str, readable: frozenset[int] | None) -> bool:
+        async with reading(self._context.sessions) as session:
+            return await names_a_record(session, words, readable)
 
     async def search(
         self,

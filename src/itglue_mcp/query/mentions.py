@@ -2,7 +2,7 @@
 
 Technicians rarely write ``@org``; they name the organization in passing. :func:`take_mention`
 finds such words with the one organization matcher
-(:class:`~itglue_mcp.catalog.organization_matching.MentionIndex`), reading a word
+(:class:`~itglue_mcp.catalog.organization_mentions.MentionIndex`), reading a word
 as a name only when the question's own vocabulary does not explain it better
 (:data:`MENTION_VOCABULARY`):
 
@@ -21,7 +21,11 @@ it and others) are taken out of the question; words that name another organizati
 the question as ordinary words and do not scope it — they are as likely a device or product
 name ("the Acme NAS" at another customer) as a contradiction, and an explicit choice is the
 caller's. Only organizations the caller may read are matched, so a name it may not read reads
-as ordinary words, exactly as a name that does not exist.
+exactly as a name that does not exist: as ordinary words, or, when written as a name where
+questions name one and close to readable organizations' names ("NAS serial at Harborview
+Dental" beside Harbor Dental Group), as an unknown organization — unless the words are a
+record's name (:func:`names_a_record`: a location "Main Office", a device "Front Desk PC"),
+which the engine checks in the store.
 
 Example::
 
@@ -37,7 +41,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from itglue_mcp.catalog.organization_matching import (
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from itglue_mcp.catalog.organization_matching import name_words
+from itglue_mcp.catalog.organization_mentions import (
     MentionIndex,
     MentionVocabulary,
     OrganizationMention,
@@ -45,8 +52,16 @@ from itglue_mcp.catalog.organization_matching import (
 from itglue_mcp.config.index import packaged_model_path
 from itglue_mcp.query.lexicon import STOP_WORDS, configuration_kind, expiration_kind
 from itglue_mcp.query.scope import parse_scope
+from itglue_mcp.store.search import search
 
-__all__ = ["IT_WORDS", "MENTION_VOCABULARY", "TakenMention", "is_common_word", "take_mention"]
+__all__ = [
+    "IT_WORDS",
+    "MENTION_VOCABULARY",
+    "TakenMention",
+    "is_common_word",
+    "names_a_record",
+    "take_mention",
+]
 
 IT_WORDS = frozenset({
     # Technical acronyms a question uses as words ("the HP printer", "AC power", "the AD").
@@ -76,6 +91,7 @@ Configuration and expiration kinds are not repeated here: :mod:`~itglue_mcp.quer
 recognises them with their synonyms ("FortiGate", "Synology", "DCs")."""
 
 _WORD = re.compile(r"\w")
+_NAMED_CANDIDATES = 20  # full-text hits whose names are compared with the words
 _QUOTE_PAIRS = frozenset({("'", "'"), ('"', '"'), ("\u2018", "\u2019"), ("\u201c", "\u201d")})
 
 
@@ -179,3 +195,29 @@ def take_mention(
     if not _WORD.search(rest):
         return TakenMention(text, None)
     return TakenMention(rest, mention)
+
+
+async def names_a_record(
+    session: AsyncSession, words: str, readable: Collection[int] | None
+) -> bool:
+    """Whether ``words`` are (consecutive words of) the name of a record of the ``readable``
+    organizations (``None``: any): a location "Main Office", a device "Front Desk PC", a
+    contact "Nora Lee". Words in the place of an organization's name that the question could
+    mean as such a record are not read as an unknown organization.
+
+    Raises:
+        StoreError: the store failed.
+    """
+    wanted = name_words(words)
+    if not wanted:
+        return False
+    hits = await search(session, words, organization_ids=readable, limit=_NAMED_CANDIDATES)
+    return any(
+        hit.record_type != "organizations" and _has_run(name_words(hit.name), wanted)
+        for hit in hits
+    )
+
+
+def _has_run(name: list[str], words: list[str]) -> bool:
+    size = len(words)
+    return any(name[start : start + size] == words for start in range(len(name) - size + 1))

@@ -86,8 +86,8 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(
                 max_length=MAX_QUESTION_LENGTH,
                 description=(
-                    "The question in plain language; name the organization as @acme, "
-                    '@"Northwind Traders" or in `organization`.'
+                    'The question in plain language; name the organization in words ("the '
+                    'NAS at Acme", "Acme\'s DC"), as @acme or in `organization`.'
                 ),
             ),
         ],
@@ -95,8 +95,8 @@ def register(mcp: FastMCP, services: Services) -> None:
             Reference | None,
             Field(
                 description=(
-                    "IT Glue id, name, short name or a unique part of it. Omit: the @mention, "
-                    "else every organization."
+                    "IT Glue id, name, short name or a unique part of it. Omit: the one the "
+                    "question names, else every organization."
                 ),
             ),
         ] = None,

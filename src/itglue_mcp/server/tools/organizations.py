@@ -217,7 +217,12 @@ def register(mcp: FastMCP, services: Services) -> None:
     async def list_organizations_tool(
         name_contains: Annotated[
             Reference | None,
-            Field(description="Only organizations whose name contains this text (any case)."),
+            Field(
+                description=(
+                    "Only organizations whose name contains this text (any case); a misspelt "
+                    "name finds the close ones."
+                )
+            ),
         ] = None,
         limit: Annotated[
             int, Field(ge=1, le=MAX_LIST_LIMIT, description="Most organizations to return.")
