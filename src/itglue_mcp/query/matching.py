@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-__all__ = ["coverage", "matched_words", "mentions", "word_forms"]
+__all__ = ["coverage", "matched_words", "mentions", "missing_qualifiers", "word_forms"]
 
 # Runs of letters/digits joined by separators people put inside names and addresses.
 _COMPOUND = re.compile(r"[0-9a-z]+(?:[-_.:/'\u2019][0-9a-z]+)*")
@@ -68,6 +68,20 @@ def matched_words(words: Iterable[str], text: str) -> list[str]:
         if key and _word_matches(key, forms):
             matched.append(word)
     return matched
+
+
+def missing_qualifiers(qualifiers: Iterable[str], text: str) -> list[str]:
+    """The ``qualifiers`` (the question's words that say *which* thing: "milling",
+    "fortigate", "reception") that ``text`` — one record's own fields — does not carry.
+
+    The one rule every structured answer applies before answering with a record: a record
+    missing any of them is another thing than the one asked about (a SonicWall for a
+    FortiGate question), however close it is. Variation allowed is :func:`matched_words`'
+    (case, separators, plurals, prefixes).
+    """
+    words = list(qualifiers)
+    held = set(matched_words(words, text))
+    return [word for word in words if word not in held]
 
 
 def coverage(words: Sequence[str], text: str) -> float:

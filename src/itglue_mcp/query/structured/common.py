@@ -66,6 +66,7 @@ __all__ = [
     "held_words",
     "holds_enough",
     "keyword_candidates",
+    "kind_brand_words",
     "listing",
     "no_data",
     "notes_excerpt",
@@ -222,6 +223,43 @@ def _whole_words(synonyms: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(synonyms)})(?![\w-])", re.IGNORECASE)
 
 
+# Words of the kind synonyms that name the role of a device, not its make: "firewall", "NAS
+# box", "ESXi host" keep only "esxi". Every word of a canonical kind name is one of them.
+_ROLE_WORDS = frozenset(
+    {word for kind in CONFIGURATION_KINDS for word in keywords(kind)}
+    | {
+        "access", "active", "ad", "ap", "aps", "app", "application", "attached", "backup",
+        "backups", "battery", "box", "boxes", "cluster", "clusters", "copier", "copiers",
+        "core", "database", "db", "dc", "dcs", "desktop", "desktops", "device", "devices",
+        "directory", "edge", "fi", "fw", "fws", "host", "hosts", "mfd", "mfds", "mfp", "mfps",
+        "network", "node", "nodes", "notebook", "notebooks", "pc", "pcs", "plotter",
+        "plotters", "poe", "points", "power", "share", "shares", "storage", "suppl", "supplies",
+        "supply", "uninterruptible", "unit", "units", "utm", "utms", "virtualisation",
+        "virtualization", "vm", "vms", "wi", "wifi", "wireless",
+    }
+)  # fmt: skip
+
+
+def kind_brand_words(text: str, kind: str | None) -> list[str]:
+    """The words of ``text`` naming a make or product through a synonym of ``kind``
+    ("FortiGate", "Synology", "ESXi", "Palo Alto"), lower-cased, in order.
+
+    They say *which* device of the kind is meant, so unlike the kind's role words they
+    qualify the record: a SonicWall is a firewall but not a FortiGate.
+    """
+    if kind is None or kind not in CONFIGURATION_KINDS:
+        return []
+    found: list[str] = []
+    for match in _whole_words(CONFIGURATION_KINDS[kind]).finditer(text):
+        found += [w for w in keywords(match.group()) if not _role_word(w) and w not in found]
+    return found
+
+
+def _role_word(word: str) -> bool:
+    singular = (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else "")
+    return any(form in _ROLE_WORDS for form in singular if form)
+
+
 def subject_words(
     asked: AskedQuestion,
     *,
@@ -235,7 +273,9 @@ def subject_words(
         asked: the question.
         drop: words of the intent ("password", "phone"…) to leave out.
         kind: a configuration kind whose synonyms are cut from the text first (so "domain
-            controllers" leaves neither "domain" nor "controllers").
+            controllers" leaves neither "domain" nor "controllers"); the make or product
+            words of a synonym stay (:func:`kind_brand_words`: "FortiGate" of "the
+            FortiGate").
         cut: further synonyms (regular expressions, whole words) cut from the text first.
 
     Returns:
@@ -245,7 +285,8 @@ def subject_words(
     synonyms = [*(CONFIGURATION_KINDS.get(kind, ()) if kind else ()), *cut]
     text = _whole_words(synonyms).sub(" ", asked.text) if synonyms else asked.text
     dropped = _dropped(asked, drop)
-    return [word for word in keywords(text) if word not in dropped]
+    brands = [word for word in kind_brand_words(asked.text, kind) if word not in dropped]
+    return [*brands, *(word for word in keywords(text) if word not in dropped)]
 
 
 def _dropped(asked: AskedQuestion, drop: Iterable[str]) -> set[str]:
