@@ -46,7 +46,7 @@ from itglue_mcp.query.answer import Answer, Excerpt, Fact
 from itglue_mcp.query.entities import keywords
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, STOP_WORDS
-from itglue_mcp.query.matching import matched_words
+from itglue_mcp.query.matching import kind_brand_words, matched_words
 from itglue_mcp.query.suggestions import MAX_NAMED, close_names, label
 from itglue_mcp.store.citations import CitedRecord
 
@@ -66,7 +66,6 @@ __all__ = [
     "held_words",
     "holds_enough",
     "keyword_candidates",
-    "kind_brand_words",
     "listing",
     "no_data",
     "notes_excerpt",
@@ -223,43 +222,6 @@ def _whole_words(synonyms: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(synonyms)})(?![\w-])", re.IGNORECASE)
 
 
-# Words of the kind synonyms that name the role of a device, not its make: "firewall", "NAS
-# box", "ESXi host" keep only "esxi". Every word of a canonical kind name is one of them.
-_ROLE_WORDS = frozenset(
-    {word for kind in CONFIGURATION_KINDS for word in keywords(kind)}
-    | {
-        "access", "active", "ad", "ap", "aps", "app", "application", "attached", "backup",
-        "backups", "battery", "box", "boxes", "cluster", "clusters", "copier", "copiers",
-        "core", "database", "db", "dc", "dcs", "desktop", "desktops", "device", "devices",
-        "directory", "edge", "fi", "fw", "fws", "host", "hosts", "mfd", "mfds", "mfp", "mfps",
-        "network", "node", "nodes", "notebook", "notebooks", "pc", "pcs", "plotter",
-        "plotters", "poe", "points", "power", "share", "shares", "storage", "suppl", "supplies",
-        "supply", "uninterruptible", "unit", "units", "utm", "utms", "virtualisation",
-        "virtualization", "vm", "vms", "wi", "wifi", "wireless",
-    }
-)  # fmt: skip
-
-
-def kind_brand_words(text: str, kind: str | None) -> list[str]:
-    """The words of ``text`` naming a make or product through a synonym of ``kind``
-    ("FortiGate", "Synology", "ESXi", "Palo Alto"), lower-cased, in order.
-
-    They say *which* device of the kind is meant, so unlike the kind's role words they
-    qualify the record: a SonicWall is a firewall but not a FortiGate.
-    """
-    if kind is None or kind not in CONFIGURATION_KINDS:
-        return []
-    found: list[str] = []
-    for match in _whole_words(CONFIGURATION_KINDS[kind]).finditer(text):
-        found += [w for w in keywords(match.group()) if not _role_word(w) and w not in found]
-    return found
-
-
-def _role_word(word: str) -> bool:
-    singular = (word, word[:-1] if word.endswith("s") else "", word[:-2] if word.endswith("es") else "")
-    return any(form in _ROLE_WORDS for form in singular if form)
-
-
 def subject_words(
     asked: AskedQuestion,
     *,
@@ -274,8 +236,8 @@ def subject_words(
         drop: words of the intent ("password", "phone"…) to leave out.
         kind: a configuration kind whose synonyms are cut from the text first (so "domain
             controllers" leaves neither "domain" nor "controllers"); the make or product
-            words of a synonym stay (:func:`kind_brand_words`: "FortiGate" of "the
-            FortiGate").
+            words of a synonym stay ("FortiGate" of "the FortiGate": :func:`~itglue_mcp
+            .query.matching.kind_brand_words`).
         cut: further synonyms (regular expressions, whole words) cut from the text first.
 
     Returns:

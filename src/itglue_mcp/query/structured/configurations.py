@@ -63,10 +63,10 @@ __all__ = [
     "card_facts",
     "kind_label",
     "kind_missing",
-    "qualifier_missing",
     "name_missing",
     "named_configurations",
     "of_kind",
+    "qualifier_missing",
     "summary_facts",
 ]
 
@@ -371,8 +371,7 @@ async def qualifier_missing(
         suggestions.append(elsewhere_hint(" ".join(match.missing), others))
     return no_data(
         asked,
-        f"No {kind_label(kind)} of {scope_name(asked)} mentions {words}; "
-        f"it has: {held}.",
+        f"No {kind_label(kind)} of {scope_name(asked)} mentions {words}; it has: {held}.",
         suggestions,
     )
 
