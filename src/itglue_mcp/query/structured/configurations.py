@@ -228,6 +228,7 @@ def _text(view: ConfigurationView) -> str:
         view.configuration_type_name,
         view.manufacturer_name,
         view.model_name,
+        view.operating_system_name,
         view.notes,
         *(interface.name for interface in view.interfaces),
     )
