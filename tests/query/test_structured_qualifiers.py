@@ -100,3 +100,4 @@ def test_whether_an_action_is_safe_is_a_procedure_question() -> None:
         assert detect_intent(question).kind is IntentKind.DOCUMENT, question
     assert detect_intent("can I get the NAS admin password").kind is IntentKind.CREDENTIAL
     assert detect_intent("can we sign in to the Meraki dashboard").kind is IntentKind.CREDENTIAL
+    assert detect_intent("where do we log into the UniFi console").kind is IntentKind.CREDENTIAL

@@ -138,8 +138,8 @@ _SAFE_TO = _rx(
     r"contact|reach|log|login|sign|tell)\b))(?P<verb>[\w-]+)"
 )
 _HOW_TO_LOGIN = _rx(
-    r"\b(?:how|is\s+it|can|could|should|may)\s+.*?\b"
-    r"(?:log\s*(?:in|on)|login|logon|sign\s*(?:in|on))\b"
+    r"\b(?:how|where|is\s+it|can|could|should|may)\s+.*?\b"
+    r"(?:log\s*(?:in|on|into|onto)|login|logon|sign\s*(?:in|on|into))\b"
 )
 _STEPS_TO = _rx(r"\b(?:steps?|process|procedure|instructions?)\s+(?:to|for\s+how\s+to)\s+[\w-]+")
 _DOC_NOUN = _rx(

@@ -35,7 +35,7 @@ from itglue_mcp.catalog.configurations import (
 )
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
-from itglue_mcp.query.matching import matched_words, missing_qualifiers
+from itglue_mcp.query.matching import kind_brand_words, matched_words, missing_qualifiers
 from itglue_mcp.query.network import configurations_of
 from itglue_mcp.query.structured.common import (
     EXACT,
@@ -45,7 +45,6 @@ from itglue_mcp.query.structured.common import (
     UNMATCHED_QUALIFIER,
     best_matching,
     close_name_hint,
-    kind_brand_words,
     listing,
     no_data,
     scope_name,
