@@ -247,6 +247,14 @@ def _identity(view: ConfigurationView) -> str:
     return "\n".join(part for part in parts if part)
 
 
+# Words said of a device loosely, whether or not its record says them ("our main firewall",
+# "the public IP"): never enough to call the organization's only firewall another one.
+_LOOSE = frozenset({
+    "main", "primary", "public", "private", "internal", "external", "new", "old", "local",
+    "remote", "default", "usual", "normal", "live", "production", "prod"
+})  # fmt: skip
+
+
 async def _qualifiers(
     session: AsyncSession, asked: AskedQuestion, kind: str, words: Sequence[str]
 ) -> list[str]:
@@ -254,7 +262,7 @@ async def _qualifiers(
     the kind's synonym, or a word naming a configuration of the kind somewhere the caller
     may read. A word no such record is named with ("use", "safe", "run") is not one."""
     brands = set(kind_brand_words(asked.text, kind))
-    rest = [word for word in words if word not in brands]
+    rest = [word for word in words if word not in brands and word not in _LOOSE]
     named: set[str] = set()
     if rest:
         everywhere = await configurations_of(
