@@ -38,6 +38,7 @@ from itglue_mcp.query.grounding import Judged, judge, subject_words
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.hits import Retrieval, RetrievedHit, Retriever
 from itglue_mcp.query.intent import Entities, IntentKind
+from itglue_mcp.query.matching import kind_brand_words, missing_qualifiers
 from itglue_mcp.query.passages import Passage, select_passages, split_text
 from itglue_mcp.query.suggestions import (
     MAX_NAMED,
@@ -130,8 +131,9 @@ async def answer_from_retrieval(
     Args:
         asked: the parsed question.
         context: the backends.
-        preferred_types: record types listed before others among supporting records
-            (after exact-name matches), e.g. documents for how-to questions.
+        preferred_types: record types listed before others among supporting records (before
+            exact-name matches too), e.g. documents for how-to questions; the best of them
+            sets the confidence bar the others must come near.
 
     Returns:
         ``answered`` with excerpts and sources, best first; or :func:`no_data_answer`.
@@ -154,15 +156,17 @@ async def answer_from_retrieval(
     texts = await _texts(context, found.hits)
     judged = _judge_all(found, texts, words, identifiers)
     holds_value = _value_shape(asked)
-    supporting = [
-        verdict
-        for verdict in judged
-        if verdict.supports
-        and (
-            holds_value is None
-            or holds_value(f"{verdict.hit.record.name or ''}\n{texts.get(verdict.hit.key, '')}")
-        )
-    ]
+    # A make named through a kind ("the Palo Alto firewall") must be the record's own: a
+    # SonicWall's upgrade procedure does not answer for a Palo Alto.
+    makes = kind_brand_words(asked.text, entities.configuration_kind)
+
+    def answers(verdict: Judged) -> bool:
+        text = f"{verdict.hit.record.name or ''}\n{texts.get(verdict.hit.key, '')}"
+        if holds_value is not None and not holds_value(text):
+            return False
+        return not missing_qualifiers(makes, text)
+
+    supporting = [verdict for verdict in judged if verdict.supports and answers(verdict)]
     missing: dict[str, Located] = {}
     subjects = _subjects(entities, identifiers)
     if asked.organization is not None and subjects:
@@ -182,7 +186,10 @@ async def answer_from_retrieval(
             supporting = []
     if not supporting:
         return await no_data_answer(asked, context, judged=judged, missing=missing, note=found.note)
-    best = max(verdict.confidence for verdict in supporting)
+    # A how-to is answered by a procedure: the best document sets the bar when there is one,
+    # so a record named exactly like the subject does not push it out.
+    preferred = [v for v in supporting if v.hit.record.record_type in preferred_types]
+    best = max(verdict.confidence for verdict in preferred or supporting)
     ordered = _order(
         [v for v in supporting if v.confidence >= best - RELATIVE_CONFIDENCE], preferred_types
     )
@@ -233,12 +240,13 @@ def _note(found: Retrieval) -> str:
 
 
 def _order(supporting: list[Judged], preferred_types: Sequence[str]) -> list[Judged]:
-    """Exact-name matches, then preferred types, then the rest, each group in retrieval order."""
+    """Preferred types (documents for a how-to), then exact-name matches, then the rest,
+    each group in retrieval order."""
 
     def group(verdict: Judged) -> int:
-        if Retriever.EXACT in verdict.hit.found_by:
+        if verdict.hit.record.record_type in preferred_types:
             return 0
-        return 1 if verdict.hit.record.record_type in preferred_types else 2
+        return 1 if Retriever.EXACT in verdict.hit.found_by else 2
 
     return sorted(supporting, key=group)
 

@@ -4,8 +4,9 @@
 of :data:`PRECEDENCE` (the most specific reading of a question wins):
 
 1. ``document`` — explicit how-to wording ("how do we …", "how to", "steps to", "procedure",
-   "runbook", "SOP", "guide", "instructions", "documentation"). "How do I log in to X" is a
-   ``credential`` question instead.
+   "runbook", "SOP", "guide", "instructions", "documentation") or a question whether an action
+   is safe or allowed ("is it safe to reboot X", "can we restart X"; not "can I get …").
+   "How do I log in to X" is a ``credential`` question instead.
 2. ``expiration`` — "expire", "expiring", "expiry", "renewal", "lapse", or "warranty".
 3. ``relationship`` — "depends on", "related to", "what uses", "connected to", "dependencies".
 4. ``credential`` — password, login, credentials, username, admin/service account, API key, PSK.
@@ -127,7 +128,19 @@ _HOW_TO = _rx(
     r"\bhow\s+(?:(?:do|does|can|could|should|would|did)(?:\s+(?:i|we|you|one|they|someone|"
     r"users?))?|to)\s+(?P<verb>[\w-]+)(?:\s+(?:up|in|into|out|on|off|down|over|back))?"
 )
-_HOW_TO_LOGIN = _rx(r"\bhow\s+.*?\b(?:log\s*(?:in|on)|login|logon|sign\s*(?:in|on))\b")
+# "is it safe to reboot X", "can we restart X during the day": a procedure's question too.
+# Verbs that ask for a record rather than an action ("can I get the IP", "can we see the
+# password") do not make one.
+_SAFE_TO = _rx(
+    r"\b(?:is\s+it\s+(?:safe|ok(?:ay)?|fine|alright|possible)\s+to\s+|"
+    r"(?:can|could|should|may)\s+(?:i|we)\s+(?:safely\s+)?"
+    r"(?!(?:get|see|find|have|know|look|access|use|check|view|grab|pull|read|ask|call|e-?mail|"
+    r"contact|reach|log|login|sign|tell)\b))(?P<verb>[\w-]+)"
+)
+_HOW_TO_LOGIN = _rx(
+    r"\b(?:how|where|is\s+it|can|could|should|may)\s+.*?\b"
+    r"(?:log\s*(?:in|on|into|onto)|login|logon|sign\s*(?:in|on|into))\b"
+)
 _STEPS_TO = _rx(r"\b(?:steps?|process|procedure|instructions?)\s+(?:to|for\s+how\s+to)\s+[\w-]+")
 _DOC_NOUN = _rx(
     r"\b(?:procedures?|runbooks?|run\s+books?|sops?|playbooks?|guides?|instructions|"
@@ -251,7 +264,7 @@ def phrase_around(text: str, start: int, end: int) -> str | None:
 
 
 def _document_target(text: str) -> str | None:
-    how = _HOW_TO.search(text) or _STEPS_TO.search(text)
+    how = _HOW_TO.search(text) or _STEPS_TO.search(text) or _SAFE_TO.search(text)
     if how:
         verb = how.groupdict().get("verb")
         # "how does the backup work": the "verb" slot holds the subject's article.
@@ -372,7 +385,12 @@ def detect_intent(text: str) -> Intent:
     login_how_to = bool(_HOW_TO_LOGIN.search(text))
     fired = {
         IntentKind.DOCUMENT: not login_how_to
-        and bool(_HOW_TO.search(text) or _STEPS_TO.search(text) or _DOC_NOUN.search(text)),
+        and bool(
+            _HOW_TO.search(text)
+            or _STEPS_TO.search(text)
+            or _SAFE_TO.search(text)
+            or _DOC_NOUN.search(text)
+        ),
         IntentKind.EXPIRATION: bool(_EXPIRATION.search(text)),
         IntentKind.RELATIONSHIP: bool(_RELATIONSHIP.search(text)),
         IntentKind.CREDENTIAL: login_how_to or bool(_CREDENTIAL.search(text)),

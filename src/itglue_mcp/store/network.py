@@ -141,8 +141,10 @@ class KindRule:
     ``type_words`` as whole words, or its ``configuration_type_kind`` is one of
     ``type_kinds``; or, if it is of a type kind in ``role_type_kinds`` (all when empty), when
     its name or hostname carries one of ``name_codes`` as a role code (``DC`` in ``ACME-DC01``
-    or ``DC01``) or its notes contain one of ``note_phrases``. Roles such as "domain
-    controller" are usually not a configuration type of their own, hence the codes and notes.
+    or ``DC01``) or its notes contain one of ``note_phrases``. A configuration with no type
+    kind recorded is of a type kind when its type's name holds it as a word ("Server").
+    Roles such as "domain controller" are usually not a configuration type of their own,
+    hence the codes and notes.
     Type kinds are IT Glue's ``configuration-type-kind`` values, in lower case (``"server"``).
     """
 
@@ -161,7 +163,10 @@ class KindRule:
         if kind in self.type_kinds:
             return True
         if self.role_type_kinds and kind not in self.role_type_kinds:
-            return False
+            # No type kind recorded: the type's name says it ("Virtual Server").
+            unkinded = not kind and any(_has_words(type_name, k) for k in self.role_type_kinds)
+            if not unkinded:
+                return False
         names = (view.name or "", view.hostname or "")
         if any(_has_code(name, code) for name in names for code in self.name_codes):
             return True
@@ -485,9 +490,21 @@ def _kind_candidates(rule: KindRule) -> Iterator[ColumnElement[bool]]:
         for phrase in rule.note_phrases
     )
     if role and rule.role_type_kinds:
-        yield and_(
-            func.lower(table.c.configuration_type_kind).in_(rule.role_type_kinds), or_(*role)
+        type_kind = func.lower(table.c.configuration_type_kind)
+        # No type kind recorded (hand-made accounts often leave it out): the type's name
+        # says it ("Server", "Virtual Server").
+        unkinded = and_(
+            table.c.configuration_type_kind.is_(None),
+            or_(
+                *(
+                    func.lower(table.c.configuration_type_name).like(
+                        like_pattern(kind, prefix=False), escape=ESCAPE
+                    )
+                    for kind in rule.role_type_kinds
+                )
+            ),
         )
+        yield and_(or_(type_kind.in_(rule.role_type_kinds), unkinded), or_(*role))
     elif role:
         yield or_(*role)
 

@@ -46,7 +46,7 @@ from itglue_mcp.query.answer import Answer, Excerpt, Fact
 from itglue_mcp.query.entities import keywords
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, STOP_WORDS
-from itglue_mcp.query.matching import matched_words
+from itglue_mcp.query.matching import kind_brand_words, matched_words
 from itglue_mcp.query.suggestions import MAX_NAMED, close_names, label
 from itglue_mcp.store.citations import CitedRecord
 
@@ -235,7 +235,9 @@ def subject_words(
         asked: the question.
         drop: words of the intent ("password", "phone"…) to leave out.
         kind: a configuration kind whose synonyms are cut from the text first (so "domain
-            controllers" leaves neither "domain" nor "controllers").
+            controllers" leaves neither "domain" nor "controllers"); the make or product
+            words of a synonym stay ("FortiGate" of "the FortiGate": :func:`~itglue_mcp
+            .query.matching.kind_brand_words`).
         cut: further synonyms (regular expressions, whole words) cut from the text first.
 
     Returns:
@@ -245,7 +247,8 @@ def subject_words(
     synonyms = [*(CONFIGURATION_KINDS.get(kind, ()) if kind else ()), *cut]
     text = _whole_words(synonyms).sub(" ", asked.text) if synonyms else asked.text
     dropped = _dropped(asked, drop)
-    return [word for word in keywords(text) if word not in dropped]
+    brands = [word for word in kind_brand_words(asked.text, kind) if word not in dropped]
+    return [*brands, *(word for word in keywords(text) if word not in dropped)]
 
 
 def _dropped(asked: AskedQuestion, drop: Iterable[str]) -> set[str]:

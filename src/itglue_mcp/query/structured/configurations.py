@@ -22,8 +22,8 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +35,7 @@ from itglue_mcp.catalog.configurations import (
 )
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
+from itglue_mcp.query.matching import kind_brand_words, matched_words, missing_qualifiers
 from itglue_mcp.query.network import configurations_of
 from itglue_mcp.query.structured.common import (
     EXACT,
@@ -44,6 +45,7 @@ from itglue_mcp.query.structured.common import (
     UNMATCHED_QUALIFIER,
     best_matching,
     close_name_hint,
+    listing,
     no_data,
     scope_name,
     subject_words,
@@ -63,6 +65,7 @@ __all__ = [
     "name_missing",
     "named_configurations",
     "of_kind",
+    "qualifier_missing",
     "summary_facts",
 ]
 
@@ -200,6 +203,11 @@ class KindMatch:
         truncated: more configurations of the kind exist than were read.
         qualifiers: the question's other words.
         unmatched: those of them the views do not hold.
+        missing: the words that say *which* device is meant (a make of the kind's synonym,
+            or a word of the name, type, make, model or OS of a configuration of the kind in
+            an organization the caller may read: "milling", "reception", "fortigate") that
+            no configuration of the kind in scope carries; ``views`` is then empty.
+        near: when ``missing`` is set, the configurations of the kind the scope does hold.
     """
 
     views: list[ConfigurationView]
@@ -207,6 +215,8 @@ class KindMatch:
     truncated: bool
     qualifiers: list[str]
     unmatched: list[str]
+    missing: list[str] = field(default_factory=list)
+    near: list[ConfigurationView] = field(default_factory=list)
 
 
 def _text(view: ConfigurationView) -> str:
@@ -217,10 +227,50 @@ def _text(view: ConfigurationView) -> str:
         view.configuration_type_name,
         view.manufacturer_name,
         view.model_name,
+        view.operating_system_name,
         view.notes,
         *(interface.name for interface in view.interfaces),
     )
     return "\n".join(part for part in parts if part)
+
+
+def _identity(view: ConfigurationView) -> str:
+    """What names a configuration (not its free-text notes): the vocabulary of qualifiers."""
+    parts = (
+        view.name,
+        view.hostname,
+        view.configuration_type_name,
+        view.manufacturer_name,
+        view.model_name,
+        view.operating_system_name,
+    )
+    return "\n".join(part for part in parts if part)
+
+
+# Words said of a device loosely, whether or not its record says them ("our main firewall",
+# "the public IP"): never enough to call the organization's only firewall another one.
+_LOOSE = frozenset({
+    "main", "primary", "public", "private", "internal", "external", "new", "old", "local",
+    "remote", "default", "usual", "normal", "live", "production", "prod"
+})  # fmt: skip
+
+
+async def _qualifiers(
+    session: AsyncSession, asked: AskedQuestion, kind: str, words: Sequence[str]
+) -> list[str]:
+    """The ``words`` that say which configuration of ``kind`` is meant: a make named through
+    the kind's synonym, or a word naming a configuration of the kind somewhere the caller
+    may read. A word no such record is named with ("use", "safe", "run") is not one."""
+    brands = set(kind_brand_words(asked.text, kind))
+    rest = [word for word in words if word not in brands and word not in _LOOSE]
+    named: set[str] = set()
+    if rest:
+        everywhere = await configurations_of(
+            session, kind, organization_ids=asked.readable, limit=KIND_CANDIDATES
+        )
+        for view in everywhere:
+            named.update(matched_words(rest, _identity(view)))
+    return [word for word in words if word in brands or word in named]
 
 
 async def of_kind(
@@ -228,9 +278,12 @@ async def of_kind(
 ) -> KindMatch:
     """The configurations of ``kind`` in the question's scope that its other words point at.
 
-    Archived configurations count only when no other of the kind exists. When no
-    configuration holds every other word, those holding the most are kept (all when none
-    holds any) at :data:`~.common.UNMATCHED_QUALIFIER`.
+    Archived configurations count only when no other of the kind exists. A qualifier of the
+    question (:attr:`KindMatch.missing`: a make, or a word that names such a configuration
+    somewhere) that no configuration carries leaves no view: the question is about another
+    device than any the scope holds. Otherwise, when no configuration holds every other
+    word, those holding the most are kept (all when none holds any) at
+    :data:`~.common.UNMATCHED_QUALIFIER`.
 
     Args:
         session: any session.
@@ -247,6 +300,13 @@ async def of_kind(
     truncated = len(views) > KIND_CANDIDATES
     live = [view for view in views[:KIND_CANDIDATES] if not view.archived] or views
     words = subject_words(asked, drop=drop, kind=kind)
+    qualifiers = await _qualifiers(session, asked, kind, words)
+    carrying = [view for view in live if not missing_qualifiers(qualifiers, _text(view))]
+    if live and not carrying:
+        texts = [_text(view) for view in live]
+        missing = [q for q in qualifiers if all(missing_qualifiers([q], text) for text in texts)]
+        return KindMatch([], 0.0, truncated, words, words, missing or qualifiers, live)
+    live = carrying
     kept, held = best_matching(live, words, _text)
     unmatched = [word for word in words if word not in held]
     confidence = KIND_ONE if len(kept) == 1 else KIND_SEVERAL
@@ -287,8 +347,46 @@ async def name_missing(context: EngineContext, asked: AskedQuestion, name: str) 
     )
 
 
+async def qualifier_missing(
+    context: EngineContext, asked: AskedQuestion, kind: str, match: KindMatch
+) -> Answer:
+    """``no_data`` for a device of ``kind`` that the scope holds, but not the one asked: no
+    configuration of it carries :attr:`KindMatch.missing` ("No firewall of Harbor Dental
+    mentions 'fortigate'; it has: firewall"). One carrying them in another organization the
+    caller may read is named as a suggestion, never as the answer.
+
+    Raises:
+        StoreError: the store failed.
+    """
+    words = ", ".join(repr(word) for word in match.missing)
+    shown = [configuration_cited(view) for view in match.near[:MAX_NAMED]]
+    more = len(match.near) - len(shown)
+    held = listing(shown) + (f" and {more} more" if more > 0 else "")
+    suggestions: list[str | None] = []
+    here = None if asked.organization is None else asked.organization.id
+    if here is not None:
+        async with unit_of_work(context.sessions, read_only=True) as session:
+            views = await configurations_of(
+                session, kind, organization_ids=asked.readable, limit=KIND_CANDIDATES
+            )
+        others = [
+            configuration_cited(view)
+            for view in views
+            if view.organization_id != here
+            and not view.archived
+            and not missing_qualifiers(match.missing, _text(view))
+        ]
+        suggestions.append(elsewhere_hint(" ".join(match.missing), others))
+    return no_data(
+        asked,
+        f"No {kind_label(kind)} of {scope_name(asked)} mentions {words}; it has: {held}.",
+        suggestions,
+    )
+
+
 async def kind_missing(context: EngineContext, asked: AskedQuestion, kind: str) -> Answer | None:
-    """``no_data`` for a kind of configuration the organization has none of, others do.
+    """``no_data`` for a kind of configuration the organization has none of, others do —
+    or has, but none carrying the question's qualifiers (:func:`qualifier_missing`).
 
     The others are organizations the caller may read (``asked.readable``).
 
@@ -301,6 +399,10 @@ async def kind_missing(context: EngineContext, asked: AskedQuestion, kind: str) 
     """
     if asked.organization is None:
         return None
+    async with unit_of_work(context.sessions, read_only=True) as session:
+        match = await of_kind(session, asked, kind)
+    if match.missing:
+        return await qualifier_missing(context, asked, kind, match)
     async with unit_of_work(context.sessions, read_only=True) as session:
         views = await configurations_of(
             session, kind, organization_ids=asked.readable, limit=KIND_CANDIDATES

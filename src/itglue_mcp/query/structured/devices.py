@@ -12,7 +12,9 @@
 
 Confidence follows :mod:`~.common` (exact name 0.95, part of a name 0.7, the one / one of
 several of a kind 0.9 / 0.8, of the kind but not matching the question's other words 0.5).
-A name or kind the organization lacks but another has gives ``no_data`` naming where; a
+A name or kind the organization lacks but another has gives ``no_data`` naming where, and so
+does a kind it has when none of its devices carries the question's qualifiers ("the milling
+PC" where the only workstations are "Front Desk PC 1" and "Xray workstation"); a
 question naming no device, or a device held nowhere, gives ``None`` (retrieval tries).
 
 Example::
@@ -43,6 +45,7 @@ from itglue_mcp.query.structured.configurations import (
     name_missing,
     named_configurations,
     of_kind,
+    qualifier_missing,
     summary_facts,
 )
 from itglue_mcp.store.database import unit_of_work
@@ -99,6 +102,8 @@ async def _kind_device_ip(
 ) -> Answer | None:
     async with unit_of_work(context.sessions, read_only=True) as session:
         match = await of_kind(session, asked, kind, drop=IP_WORDS)
+    if match.missing:
+        return await qualifier_missing(context, asked, kind, match)
     if not match.views:
         return await kind_missing(context, asked, kind)
     shown = match.views[:MAX_LISTED]
@@ -145,6 +150,8 @@ async def configuration(asked: AskedQuestion, context: EngineContext) -> Answer 
         return None
     async with unit_of_work(context.sessions, read_only=True) as session:
         match = await of_kind(session, asked, kind)
+    if match.missing:
+        return await qualifier_missing(context, asked, kind, match)
     if not match.views:
         return await kind_missing(context, asked, kind)
     shown = match.views[:MAX_LISTED]
