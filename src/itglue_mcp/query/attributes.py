@@ -32,15 +32,17 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.configurations import operating_system_names
 from itglue_mcp.catalog.flexible_assets import AssetField, AssetTypeSchema, asset_type_schemas
 from itglue_mcp.query.handlers import AskedQuestion
 from itglue_mcp.query.intent import IntentKind, detect_intent
+from itglue_mcp.query.lexicon import configuration_kind
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.generation import data_generation
 
@@ -56,6 +58,7 @@ __all__ = [
     "TraitMatch",
     "asked_attributes",
     "best_traits",
+    "operating_system_words",
     "restated",
     "stem",
     "without_spans",
@@ -163,6 +166,7 @@ CONFIGURATION_ATTRIBUTES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"operating\s+systems?(?:\s+versions?)?",
             r"os(?:\s+versions?)?",
             r"firmware(?:\s+versions?)?",
+            r"(?:software\s+)?versions?",
         ),
     ),
     "warranty expiry": (
@@ -254,7 +258,14 @@ RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = 
     "password": {
         "username": (
             r"^username$",
-            _rx(r"user\s*names?", r"user\s*ids?", r"log\s*in\s+names?", r"account\s+names?"),
+            _rx(
+                r"user\s*names?",
+                r"user\s*ids?",
+                r"users?",
+                r"log\s*in\s+names?",
+                r"(?:service\s+)?accounts?(?:\s+names?)?",
+                r"run\s+as",
+            ),
         ),
         "login URL": (
             r"url",
@@ -295,6 +306,12 @@ _NOT_ANSWERED_KINDS = frozenset({"password", "header", "upload"})
 _NOT_ANSWERED_NAMES = frozenset({"notes", "note"})
 # Tag fields linking password entries: the credential handler answers with the entries.
 _ANSWERED_ELSEWHERE_TAGS = frozenset({"passwords"})
+# An operating system name's words: "pan-os", "sonicos", "7.0.1".
+_OS_WORD = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9]")
+_EDITION_WORDS = frozenset({
+    "and", "datacenter", "edition", "enterprise", "essentials", "home", "ltsc", "pro",
+    "professional", "standard", "the", "with"
+})  # fmt: skip
 _WHEN = _rx(r"when", r"dates?", r"what\s+day")
 _DATE_KINDS = frozenset({"date"})
 _WORD = re.compile(r"[a-z0-9]+", re.IGNORECASE)
@@ -387,15 +404,56 @@ def _interface_role(text: str) -> InterfaceRole | None:
     return None
 
 
-def asked_attributes(text: str, schemas: Sequence[AssetTypeSchema]) -> AskedAttributes:
+def operating_system_words(names: Iterable[str]) -> frozenset[str]:
+    """The words of stored operating system names that name an operating system ("sonicos",
+    "pan-os", "windows", "macos" from "macOS Sonoma 14.6"): lower-cased, at least three
+    letters, not a number or version ("7.0.1", "u3"), not a configuration kind ("ESXi" names
+    a hypervisor, "Server" a server) and not an edition word ("Standard", "Pro")."""
+    words = set()
+    for name in names:
+        for word in _OS_WORD.findall(name.lower()):
+            if sum(c.isalpha() for c in word) < 3 or word in _EDITION_WORDS:
+                continue
+            if configuration_kind(word) is None:
+                words.add(word)
+    return frozenset(words)
+
+
+def _operating_system_term(text: str, os_words: Collection[str]) -> FieldTerm | None:
+    """The operating system asked by name: a stored operating system's word before "version"
+    ("SonicOS version"), or asked for by "what"/"which" ("what macOS is…")."""
+    if not os_words:
+        return None
+    named = "|".join(re.escape(word) for word in sorted(os_words, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?:(?<![\w-])(?:what|which)\s+(?P<asked>{named})(?![\w-]))"
+        rf"|(?:(?<![\w-])(?P<versioned>{named})\s+versions?(?![\w-]))",
+        re.IGNORECASE,
+    )
+    match = pattern.search(text)
+    if match is None:
+        return None
+    group = "asked" if match.group("asked") else "versioned"
+    end = match.end()
+    version = re.match(r"\s+versions?(?![\w-])", text[end:], re.IGNORECASE)
+    if version:  # "which Windows version": the attribute's words run on to "version"
+        end += version.end()
+    return FieldTerm("operating system", "operating_system_name", (match.start(group), end))
+
+
+def asked_attributes(
+    text: str, schemas: Sequence[AssetTypeSchema], os_words: Collection[str] = ()
+) -> AskedAttributes:
     """Every attribute ``text`` may be asking for (the first naming of each in the lexicon,
     and the flexible asset fields of ``schemas`` it names).
 
     Args:
         text: the question without its organization scope.
         schemas: the flexible asset types the store holds (their fields are vocabulary).
+        os_words: words of the store's operating system names
+            (:func:`operating_system_words`): "what SonicOS version" asks the operating system.
     """
-    configuration = None
+    configuration = _operating_system_term(text, os_words)
     for name, (column, pattern) in CONFIGURATION_ATTRIBUTES.items():
         match = pattern.search(text)
         if match and (configuration is None or match.start() < configuration.span[0]):
@@ -438,13 +496,15 @@ class SchemaCache:
 
     def __init__(self) -> None:
         self._cached: weakref.WeakKeyDictionary[
-            async_sessionmaker[AsyncSession], tuple[int, tuple[AssetTypeSchema, ...]]
+            async_sessionmaker[AsyncSession],
+            tuple[int, tuple[AssetTypeSchema, ...], frozenset[str]],
         ] = weakref.WeakKeyDictionary()
 
-    async def schemas(
+    async def vocabulary(
         self, sessions: async_sessionmaker[AsyncSession]
-    ) -> tuple[AssetTypeSchema, ...]:
-        """The store's flexible asset types with their fields.
+    ) -> tuple[tuple[AssetTypeSchema, ...], frozenset[str]]:
+        """The store's flexible asset types with their fields, and the words of its
+        configurations' operating system names (:func:`operating_system_words`).
 
         Raises:
             StoreError: the store failed.
@@ -453,7 +513,8 @@ class SchemaCache:
             generation = await data_generation(session)
             cached = self._cached.get(sessions)
             if cached is not None and cached[0] == generation:
-                return cached[1]
+                return cached[1], cached[2]
             schemas = tuple(await asset_type_schemas(session))
-        self._cached[sessions] = (generation, schemas)
-        return schemas
+            os_words = operating_system_words(await operating_system_names(session))
+        self._cached[sessions] = (generation, schemas, os_words)
+        return schemas, os_words

@@ -18,6 +18,7 @@ __all__ = [
     "CONFIGURATION_KINDS",
     "EXPIRATION_KINDS",
     "GENERIC_CONFIGURATION_KINDS",
+    "LABEL_SYNONYMS",
     "STOP_WORDS",
     "configuration_kind",
     "expiration_kind",
@@ -96,6 +97,11 @@ EXPIRATION_KINDS: dict[str, tuple[str, ...]] = {
     "license": (r"licen[cs]es?", r"licen[cs]ing", r"subscriptions?"),
 }
 """Canonical expiration kind → synonyms (British and American spellings of licence alike)."""
+
+
+LABEL_SYNONYMS: dict[str, str] = {"cell": "mobile", "cellphone": "mobile", "office": "work"}
+"""Question words → the word IT Glue's contact labels use for them (phone and e-mail labels:
+Work, Mobile, Home, Fax…)."""
 
 
 def _compile(lexicon: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern[str]]]:

@@ -60,7 +60,7 @@ from itglue_mcp.query.attributes import (
 from itglue_mcp.query.entities import find_hostname
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler
 from itglue_mcp.query.intent import IntentKind, phrase_around
-from itglue_mcp.query.lexicon import configuration_kind
+from itglue_mcp.query.lexicon import LABEL_SYNONYMS, configuration_kind
 from itglue_mcp.query.structured.asset_fields import asset_field_answer
 from itglue_mcp.query.structured.common import (
     EXACT,
@@ -251,6 +251,16 @@ def _interfaces_held(views: Sequence[ConfigurationView]) -> str | None:
     return f"Interfaces recorded: {'; '.join(named)}." if named else None
 
 
+def _run_on(span: tuple[int, int], words: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """``span`` run on over the address words right after it ("management" → "management
+    IP"): the thing asked about is named after the whole attribute ("…IP of fw-edge")."""
+    start, end = span
+    for word_start, word_end in sorted(words):
+        if end <= word_start <= end + 1:
+            end = word_end
+    return start, end
+
+
 async def _configuration_attribute(
     asked: AskedQuestion, context: EngineContext, found: AskedAttributes
 ) -> Answer | None:
@@ -266,7 +276,7 @@ async def _configuration_attribute(
     spans = [s for s in (term.span if term else None, role.span if role else None) if s]
     rest = restated(asked, without_spans(asked.text, [*spans, *address_words]))
     said = role or term
-    anchor = said.span if said is not None else address_words[0]
+    anchor = _run_on(said.span if said is not None else address_words[0], address_words)
     phrase = phrase_around(asked.text, *anchor)
     views, confidence, missing, named = await _configurations(asked, context, rest, phrase)
     if not views:
@@ -360,6 +370,19 @@ async def _domain_attribute(
     return answered(asked, facts=facts, message=f"The {term.name} of {names[0]}.")
 
 
+def _kind_named_first(facts: Sequence[Fact], text: str, term: FieldTerm) -> list[Fact]:
+    """``facts`` with those whose label's own kind the question names first ("Linda's mobile
+    number": the "Mobile phone" before the "Work phone"), in their order otherwise."""
+    said = {LABEL_SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", text.lower())}
+    generic = set(re.findall(r"[a-z]+", term.name.lower()))
+
+    def named(fact: Fact) -> bool:
+        words = set(re.findall(r"[a-z]+", fact.label.lower())) - generic
+        return any(LABEL_SYNONYMS.get(w, w) in said for w in words)
+
+    return sorted(facts, key=lambda fact: not named(fact))
+
+
 async def _record_attribute(
     asked: AskedQuestion, context: EngineContext, family: RecordFamily, term: FieldTerm
 ) -> Answer | None:
@@ -376,7 +399,9 @@ async def _record_attribute(
     if found is None or found.status != "answered" or not found.facts:
         return None
     wanted = re.compile(term.field, re.IGNORECASE)
-    facts = [fact for fact in found.facts if wanted.search(fact.label)]
+    facts = _kind_named_first(
+        [fact for fact in found.facts if wanted.search(fact.label)], asked.text, term
+    )
     named = ", ".join(dict.fromkeys(source.name or "?" for source in found.sources[:MAX_LISTED]))
     if not facts:
         return no_data(asked, f"{named}: no {term.name} recorded in IT Glue.")
@@ -400,7 +425,8 @@ async def answer_attribute(asked: AskedQuestion, context: EngineContext) -> Answ
     entities = asked.intent.entities
     if entities.ip or entities.mac or entities.serial:
         return None
-    found = asked_attributes(asked.text, await _SCHEMAS.schemas(context.sessions))
+    schemas, os_words = await _SCHEMAS.vocabulary(context.sessions)
+    found = asked_attributes(asked.text, schemas, os_words)
     asks_address = bool(_ADDRESS_WORD.search(_EMAIL_OR_WEB.sub(" ", asked.text)))
     if found.configuration or found.interface or asks_address:
         answer = await _configuration_attribute(asked, context, found)

@@ -25,7 +25,7 @@ Example::
 
     answer = await credential(asked, context)   # "admin password for the firewall at @Acme"
     [(fact.label, fact.value) for fact in answer.facts][:2]
-    # [('password entry', 'ACME-FW01 - Admin GUI'), ('username', 'admin')]
+    # [('username', 'admin'), ('password entry', 'ACME-FW01 - Admin GUI')]
 """
 
 from __future__ import annotations
@@ -68,10 +68,10 @@ __all__ = ["CREDENTIAL_WORDS", "GENERIC_WORDS", "credential"]
 CREDENTIAL_WORDS = frozenset({
     "access", "code", "codes", "credential", "credentials", "creds", "key", "keys", "log",
     "login", "logins", "logon", "logons", "passcode", "passcodes", "passphrase", "passphrases",
-    "passwd", "password", "passwords", "pin", "please", "pwd", "secret", "secrets", "sign",
-    "signin", "use", "used", "uses", "user", "username", "usernames"
+    "passwd", "password", "passwords", "pin", "please", "pwd", "run", "runs", "secret",
+    "secrets", "sign", "signin", "use", "used", "uses", "user", "username", "usernames"
 })  # fmt: skip
-"""Words asking for a credential: they do not say which one."""
+"""Words asking for a credential: they do not say which one ("the account Veeam runs as")."""
 
 GENERIC_WORDS = frozenset({
     "account", "accounts", "admin", "administrator", "default", "local", "main", "primary",
@@ -92,18 +92,21 @@ def _metadata(view: PasswordView) -> str:
 
 
 def _facts(views: Sequence[PasswordView], confidence: float) -> list[Fact]:
+    """Each entry's username and URL first (what "the Clio login" asks for: the entry's name
+    is the subject, not the answer), then its name, category and what it belongs to."""
     facts = []
     for view in views:
+        entry = password_facts(view, confidence=confidence)
         if view.name:
-            facts.append(
-                Fact(
-                    label="password entry",
-                    value=view.name,
-                    source=password_source(view),
-                    confidence=confidence,
-                )
+            name = Fact(
+                label="password entry",
+                value=view.name,
+                source=password_source(view),
+                confidence=confidence,
             )
-        facts.extend(password_facts(view, confidence=confidence))
+            asked_for = [fact for fact in entry if fact.label in ("username", "login URL")]
+            entry = [*asked_for, name, *[fact for fact in entry if fact not in asked_for]]
+        facts.extend(entry)
     return facts
 
 
