@@ -42,7 +42,7 @@ from itglue_mcp.catalog.configurations import operating_system_names
 from itglue_mcp.catalog.flexible_assets import AssetField, AssetTypeSchema, asset_type_schemas
 from itglue_mcp.query.handlers import AskedQuestion
 from itglue_mcp.query.intent import IntentKind, detect_intent
-from itglue_mcp.query.lexicon import configuration_kind
+from itglue_mcp.query.lexicon import FIELD_CUES, configuration_kind
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.generation import data_generation
 
@@ -263,7 +263,9 @@ RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = 
                 r"user\s*ids?",
                 r"users?",
                 r"log\s*in\s+names?",
-                r"(?:service\s+)?accounts?(?:\s+names?)?",
+                # "the account Veeam runs as"; not "the account manager", "the account number"
+                r"(?:service\s+)?accounts?(?:\s+names?)?"
+                r"(?!\s+(?:managers?|reps?|representatives?|numbers?|executives?|owners?))",
                 r"run\s+as",
             ),
         ),
@@ -298,8 +300,8 @@ RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = 
 
 # Words of a field name that only qualify it ("Retention Days", "Renewal Date", "Expires On").
 _OPTIONAL_FIELD_WORDS = frozenset({
-    "a", "an", "and", "at", "count", "date", "day", "days", "for", "in", "no", "number", "of",
-    "on", "the", "to"
+    "a", "an", "and", "at", "by", "count", "date", "day", "days", "for", "id", "in", "no",
+    "number", "of", "on", "the", "to"
 })  # fmt: skip
 # Fields that are not one value to answer with: secrets, section headers, files, free notes.
 _NOT_ANSWERED_KINDS = frozenset({"password", "header", "upload"})
@@ -328,7 +330,15 @@ def stem(word: str) -> str:
     return lowered[:5]
 
 
+_CUES = {
+    concept: re.compile(rf"(?<![\w-])(?:{'|'.join(cues)})(?![\w-])", re.IGNORECASE)
+    for concept, cues in FIELD_CUES.items()
+}
+
+
 def _question_stems(text: str) -> dict[str, list[tuple[int, int]]]:
+    """The stems of ``text``'s words with where they are, and the field concepts its words
+    cue (:data:`~itglue_mcp.query.lexicon.FIELD_CUES`) with where the cue is."""
     stems: dict[str, list[tuple[int, int]]] = {}
     for match in _WORD.finditer(text):
         key = stem(match.group())
@@ -336,6 +346,10 @@ def _question_stems(text: str) -> dict[str, list[tuple[int, int]]]:
         synonym = _STEM_SYNONYMS.get(key)
         if synonym and synonym != key:
             stems.setdefault(synonym, []).append(match.span())
+    for concept, cue in _CUES.items():
+        for match in cue.finditer(text):
+            if match.end() > match.start():
+                stems.setdefault(concept, []).append(match.span())
     return stems
 
 

@@ -34,7 +34,7 @@ from itglue_mcp.catalog.flexible_assets import (
 from itglue_mcp.query.answer import Answer, Excerpt, Fact
 from itglue_mcp.query.attributes import TraitMatch, best_traits, restated, without_spans
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
-from itglue_mcp.query.lexicon import configuration_kind
+from itglue_mcp.query.lexicon import ASSET_TYPE_SYNONYMS, configuration_kind
 from itglue_mcp.query.structured.common import (
     KIND_ONE,
     KIND_SEVERAL,
@@ -76,7 +76,21 @@ def _trait_values(value: Any) -> list[str]:
 
 
 def _asset_text(asset: AssetWithTraits) -> str:
-    return f"{asset.name or ''}\n{asset.flexible_asset_type_name or ''}"
+    """What names an asset: its name, its type's name and the other words for that type
+    ("internet" for an ISP Circuit), and the names of its checked Checkbox fields (a
+    "Wildcard" certificate)."""
+    type_name = asset.flexible_asset_type_name or ""
+    also = [
+        synonym
+        for word in re.findall(r"[\w-]+", type_name.lower())
+        for synonym in ASSET_TYPE_SYNONYMS.get(word, ())
+    ]
+    return "\n".join([asset.name or "", type_name, " ".join(also), " ".join(_checked(asset))])
+
+
+def _checked(asset: AssetWithTraits) -> list[str]:
+    """The names (as keys: "wildcard") of the asset's Checkbox fields that are checked."""
+    return [key.replace("-", " ") for key, value in asset.traits.items() if value is True]
 
 
 async def _assets(
@@ -217,7 +231,7 @@ async def asset_field_answer(
     matches = best_traits(
         [match for match in matches if match.schema.id in types],
         asked.text,
-        " ".join(asset.name or "" for asset in kept),
+        " ".join(f"{asset.name or ''} {' '.join(_checked(asset))}" for asset in kept),
     )
     if not matches:
         return None
