@@ -282,7 +282,10 @@ RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = 
         ),
     },
     "domain": {
-        "registrar": (r"registrar", _rx(r"registrars?", r"registered\s+(?:with|at|through)")),
+        "registrar": (
+            r"registrar",
+            _rx(r"registrars?", r"registered(?:\s+(?:with|at|through))?"),
+        ),
     },
     "location": {
         "address": (
@@ -301,7 +304,7 @@ RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = 
 # Words of a field name that only qualify it ("Retention Days", "Renewal Date", "Expires On").
 _OPTIONAL_FIELD_WORDS = frozenset({
     "a", "an", "and", "at", "by", "count", "date", "day", "days", "for", "id", "in", "no",
-    "number", "of", "on", "the", "to"
+    "number", "of", "on", "the", "to", "until"
 })  # fmt: skip
 # Fields that are not one value to answer with: secrets, section headers, files, free notes.
 _NOT_ANSWERED_KINDS = frozenset({"password", "header", "upload"})

@@ -112,6 +112,7 @@ FIELD_CUES: dict[str, tuple[str, ...]] = {
     "issue": (r"issued", r"signed\s+by", r"certificate\s+authority", r"\bca\b"),
     "resel": (r"buy", r"bought", r"purchased?", r"suppliers?", r"distributors?", r"resold"),
     "produ": (r"software", r"solutions?", r"tool", r"product", r"application", r"uses?", r"used"),
+    "valid": (r"expir(?:y|es|ed|ation|ing|e)", r"runs?\s+out"),
     "provi": (r"isp", r"carrier", r"provider"),
     "sched": (r"(?<=when )(?:[\w-]+\s+){1,5}?runs?\b", r"what\s+time", r"how\s+often"),
 }

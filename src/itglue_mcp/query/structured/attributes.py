@@ -43,7 +43,7 @@ from datetime import date
 
 from itglue_mcp.catalog.citations import cited_record
 from itglue_mcp.catalog.configurations import configuration_cited, configuration_source
-from itglue_mcp.catalog.domains import domain_source, domains_named
+from itglue_mcp.catalog.domains import domain_source, domains_named, organization_domains
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.attributes import (
     CONFIGURATION_ATTRIBUTES,
@@ -64,6 +64,8 @@ from itglue_mcp.query.lexicon import LABEL_SYNONYMS, configuration_kind
 from itglue_mcp.query.structured.asset_fields import asset_field_answer
 from itglue_mcp.query.structured.common import (
     EXACT,
+    KIND_ONE,
+    KIND_SEVERAL,
     MAX_LISTED,
     answered,
     listing,
@@ -90,6 +92,7 @@ _ADDRESS_WORD = re.compile(r"(?<![\w-])(?:ip(?:v[46])?s?|address(?:es)?|mac)(?![
 _EMAIL_OR_WEB = re.compile(r"(?<![\w-])(?:e-?mail|mail|web|url|login)\s+address", re.I)
 # Configuration attributes whose words also name other things: they pick a configuration's
 # field only when a configuration is named by a hostname-like word or a kind.
+_DOMAIN_WORD = re.compile(r"(?<![\w-])(?:domains?|registrars?)(?![\w-])", re.IGNORECASE)
 _LOOSE = frozenset({"location", "status", "manufacturer"})
 # Record families and the record type the caller must be allowed to see.
 _FAMILY_TYPES: dict[RecordFamily, str] = {
@@ -331,13 +334,45 @@ _FAMILY_HANDLERS: dict[RecordFamily, tuple[IntentKind, IntentHandler]] = {
 }
 
 
+async def _organization_registrars(
+    asked: AskedQuestion, context: EngineContext, term: FieldTerm
+) -> Answer:
+    """The ``term`` of each domain of the question's organization, or ``no_data`` saying it
+    has none recorded."""
+    async with unit_of_work(context.sessions, read_only=True) as session:
+        views = await organization_domains(
+            session, organization_ids=asked.organization_ids or (), limit=MAX_LISTED
+        )
+    facts = [
+        Fact(
+            label=f"{term.name} of {view.name}",
+            value=view.registrar_name.strip(),
+            source=domain_source(view),
+            confidence=KIND_ONE if len(views) == 1 else KIND_SEVERAL,
+        )
+        for view in views
+        if view.registrar_name and view.registrar_name.strip()
+    ]
+    if not facts:
+        held = ", ".join(view.name or "?" for view in views)
+        what = f"Its domains: {held}." if held else None
+        return no_data(
+            asked, f"No domain of {scope_name(asked)} has a {term.name} recorded.", [what]
+        )
+    named = ", ".join(view.name or "?" for view in views)
+    return answered(asked, facts=facts, message=f"The {term.name} of {named}.")
+
+
 async def _domain_attribute(
     asked: AskedQuestion, context: EngineContext, term: FieldTerm
 ) -> Answer | None:
-    """A domain's registrar, the domain named by a dotted name in the question."""
+    """A domain's registrar: the domain named by a dotted name in the question, else (the
+    question saying "domain" or "registrar" of one organization) the organization's domains."""
     names = [name for name in _hostnames(asked.text) if "." in name]
     if not names:
-        return None
+        if asked.organization is None or not _DOMAIN_WORD.search(asked.text):
+            return None
+        return await _organization_registrars(asked, context, term)
     async with unit_of_work(context.sessions, read_only=True) as session:
         views = await domains_named(session, names[0], organization_ids=asked.organization_ids)
         elsewhere = []
