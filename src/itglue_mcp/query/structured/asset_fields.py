@@ -41,6 +41,7 @@ from itglue_mcp.query.structured.common import (
     MAX_LISTED,
     answered,
     best_matching,
+    held_words,
     no_data,
     scope_name,
     subject_words,
@@ -129,10 +130,17 @@ def _named_by(
 ) -> tuple[list[AssetWithTraits], list[str]]:
     """The assets whose name or type's name holds the most of ``words``, at least half of
     them ("protection" alone does not make FortiGuard Threat Protection the Sophos
-    Xstream Protection licence); ``([], [])`` when none does."""
+    Xstream Protection licence), and when some word names nothing, one held by the asset's
+    own name; ``([], [])`` when none does."""
     kept, held = best_matching(assets, words, _asset_text)
     if not held or 2 * len(held) < len(words):
         return [], []
+    if len(held) < len(words):
+        # Some words name nothing: the asset's own name must hold one of the others, or the
+        # question names another asset of the type ("the Hyper Backup" is not the QNAP job).
+        kept = [asset for asset in kept if held_words(held, asset.name or "")]
+        if not kept:
+            return [], []
     return kept, held
 
 
