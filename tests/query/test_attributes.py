@@ -686,3 +686,25 @@ async def test_the_registrar_of_an_organization_s_domains(store_url: str, tenant
         d["attributes"]["registrar-name"] for d in domains
     }
     assert {source.organization_name for source in answer.sources} == {RL}
+
+
+async def test_a_brand_none_of_the_kind_is_of_is_no_data_not_another_device(
+    store_url: str, tenant: Path
+) -> None:
+    firewalls = [
+        c["attributes"]
+        for c in records(tenant, "configurations")
+        if c["attributes"]["organization-name"] == BP
+        and c["attributes"]["configuration-type-name"] == "Firewall"
+    ]
+    assert firewalls, "premise: BrightPath has a firewall"
+    made = " ".join(
+        f"{f['name']} {f['manufacturer-name']} {f['model-name']}" for f in firewalls
+    ).lower()
+    brand = next(b for b in ("WatchGuard", "SonicWall", "FortiGate") if b.lower() not in made)
+
+    answer = await ask(store_url, f"serial number of the {brand}", BP)
+
+    assert answer.status == "no_data"
+    assert brand in answer.message
+    assert not answer.facts
