@@ -374,7 +374,10 @@ def _trait_matches(text: str, schemas: Sequence[AssetTypeSchema]) -> list[TraitM
             if not required or any(w not in stems for w in required):
                 continue
             spans = tuple(span for w in words if w in stems for span in stems[w])
-            found.append(TraitMatch(schema, asset_field, len(set(required)), spans))
+            # Specificity counts every word of the field's found ("Circuit ID" over a
+            # "Provider" cued by "ISP" in "ISP circuit ID"), optional ones too.
+            score = len({w for w in words if w in stems})
+            found.append(TraitMatch(schema, asset_field, score, spans))
     return sorted(found, key=lambda match: -match.score)
 
 
@@ -383,7 +386,8 @@ def best_traits(matches: Sequence[TraitMatch], text: str, subject: str = "") -> 
 
     A field sharing a word with the asset's own name ("Backup Server" in "the
     retention of the nightly server backup", "Guest Network" in "ACME-Guest wireless
-    network") describes the subject, not the attribute, and is dropped; then the most
+    network") describes the subject, not the attribute, and is dropped, and so is one named
+    only by words of its type's name when another is named otherwise; then the most
     specific fields win; between a date field and another ("Issued On", "Issuer"), a
     question saying "when" or "date" takes the date.
 
@@ -398,9 +402,15 @@ def best_traits(matches: Sequence[TraitMatch], text: str, subject: str = "") -> 
         words = [stem(w) for w in _WORD.findall(match.field.name)]
         return any(w in subject_stems and w not in _OPTIONAL_FIELD_WORDS for w in words)
 
+    def names_type_only(match: TraitMatch) -> bool:
+        # "bandwidth of the ISP circuit": "ISP" and "circuit" name the type, not a field.
+        said = {stem(w) for start, end in match.spans for w in _WORD.findall(text[start:end])}
+        return said <= {stem(w) for w in _WORD.findall(match.schema.name)}
+
     kept = [match for match in matches if not describes_subject(match)]
     if not kept:
         return []
+    kept = [match for match in kept if not names_type_only(match)] or kept
     best = max(match.score for match in kept)
     kept = [match for match in kept if match.score == best]
     dated = [m for m in kept if (m.field.kind or "").lower() in _DATE_KINDS]

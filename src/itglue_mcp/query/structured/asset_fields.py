@@ -145,10 +145,10 @@ def _named_by(
 
 
 def _asset_words(asked: AskedQuestion, matches: Sequence[TraitMatch]) -> list[str]:
-    """The question's words that may name the asset: all but those naming ``matches``."""
-    return subject_words(
-        restated(asked, without_spans(asked.text, [s for m in matches for s in m.spans]))
-    )
+    """The question's words that may name the asset: all but those naming ``matches``
+    (none when those are all it says: "ISP circuit ID")."""
+    rest = without_spans(asked.text, [s for m in matches for s in m.spans])
+    return subject_words(restated(asked, rest)) if rest else []
 
 
 async def _elsewhere(
