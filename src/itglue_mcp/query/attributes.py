@@ -405,7 +405,7 @@ def best_traits(matches: Sequence[TraitMatch], text: str, subject: str = "") -> 
     def names_type_only(match: TraitMatch) -> bool:
         # "bandwidth of the ISP circuit": "ISP" and "circuit" name the type, not a field.
         said = {stem(w) for start, end in match.spans for w in _WORD.findall(text[start:end])}
-        return said <= {stem(w) for w in _WORD.findall(match.schema.name)}
+        return said <= {stem(w) for w in _WORD.findall(match.schema.name or "")}
 
     kept = [match for match in matches if not describes_subject(match)]
     if not kept:
