@@ -103,7 +103,14 @@ EXPIRATION_KINDS: dict[str, tuple[str, ...]] = {
 
 
 FIELD_CUES: dict[str, tuple[str, ...]] = {
-    "reten": (r"retain(?:ed)?", r"kept", r"keep", r"restore\s+points?", r"versions\s+kept"),
+    "reten": (
+        r"retain(?:ed)?",
+        r"kept",
+        r"keep",
+        r"how\s+long",
+        r"restore\s+points?",
+        r"versions\s+kept",
+    ),
     "seat": (
         r"(?:how\s+many|number\s+of|count\s+of)(?=(?:\s+[\w-]+){0,3}?\s+licen[cs]es?\b)",
         r"licen[cs]es?(?=\s+(?:do|does|are|have|has)\b)",

@@ -77,15 +77,13 @@ def _trait_values(value: Any) -> list[str]:
 
 
 def _asset_text(asset: AssetWithTraits) -> str:
-    """What names an asset: its name, its type's name and the other words for that type
-    ("internet" for an ISP Circuit), and the names of its checked Checkbox fields (a
+    """What names an asset: its name, its type's name, its plural and the other words for
+    that type ("internet" for an ISP Circuit), and the names of its checked Checkbox fields (a
     "Wildcard" certificate)."""
     type_name = asset.flexible_asset_type_name or ""
-    also = [
-        synonym
-        for word in re.findall(r"[\w-]+", type_name.lower())
-        for synonym in ASSET_TYPE_SYNONYMS.get(word, ())
-    ]
+    type_words = re.findall(r"[\w-]+", type_name.lower())
+    also = [synonym for word in type_words for synonym in ASSET_TYPE_SYNONYMS.get(word, ())]
+    also += [f"{word}s" for word in type_words if not word.endswith("s")]  # "the backups"
     return "\n".join([asset.name or "", type_name, " ".join(also), " ".join(_checked(asset))])
 
 
