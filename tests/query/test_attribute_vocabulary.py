@@ -200,3 +200,10 @@ def test_an_account_manager_is_not_a_username_question() -> None:
     assert "password" not in asked_attributes("who is our ISP account manager", ()).records
     found = asked_attributes("which service account does the backup agent run as", ())
     assert found.records["password"].name == "username"
+
+
+def test_where_to_log_in_asks_the_login_url_not_the_location() -> None:
+    found = asked_attributes("where can we sign in to the Meraki dashboard", ())
+    assert found.records["password"].name == "login URL"
+    assert found.configuration is None
+    assert asked_attributes("where is the Meraki switch", ()).configuration is not None

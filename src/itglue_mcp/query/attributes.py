@@ -142,6 +142,9 @@ def _rx(*synonyms: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(synonyms)})(?![\w-])", re.IGNORECASE)
 
 
+# "where do I log into the firewall" asks where its login page is, not where it stands.
+_WHERE_LOGIN = r"\s+(?:do|can|should|would)\s+(?:i|we|you)\s+(?:log|sign)\s*(?:in|on)(?:to)?"
+
 CONFIGURATION_ATTRIBUTES: dict[str, tuple[str, re.Pattern[str]]] = {
     "serial number": (
         "serial_number",
@@ -178,7 +181,12 @@ CONFIGURATION_ATTRIBUTES: dict[str, tuple[str, re.Pattern[str]]] = {
     "hostname": ("hostname", _rx(r"host\s*names?")),
     "location": (
         "location_name",
-        _rx(r"locations?", r"located", r"(?:which|what)\s+(?:site|office|building)", r"where"),
+        _rx(
+            r"locations?",
+            r"located",
+            r"(?:which|what)\s+(?:site|office|building)",
+            rf"where(?!{_WHERE_LOGIN})",
+        ),
     ),
     "status": ("configuration_status_name", _rx(r"status")),
     "MAC address": ("mac_address", _rx(r"mac(?:\s+address(?:es)?)?")),
@@ -279,6 +287,7 @@ RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = 
                 r"web\s+address(?:es)?",
                 r"log\s*in\s+(?:page|address)",
                 r"portal\s+address",
+                rf"where{_WHERE_LOGIN}",
             ),
         ),
     },
