@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from itglue_mcp.catalog.flexible_assets import AssetField, AssetTypeSchema
-from itglue_mcp.query.attributes import asked_attributes, best_traits, stem
+from itglue_mcp.query.attributes import (
+    asked_attributes,
+    best_traits,
+    operating_system_words,
+    stem,
+)
 
 CERTIFICATE = AssetTypeSchema(
     1,
@@ -120,3 +125,85 @@ def test_a_field_naming_the_asset_itself_is_not_the_attribute() -> None:
     # seen to name the asset ("Nightly server backup"), not the attribute asked.
     assert _fields(question) == ["Backup Server"]
     assert _fields(question, subject="Nightly server backup") == ["Retention Days"]
+
+
+LICENCE = AssetTypeSchema(
+    4,
+    "Software Licence",
+    (
+        AssetField("Product Name", "product-name", "Text"),
+        AssetField("Seats", "seats", "Number"),
+        AssetField("Reseller", "reseller", "Text"),
+        AssetField("Signed By", "signed-by", "Text"),
+    ),
+)
+JOB = AssetTypeSchema(
+    5,
+    "Backup Job",
+    (
+        AssetField("Retention", "retention", "Text"),
+        AssetField("Product", "product", "Text"),
+        AssetField("Valid Until", "valid-until", "Date"),
+        AssetField("Network ID", "network-id", "Number"),
+    ),
+)
+
+
+def test_operating_system_words_come_from_stored_names_without_kinds_or_versions() -> None:
+    words = operating_system_words(
+        ["FortiOS 7.4.3", "Windows 11 Pro", "VMware ESXi 8.0 U2", "Ubuntu Server 24.04 LTS"]
+    )
+    assert {"fortios", "windows", "vmware", "ubuntu"} <= words
+    # A kind ("ESXi" names a hypervisor, "Server" a server), an edition or a version is not.
+    assert not words & {"esxi", "server", "pro", "7.4.3", "u2", "11"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what FortiOS version does the branch firewall run",
+        "which ubuntu is BUILD-07 on",
+        "software version of the core switch",
+    ],
+)
+def test_a_stored_operating_system_word_asks_the_operating_system(question: str) -> None:
+    found = asked_attributes(question, (), frozenset({"fortios", "ubuntu"}))
+    assert found.configuration is not None
+    assert found.configuration.field == "operating_system_name"
+
+
+def test_an_operating_system_word_alone_is_not_a_question_about_it() -> None:
+    found = asked_attributes("steps to patch the ubuntu build box", (), frozenset({"ubuntu"}))
+    assert found.configuration is None
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("how many Visio licences does the team have", "Seats"),
+        ("whom did we purchase Visio from", "Reseller"),
+        ("who signed the Visio package", "Signed By"),
+        ("how long are the nightly copies retained", "Retention"),
+        ("what tool does the nightly job use", "Product"),
+        ("when does the offsite job expire", "Valid Until"),
+        ("the network of the offsite job", "Network ID"),
+    ],
+)
+def test_field_cues_and_optional_words_reach_a_field_named_otherwise(
+    question: str, field: str
+) -> None:
+    found = asked_attributes(question, (LICENCE, JOB))
+    assert field in [match.field.name for match in best_traits(found.traits, question)]
+
+
+def test_an_account_manager_is_not_a_username_question() -> None:
+    assert "password" not in asked_attributes("who is our ISP account manager", ()).records
+    found = asked_attributes("which service account does the backup agent run as", ())
+    assert found.records["password"].name == "username"
+
+
+def test_where_to_log_in_asks_the_login_url_not_the_location() -> None:
+    found = asked_attributes("where can we sign in to the Meraki dashboard", ())
+    assert found.records["password"].name == "login URL"
+    assert found.configuration is None
+    assert asked_attributes("where is the Meraki switch", ()).configuration is not None

@@ -609,3 +609,102 @@ async def test_a_new_flexible_asset_type_is_answerable_from_its_synced_fields(
     for answer in (elsewhere, field_only):
         assert answer.status == "no_data" and not answer.facts
         assert any(owner in hint for hint in answer.suggestions)
+
+
+# --- the asked value leads ------------------------------------------------------------------
+
+
+async def test_a_login_question_leads_with_the_username_not_the_entry_name(
+    store_url: str, tenant: Path
+) -> None:
+    entry = _one(tenant, "passwords", NW, "NW-BKP01 - Veeam console")
+
+    answer = await ask(store_url, "the NW-BKP01 Veeam console login", NW)
+
+    assert answer.status == "answered"
+    assert (answer.facts[0].label, answer.facts[0].value) == (
+        "username",
+        entry["attributes"]["username"],
+    )
+
+
+async def test_a_mobile_number_question_leads_with_the_mobile_phone(
+    store_url: str, tenant: Path
+) -> None:
+    with_mobile = [
+        c
+        for c in records(tenant, "contacts")
+        if c["attributes"]["organization-name"] == ACME
+        and len(c["attributes"]["contact-phones"]) > 1
+        and c["attributes"]["contact-phones"][0]["label-name"] != "Mobile"
+        and any(p["label-name"] == "Mobile" for p in c["attributes"]["contact-phones"])
+    ]
+    assert with_mobile, "premise: an Acme contact has a Mobile phone after another phone"
+    contact = with_mobile[0]["attributes"]
+    [mobile] = [p["value"] for p in contact["contact-phones"] if p["label-name"] == "Mobile"]
+
+    answer = await ask(store_url, f"cell number for {_contact_name(with_mobile[0])}", ACME)
+
+    assert answer.status == "answered"
+    assert answer.facts[0].value == mobile
+
+
+async def test_a_word_of_a_stored_operating_system_asks_the_operating_system(
+    store_url: str, tenant: Path
+) -> None:
+    record = _one(tenant, "configurations", ACME, "ACME-FW01")
+    system = record["attributes"]["operating-system-name"]
+    word = system.split()[0]
+    assert word.isalpha(), "premise: the operating system's name starts with a word"
+
+    answer = await ask(store_url, f"which {word} version is ACME-FW01 running", ACME)
+
+    assert answer.status == "answered"
+    assert (answer.facts[0].label, answer.facts[0].value) == ("operating system", system)
+
+
+async def test_the_warranty_of_a_device_kind_is_that_device_s_not_every_expiration(
+    store_url: str, tenant: Path
+) -> None:
+    firewall = _one(tenant, "configurations", BP, "BP-FW01")
+
+    answer = await ask(store_url, "when does the firewall warranty run out", BP)
+
+    assert answer.status == "answered"
+    assert {fact.value for fact in answer.facts} == {firewall["attributes"]["warranty-expires-at"]}
+    assert str(answer.sources[0].record_id) == firewall["id"]
+
+
+async def test_the_registrar_of_an_organization_s_domains(store_url: str, tenant: Path) -> None:
+    domains = [d for d in records(tenant, "domains") if d["attributes"]["organization-name"] == RL]
+    assert domains, "premise: Riverbend Labs keeps domains"
+
+    answer = await ask(store_url, "which registrar is the domain with", RL)
+
+    assert answer.status == "answered"
+    assert {fact.value for fact in answer.facts} <= {
+        d["attributes"]["registrar-name"] for d in domains
+    }
+    assert {source.organization_name for source in answer.sources} == {RL}
+
+
+async def test_a_brand_none_of_the_kind_is_of_is_no_data_not_another_device(
+    store_url: str, tenant: Path
+) -> None:
+    firewalls = [
+        c["attributes"]
+        for c in records(tenant, "configurations")
+        if c["attributes"]["organization-name"] == BP
+        and c["attributes"]["configuration-type-name"] == "Firewall"
+    ]
+    assert firewalls, "premise: BrightPath has a firewall"
+    made = " ".join(
+        f"{f['name']} {f['manufacturer-name']} {f['model-name']}" for f in firewalls
+    ).lower()
+    brand = next(b for b in ("WatchGuard", "SonicWall", "FortiGate") if b.lower() not in made)
+
+    answer = await ask(store_url, f"serial number of the {brand}", BP)
+
+    assert answer.status == "no_data"
+    assert brand in answer.message
+    assert not answer.facts

@@ -39,6 +39,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.citations import CitedRecord, SourceRecord, cited_record, source_of
@@ -46,6 +47,7 @@ from itglue_mcp.catalog.errors import RecordNotFound
 from itglue_mcp.catalog.ids import parse_id
 from itglue_mcp.catalog.scope import ReadScope
 from itglue_mcp.store.citations import cite_records
+from itglue_mcp.store.errors import translate_errors
 from itglue_mcp.store.interfaces import configurations_by_interface, interface_for_mac
 from itglue_mcp.store.network import (
     configurations_by_hostname,
@@ -77,6 +79,7 @@ __all__ = [
     "configuration_not_found",
     "configuration_source",
     "interface_references",
+    "operating_system_names",
     "readable_related_items",
     "resolve_configurations",
 ]
@@ -318,3 +321,21 @@ async def readable_related_items(
         )
 
     return {source: tuple(filter(readable, items)) for source, items in links.items()}
+
+
+async def operating_system_names(session: AsyncSession) -> list[str]:
+    """Every distinct operating system name the store's configurations hold ("PAN-OS 11.1.2",
+    "Windows Server 2022 Standard"), of every organization: their words are the vocabulary
+    of operating-system questions ("what SonicOS version…").
+
+    Raises:
+        StoreError: the database failed.
+    """
+    table = RecordType.CONFIGURATIONS.table
+    with translate_errors("read operating system names"):
+        rows = await session.execute(
+            select(table.c.operating_system_name)
+            .where(table.c.operating_system_name.is_not(None))
+            .distinct()
+        )
+    return sorted(str(name) for (name,) in rows if str(name).strip())

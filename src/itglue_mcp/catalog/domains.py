@@ -20,7 +20,7 @@ from itglue_mcp.store.errors import translate_errors
 from itglue_mcp.store.queries import scope, select_view, to_view
 from itglue_mcp.store.record_types import RecordType
 
-__all__ = ["DomainView", "domain_source", "domains_named"]
+__all__ = ["DomainView", "domain_source", "domains_named", "organization_domains"]
 
 _MAX_DOMAINS = 20
 
@@ -64,6 +64,30 @@ async def domains_named(
         .where(*scope(table, organization_ids), func.lower(table.c.name) == wanted)
         .order_by(table.c.organization_id, table.c.id)
         .limit(_MAX_DOMAINS)
+    )
+    with translate_errors("read domains"):
+        rows = (await session.execute(statement)).all()
+    return [to_view(DomainView, row) for row in rows]
+
+
+async def organization_domains(
+    session: AsyncSession, *, organization_ids: Collection[int], limit: int = _MAX_DOMAINS
+) -> list[DomainView]:
+    """The live domains of the organizations ``organization_ids``, by organization and name
+    (at most ``limit``): what "the domain of <organization>" means.
+
+    Raises:
+        ValueError: ``limit`` is below 1.
+        StoreError: the database failed.
+    """
+    if limit < 1:
+        raise ValueError("limit: must be at least 1")
+    table = RecordType.DOMAINS.table
+    statement = (
+        select_view(DomainView, table)
+        .where(*scope(table, organization_ids))
+        .order_by(table.c.organization_id, table.c.name, table.c.id)
+        .limit(limit)
     )
     with translate_errors("read domains"):
         rows = (await session.execute(statement)).all()

@@ -32,15 +32,17 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.configurations import ConfigurationView, operating_system_names
 from itglue_mcp.catalog.flexible_assets import AssetField, AssetTypeSchema, asset_type_schemas
 from itglue_mcp.query.handlers import AskedQuestion
 from itglue_mcp.query.intent import IntentKind, detect_intent
+from itglue_mcp.query.lexicon import FIELD_CUES, configuration_kind
 from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.generation import data_generation
 
@@ -56,6 +58,8 @@ __all__ = [
     "TraitMatch",
     "asked_attributes",
     "best_traits",
+    "of_brand",
+    "operating_system_words",
     "restated",
     "stem",
     "without_spans",
@@ -138,6 +142,9 @@ def _rx(*synonyms: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(synonyms)})(?![\w-])", re.IGNORECASE)
 
 
+# "where do I log into the firewall" asks where its login page is, not where it stands.
+_WHERE_LOGIN = r"\s+(?:do|can|should|would)\s+(?:i|we|you)\s+(?:log|sign)\s*(?:in|on)(?:to)?"
+
 CONFIGURATION_ATTRIBUTES: dict[str, tuple[str, re.Pattern[str]]] = {
     "serial number": (
         "serial_number",
@@ -163,6 +170,7 @@ CONFIGURATION_ATTRIBUTES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"operating\s+systems?(?:\s+versions?)?",
             r"os(?:\s+versions?)?",
             r"firmware(?:\s+versions?)?",
+            r"(?:software\s+)?versions?",
         ),
     ),
     "warranty expiry": (
@@ -173,7 +181,12 @@ CONFIGURATION_ATTRIBUTES: dict[str, tuple[str, re.Pattern[str]]] = {
     "hostname": ("hostname", _rx(r"host\s*names?")),
     "location": (
         "location_name",
-        _rx(r"locations?", r"located", r"(?:which|what)\s+(?:site|office|building)", r"where"),
+        _rx(
+            r"locations?",
+            r"located",
+            r"(?:which|what)\s+(?:site|office|building)",
+            rf"where(?!{_WHERE_LOGIN})",
+        ),
     ),
     "status": ("configuration_status_name", _rx(r"status")),
     "MAC address": ("mac_address", _rx(r"mac(?:\s+address(?:es)?)?")),
@@ -254,7 +267,16 @@ RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = 
     "password": {
         "username": (
             r"^username$",
-            _rx(r"user\s*names?", r"user\s*ids?", r"log\s*in\s+names?", r"account\s+names?"),
+            _rx(
+                r"user\s*names?",
+                r"user\s*ids?",
+                r"users?",
+                r"log\s*in\s+names?",
+                # "the account Veeam runs as"; not "the account manager", "the account number"
+                r"(?:service\s+)?accounts?(?:\s+names?)?"
+                r"(?!\s+(?:managers?|reps?|representatives?|numbers?|executives?|owners?))",
+                r"run\s+as",
+            ),
         ),
         "login URL": (
             r"url",
@@ -265,11 +287,15 @@ RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = 
                 r"web\s+address(?:es)?",
                 r"log\s*in\s+(?:page|address)",
                 r"portal\s+address",
+                rf"where{_WHERE_LOGIN}",
             ),
         ),
     },
     "domain": {
-        "registrar": (r"registrar", _rx(r"registrars?", r"registered\s+(?:with|at|through)")),
+        "registrar": (
+            r"registrar",
+            _rx(r"registrars?", r"registered(?:\s+(?:with|at|through))?"),
+        ),
     },
     "location": {
         "address": (
@@ -287,14 +313,20 @@ RECORD_ATTRIBUTES: dict[RecordFamily, dict[str, tuple[str, re.Pattern[str]]]] = 
 
 # Words of a field name that only qualify it ("Retention Days", "Renewal Date", "Expires On").
 _OPTIONAL_FIELD_WORDS = frozenset({
-    "a", "an", "and", "at", "count", "date", "day", "days", "for", "in", "no", "number", "of",
-    "on", "the", "to"
+    "a", "an", "and", "at", "by", "count", "date", "day", "days", "for", "id", "in", "no",
+    "number", "of", "on", "the", "to", "until"
 })  # fmt: skip
 # Fields that are not one value to answer with: secrets, section headers, files, free notes.
 _NOT_ANSWERED_KINDS = frozenset({"password", "header", "upload"})
 _NOT_ANSWERED_NAMES = frozenset({"notes", "note"})
 # Tag fields linking password entries: the credential handler answers with the entries.
 _ANSWERED_ELSEWHERE_TAGS = frozenset({"passwords"})
+# An operating system name's words: "pan-os", "sonicos", "7.0.1".
+_OS_WORD = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9]")
+_EDITION_WORDS = frozenset({
+    "and", "datacenter", "edition", "enterprise", "essentials", "home", "ltsc", "pro",
+    "professional", "standard", "the", "with"
+})  # fmt: skip
 _WHEN = _rx(r"when", r"dates?", r"what\s+day")
 _DATE_KINDS = frozenset({"date"})
 _WORD = re.compile(r"[a-z0-9]+", re.IGNORECASE)
@@ -311,7 +343,15 @@ def stem(word: str) -> str:
     return lowered[:5]
 
 
+_CUES = {
+    concept: re.compile(rf"(?<![\w-])(?:{'|'.join(cues)})(?![\w-])", re.IGNORECASE)
+    for concept, cues in FIELD_CUES.items()
+}
+
+
 def _question_stems(text: str) -> dict[str, list[tuple[int, int]]]:
+    """The stems of ``text``'s words with where they are, and the field concepts its words
+    cue (:data:`~itglue_mcp.query.lexicon.FIELD_CUES`) with where the cue is."""
     stems: dict[str, list[tuple[int, int]]] = {}
     for match in _WORD.finditer(text):
         key = stem(match.group())
@@ -319,6 +359,10 @@ def _question_stems(text: str) -> dict[str, list[tuple[int, int]]]:
         synonym = _STEM_SYNONYMS.get(key)
         if synonym and synonym != key:
             stems.setdefault(synonym, []).append(match.span())
+    for concept, cue in _CUES.items():
+        for match in cue.finditer(text):
+            if match.end() > match.start():
+                stems.setdefault(concept, []).append(match.span())
     return stems
 
 
@@ -339,7 +383,10 @@ def _trait_matches(text: str, schemas: Sequence[AssetTypeSchema]) -> list[TraitM
             if not required or any(w not in stems for w in required):
                 continue
             spans = tuple(span for w in words if w in stems for span in stems[w])
-            found.append(TraitMatch(schema, asset_field, len(set(required)), spans))
+            # Specificity counts every word of the field's found ("Circuit ID" over a
+            # "Provider" cued by "ISP" in "ISP circuit ID"), optional ones too.
+            score = len({w for w in words if w in stems})
+            found.append(TraitMatch(schema, asset_field, score, spans))
     return sorted(found, key=lambda match: -match.score)
 
 
@@ -348,7 +395,8 @@ def best_traits(matches: Sequence[TraitMatch], text: str, subject: str = "") -> 
 
     A field sharing a word with the asset's own name ("Backup Server" in "the
     retention of the nightly server backup", "Guest Network" in "ACME-Guest wireless
-    network") describes the subject, not the attribute, and is dropped; then the most
+    network") describes the subject, not the attribute, and is dropped, and so is one named
+    only by words of its type's name when another is named otherwise; then the most
     specific fields win; between a date field and another ("Issued On", "Issuer"), a
     question saying "when" or "date" takes the date.
 
@@ -363,9 +411,15 @@ def best_traits(matches: Sequence[TraitMatch], text: str, subject: str = "") -> 
         words = [stem(w) for w in _WORD.findall(match.field.name)]
         return any(w in subject_stems and w not in _OPTIONAL_FIELD_WORDS for w in words)
 
+    def names_type_only(match: TraitMatch) -> bool:
+        # "bandwidth of the ISP circuit": "ISP" and "circuit" name the type, not a field.
+        said = {stem(w) for start, end in match.spans for w in _WORD.findall(text[start:end])}
+        return said <= {stem(w) for w in _WORD.findall(match.schema.name or "")}
+
     kept = [match for match in matches if not describes_subject(match)]
     if not kept:
         return []
+    kept = [match for match in kept if not names_type_only(match)] or kept
     best = max(match.score for match in kept)
     kept = [match for match in kept if match.score == best]
     dated = [m for m in kept if (m.field.kind or "").lower() in _DATE_KINDS]
@@ -387,15 +441,56 @@ def _interface_role(text: str) -> InterfaceRole | None:
     return None
 
 
-def asked_attributes(text: str, schemas: Sequence[AssetTypeSchema]) -> AskedAttributes:
+def operating_system_words(names: Iterable[str]) -> frozenset[str]:
+    """The words of stored operating system names that name an operating system ("sonicos",
+    "pan-os", "windows", "macos" from "macOS Sonoma 14.6"): lower-cased, at least three
+    letters, not a number or version ("7.0.1", "u3"), not a configuration kind ("ESXi" names
+    a hypervisor, "Server" a server) and not an edition word ("Standard", "Pro")."""
+    words = set()
+    for name in names:
+        for word in _OS_WORD.findall(name.lower()):
+            if sum(c.isalpha() for c in word) < 3 or word in _EDITION_WORDS:
+                continue
+            if configuration_kind(word) is None:
+                words.add(word)
+    return frozenset(words)
+
+
+def _operating_system_term(text: str, os_words: Collection[str]) -> FieldTerm | None:
+    """The operating system asked by name: a stored operating system's word before "version"
+    ("SonicOS version"), or asked for by "what"/"which" ("what macOS is…")."""
+    if not os_words:
+        return None
+    named = "|".join(re.escape(word) for word in sorted(os_words, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?:(?<![\w-])(?:what|which)\s+(?P<asked>{named})(?![\w-]))"
+        rf"|(?:(?<![\w-])(?P<versioned>{named})\s+versions?(?![\w-]))",
+        re.IGNORECASE,
+    )
+    match = pattern.search(text)
+    if match is None:
+        return None
+    group = "asked" if match.group("asked") else "versioned"
+    end = match.end()
+    version = re.match(r"\s+versions?(?![\w-])", text[end:], re.IGNORECASE)
+    if version:  # "which Windows version": the attribute's words run on to "version"
+        end += version.end()
+    return FieldTerm("operating system", "operating_system_name", (match.start(group), end))
+
+
+def asked_attributes(
+    text: str, schemas: Sequence[AssetTypeSchema], os_words: Collection[str] = ()
+) -> AskedAttributes:
     """Every attribute ``text`` may be asking for (the first naming of each in the lexicon,
     and the flexible asset fields of ``schemas`` it names).
 
     Args:
         text: the question without its organization scope.
         schemas: the flexible asset types the store holds (their fields are vocabulary).
+        os_words: words of the store's operating system names
+            (:func:`operating_system_words`): "what SonicOS version" asks the operating system.
     """
-    configuration = None
+    configuration = _operating_system_term(text, os_words)
     for name, (column, pattern) in CONFIGURATION_ATTRIBUTES.items():
         match = pattern.search(text)
         if match and (configuration is None or match.start() < configuration.span[0]):
@@ -412,6 +507,18 @@ def asked_attributes(text: str, schemas: Sequence[AssetTypeSchema]) -> AskedAttr
         traits=tuple(_trait_matches(text, schemas)),
         records=records,
     )
+
+
+def of_brand(view: ConfigurationView, brand: str) -> bool:
+    """``view``'s name, manufacturer, model or operating system holds ``brand`` (spaces,
+    hyphens and case ignored: "Sonic Wall" is SonicWall's)."""
+
+    def squeezed(text: str) -> str:
+        return re.sub(r"[\s-]+", "", text).lower()
+
+    held = (view.name, view.hostname, view.manufacturer_name, view.model_name)
+    text = squeezed(" ".join(part for part in (*held, view.operating_system_name) if part))
+    return squeezed(brand).rstrip("s") in text
 
 
 def without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -438,13 +545,15 @@ class SchemaCache:
 
     def __init__(self) -> None:
         self._cached: weakref.WeakKeyDictionary[
-            async_sessionmaker[AsyncSession], tuple[int, tuple[AssetTypeSchema, ...]]
+            async_sessionmaker[AsyncSession],
+            tuple[int, tuple[AssetTypeSchema, ...], frozenset[str]],
         ] = weakref.WeakKeyDictionary()
 
-    async def schemas(
+    async def vocabulary(
         self, sessions: async_sessionmaker[AsyncSession]
-    ) -> tuple[AssetTypeSchema, ...]:
-        """The store's flexible asset types with their fields.
+    ) -> tuple[tuple[AssetTypeSchema, ...], frozenset[str]]:
+        """The store's flexible asset types with their fields, and the words of its
+        configurations' operating system names (:func:`operating_system_words`).
 
         Raises:
             StoreError: the store failed.
@@ -453,7 +562,8 @@ class SchemaCache:
             generation = await data_generation(session)
             cached = self._cached.get(sessions)
             if cached is not None and cached[0] == generation:
-                return cached[1]
+                return cached[1], cached[2]
             schemas = tuple(await asset_type_schemas(session))
-        self._cached[sessions] = (generation, schemas)
-        return schemas
+            os_words = operating_system_words(await operating_system_names(session))
+        self._cached[sessions] = (generation, schemas, os_words)
+        return schemas, os_words

@@ -15,10 +15,14 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "ASSET_TYPE_SYNONYMS",
     "CONFIGURATION_KINDS",
     "EXPIRATION_KINDS",
+    "FIELD_CUES",
     "GENERIC_CONFIGURATION_KINDS",
+    "LABEL_SYNONYMS",
     "STOP_WORDS",
+    "brand_named",
     "configuration_kind",
     "expiration_kind",
 ]
@@ -98,6 +102,50 @@ EXPIRATION_KINDS: dict[str, tuple[str, ...]] = {
 """Canonical expiration kind → synonyms (British and American spellings of licence alike)."""
 
 
+FIELD_CUES: dict[str, tuple[str, ...]] = {
+    "reten": (
+        r"retain(?:ed)?",
+        r"kept",
+        r"keep",
+        r"how\s+long",
+        r"restore\s+points?",
+        r"versions\s+kept",
+    ),
+    "seat": (
+        r"(?:how\s+many|number\s+of|count\s+of)(?=(?:\s+[\w-]+){0,3}?\s+licen[cs]es?\b)",
+        r"licen[cs]es?(?=\s+(?:do|does|are|have|has)\b)",
+        r"(?<=how many )(?:[\w-]+\s+){0,2}?licen[cs]es?",
+        r"(?<=number of )(?:[\w-]+\s+){0,2}?licen[cs]es?",
+    ),
+    "issue": (r"issued", r"signed\s+by", r"certificate\s+authority", r"\bca\b"),
+    "resel": (r"buy", r"bought", r"purchased?", r"suppliers?", r"distributors?", r"resold"),
+    "produ": (r"software", r"solutions?", r"tool", r"product", r"application", r"uses?", r"used"),
+    "valid": (r"expir(?:y|es|ed|ation|ing|e)", r"runs?\s+out"),
+    "provi": (r"isp", r"carrier", r"provider"),
+    "sched": (r"(?<=when )(?:[\w-]+\s+){1,5}?runs?\b", r"what\s+time", r"how\s+often"),
+}
+"""Flexible asset field concepts (the stem of a field name's word, as
+:func:`~itglue_mcp.query.attributes.stem` makes it) → other words questions ask them by
+(regular expressions, matched as whole words): "how many restore points do we keep" asks a
+"Retention" field, "who do we buy X from" a "Reseller", "how many X licences" the "Seats"."""
+
+ASSET_TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "isp": ("internet", "broadband", "uplink"),
+    "circuit": ("internet", "line", "link"),
+    "wi-fi": ("wifi", "wireless", "ssid"),
+    "certificate": ("cert", "certs", "ssl", "tls"),
+    "certificates": ("cert", "certs", "ssl", "tls"),
+    "licence": ("license", "licenses", "licences", "licensing"),
+    "license": ("licence", "licences", "licenses", "licensing"),
+}
+"""Words of flexible asset type names → other words technicians name such assets by ("the
+internet" is the organization's ISP circuit)."""
+
+LABEL_SYNONYMS: dict[str, str] = {"cell": "mobile", "cellphone": "mobile", "office": "work"}
+"""Question words → the word IT Glue's contact labels use for them (phone and e-mail labels:
+Work, Mobile, Home, Fax…)."""
+
+
 def _compile(lexicon: dict[str, tuple[str, ...]]) -> list[tuple[str, re.Pattern[str]]]:
     return [
         (kind, re.compile(rf"(?<![\w-])(?:{'|'.join(synonyms)})(?![\w-])", re.IGNORECASE))
@@ -144,6 +192,21 @@ def configuration_kind(text: str) -> str | None:
     if not found:
         return None
     return min(found)[3]
+
+
+_BRANDS = re.compile(
+    r"(?<![\w-])(?:forti ?gates?|sonic ?walls?|watch ?guards?|pf ?sense|palo ?alto|meraki|"
+    r"sophos|synology|qnap|unifi)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def brand_named(text: str) -> str | None:
+    """The product brand ``text`` names a device kind by ("the FortiGate" is a firewall, "the
+    QNAP" a NAS), as written, or ``None``: a device of the kind that is not of that brand is
+    not the one asked about."""
+    match = _BRANDS.search(text)
+    return match.group() if match else None
 
 
 def expiration_kind(text: str) -> str | None:

@@ -34,13 +34,14 @@ from itglue_mcp.catalog.flexible_assets import (
 from itglue_mcp.query.answer import Answer, Excerpt, Fact
 from itglue_mcp.query.attributes import TraitMatch, best_traits, restated, without_spans
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
-from itglue_mcp.query.lexicon import configuration_kind
+from itglue_mcp.query.lexicon import ASSET_TYPE_SYNONYMS, configuration_kind
 from itglue_mcp.query.structured.common import (
     KIND_ONE,
     KIND_SEVERAL,
     MAX_LISTED,
     answered,
     best_matching,
+    held_words,
     no_data,
     scope_name,
     subject_words,
@@ -76,7 +77,19 @@ def _trait_values(value: Any) -> list[str]:
 
 
 def _asset_text(asset: AssetWithTraits) -> str:
-    return f"{asset.name or ''}\n{asset.flexible_asset_type_name or ''}"
+    """What names an asset: its name, its type's name, its plural and the other words for
+    that type ("internet" for an ISP Circuit), and the names of its checked Checkbox fields (a
+    "Wildcard" certificate)."""
+    type_name = asset.flexible_asset_type_name or ""
+    type_words = re.findall(r"[\w-]+", type_name.lower())
+    also = [synonym for word in type_words for synonym in ASSET_TYPE_SYNONYMS.get(word, ())]
+    also += [f"{word}s" for word in type_words if not word.endswith("s")]  # "the backups"
+    return "\n".join([asset.name or "", type_name, " ".join(also), " ".join(_checked(asset))])
+
+
+def _checked(asset: AssetWithTraits) -> list[str]:
+    """The names (as keys: "wildcard") of the asset's Checkbox fields that are checked."""
+    return [key.replace("-", " ") for key, value in asset.traits.items() if value is True]
 
 
 async def _assets(
@@ -115,18 +128,25 @@ def _named_by(
 ) -> tuple[list[AssetWithTraits], list[str]]:
     """The assets whose name or type's name holds the most of ``words``, at least half of
     them ("protection" alone does not make FortiGuard Threat Protection the Sophos
-    Xstream Protection licence); ``([], [])`` when none does."""
+    Xstream Protection licence), and when some word names nothing, one held by the asset's
+    own name; ``([], [])`` when none does."""
     kept, held = best_matching(assets, words, _asset_text)
     if not held or 2 * len(held) < len(words):
         return [], []
+    if len(held) < len(words):
+        # Some words name nothing: the asset's own name must hold one of the others, or the
+        # question names another asset of the type ("the Hyper Backup" is not the QNAP job).
+        kept = [asset for asset in kept if held_words(held, asset.name or "")]
+        if not kept:
+            return [], []
     return kept, held
 
 
 def _asset_words(asked: AskedQuestion, matches: Sequence[TraitMatch]) -> list[str]:
-    """The question's words that may name the asset: all but those naming ``matches``."""
-    return subject_words(
-        restated(asked, without_spans(asked.text, [s for m in matches for s in m.spans]))
-    )
+    """The question's words that may name the asset: all but those naming ``matches``
+    (none when those are all it says: "ISP circuit ID")."""
+    rest = without_spans(asked.text, [s for m in matches for s in m.spans])
+    return subject_words(restated(asked, rest)) if rest else []
 
 
 async def _elsewhere(
@@ -217,7 +237,7 @@ async def asset_field_answer(
     matches = best_traits(
         [match for match in matches if match.schema.id in types],
         asked.text,
-        " ".join(asset.name or "" for asset in kept),
+        " ".join(f"{asset.name or ''} {' '.join(_checked(asset))}" for asset in kept),
     )
     if not matches:
         return None

@@ -43,7 +43,7 @@ from datetime import date
 
 from itglue_mcp.catalog.citations import cited_record
 from itglue_mcp.catalog.configurations import configuration_cited, configuration_source
-from itglue_mcp.catalog.domains import domain_source, domains_named
+from itglue_mcp.catalog.domains import domain_source, domains_named, organization_domains
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.attributes import (
     CONFIGURATION_ATTRIBUTES,
@@ -54,16 +54,19 @@ from itglue_mcp.query.attributes import (
     RecordFamily,
     SchemaCache,
     asked_attributes,
+    of_brand,
     restated,
     without_spans,
 )
 from itglue_mcp.query.entities import find_hostname
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler
 from itglue_mcp.query.intent import IntentKind, phrase_around
-from itglue_mcp.query.lexicon import configuration_kind
+from itglue_mcp.query.lexicon import LABEL_SYNONYMS, brand_named, configuration_kind
 from itglue_mcp.query.structured.asset_fields import asset_field_answer
 from itglue_mcp.query.structured.common import (
     EXACT,
+    KIND_ONE,
+    KIND_SEVERAL,
     MAX_LISTED,
     answered,
     listing,
@@ -90,6 +93,7 @@ _ADDRESS_WORD = re.compile(r"(?<![\w-])(?:ip(?:v[46])?s?|address(?:es)?|mac)(?![
 _EMAIL_OR_WEB = re.compile(r"(?<![\w-])(?:e-?mail|mail|web|url|login)\s+address", re.I)
 # Configuration attributes whose words also name other things: they pick a configuration's
 # field only when a configuration is named by a hostname-like word or a kind.
+_DOMAIN_WORD = re.compile(r"(?<![\w-])(?:domains?|registrars?)(?![\w-])", re.IGNORECASE)
 _LOOSE = frozenset({"location", "status", "manufacturer"})
 # Record families and the record type the caller must be allowed to see.
 _FAMILY_TYPES: dict[RecordFamily, str] = {
@@ -116,6 +120,20 @@ class _Kind(str):
     __slots__ = ()
 
 
+class _Brand(str):
+    """A brand the question names a kind by, no configuration of the kind being of it; with
+    the configurations of the kind that are there (for "no data" naming them)."""
+
+    __slots__ = ("views",)
+
+    def __new__(cls, brand: str, views: Sequence[ConfigurationView]) -> _Brand:
+        made = super().__new__(cls, brand)
+        made.views = tuple(views)
+        return made
+
+    views: tuple[ConfigurationView, ...]
+
+
 def _hostnames(text: str) -> list[str]:
     found: list[str] = []
     while (name := find_hostname(text, exclude=frozenset(found))) is not None:
@@ -125,16 +143,17 @@ def _hostnames(text: str) -> list[str]:
 
 async def _configurations(
     asked: AskedQuestion, context: EngineContext, rest: AskedQuestion, phrase: str | None
-) -> tuple[list[ConfigurationView], float, str | _Kind | None, bool]:
+) -> tuple[list[ConfigurationView], float, str | None, bool]:
     """The configurations the question names: by hostname-like word, kind, then phrase.
 
     Returns:
         ``(views, confidence, missing, named)``: ``missing`` is a hostname-like word held by
-        no configuration of the scope, or the kind named (a :class:`_Kind`) when the scope
-        has none of it; ``named`` says the subject was a name or kind (not a
+        no configuration of the scope, the kind named (a :class:`_Kind`) when the scope
+        has none of it, or the brand named (a :class:`_Brand`) when none of its is of
+        it; ``named`` says the subject was a name or kind (not a
         loose phrase).
     """
-    missing: str | _Kind | None = None
+    missing: str | None = None
     async with unit_of_work(context.sessions, read_only=True) as session:
         for name in _hostnames(rest.text):
             views, confidence = await named_configurations(
@@ -146,8 +165,12 @@ async def _configurations(
         kind = configuration_kind(rest.text)
         if kind is not None:
             match = await of_kind(session, rest, kind)
-            if match.views:
-                return match.views[:MAX_LISTED], match.confidence, None, True
+            brand = brand_named(rest.text)
+            views = [view for view in match.views if brand is None or of_brand(view, brand)]
+            if views:
+                return views[:MAX_LISTED], match.confidence, None, True
+            if match.views and brand:
+                return [], 0.0, _Brand(brand, match.views), True
             missing = missing or _Kind(kind)
         if phrase and missing is None:
             views, confidence = await named_configurations(
@@ -241,6 +264,13 @@ def _listed(views: Sequence[ConfigurationView]) -> str:
     return listing([configuration_cited(view) for view in views])
 
 
+def _made(views: Sequence[ConfigurationView]) -> str:
+    return "; ".join(
+        f"{view.name} ({', '.join(p for p in (view.manufacturer_name, view.model_name) if p)})"
+        for view in views[:MAX_LISTED]
+    )
+
+
 def _interfaces_held(views: Sequence[ConfigurationView]) -> str | None:
     named = [
         f"{view.name}: "
@@ -249,6 +279,16 @@ def _interfaces_held(views: Sequence[ConfigurationView]) -> str | None:
         if view.interfaces
     ]
     return f"Interfaces recorded: {'; '.join(named)}." if named else None
+
+
+def _run_on(span: tuple[int, int], words: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """``span`` run on over the address words right after it ("management" → "management
+    IP"): the thing asked about is named after the whole attribute ("…IP of fw-edge")."""
+    start, end = span
+    for word_start, word_end in sorted(words):
+        if end <= word_start <= end + 1:
+            end = word_end
+    return start, end
 
 
 async def _configuration_attribute(
@@ -266,10 +306,16 @@ async def _configuration_attribute(
     spans = [s for s in (term.span if term else None, role.span if role else None) if s]
     rest = restated(asked, without_spans(asked.text, [*spans, *address_words]))
     said = role or term
-    anchor = said.span if said is not None else address_words[0]
+    anchor = _run_on(said.span if said is not None else address_words[0], address_words)
     phrase = phrase_around(asked.text, *anchor)
     views, confidence, missing, named = await _configurations(asked, context, rest, phrase)
     if not views:
+        if isinstance(missing, _Brand):
+            return no_data(
+                asked,
+                f"No configuration of {scope_name(asked)} is a {missing}.",
+                [f"Of that kind it has: {_made(missing.views)}."],
+            )
         if isinstance(missing, _Kind) and (term or role):
             return await kind_missing(context, asked, missing)
         if missing is not None and (term or role):
@@ -321,13 +367,45 @@ _FAMILY_HANDLERS: dict[RecordFamily, tuple[IntentKind, IntentHandler]] = {
 }
 
 
+async def _organization_registrars(
+    asked: AskedQuestion, context: EngineContext, term: FieldTerm
+) -> Answer:
+    """The ``term`` of each domain of the question's organization, or ``no_data`` saying it
+    has none recorded."""
+    async with unit_of_work(context.sessions, read_only=True) as session:
+        views = await organization_domains(
+            session, organization_ids=asked.organization_ids or (), limit=MAX_LISTED
+        )
+    facts = [
+        Fact(
+            label=f"{term.name} of {view.name}",
+            value=view.registrar_name.strip(),
+            source=domain_source(view),
+            confidence=KIND_ONE if len(views) == 1 else KIND_SEVERAL,
+        )
+        for view in views
+        if view.registrar_name and view.registrar_name.strip()
+    ]
+    if not facts:
+        held = ", ".join(view.name or "?" for view in views)
+        what = f"Its domains: {held}." if held else None
+        return no_data(
+            asked, f"No domain of {scope_name(asked)} has a {term.name} recorded.", [what]
+        )
+    named = ", ".join(view.name or "?" for view in views)
+    return answered(asked, facts=facts, message=f"The {term.name} of {named}.")
+
+
 async def _domain_attribute(
     asked: AskedQuestion, context: EngineContext, term: FieldTerm
 ) -> Answer | None:
-    """A domain's registrar, the domain named by a dotted name in the question."""
+    """A domain's registrar: the domain named by a dotted name in the question, else (the
+    question saying "domain" or "registrar" of one organization) the organization's domains."""
     names = [name for name in _hostnames(asked.text) if "." in name]
     if not names:
-        return None
+        if asked.organization is None or not _DOMAIN_WORD.search(asked.text):
+            return None
+        return await _organization_registrars(asked, context, term)
     async with unit_of_work(context.sessions, read_only=True) as session:
         views = await domains_named(session, names[0], organization_ids=asked.organization_ids)
         elsewhere = []
@@ -360,6 +438,19 @@ async def _domain_attribute(
     return answered(asked, facts=facts, message=f"The {term.name} of {names[0]}.")
 
 
+def _kind_named_first(facts: Sequence[Fact], text: str, term: FieldTerm) -> list[Fact]:
+    """``facts`` with those whose label's own kind the question names first ("Linda's mobile
+    number": the "Mobile phone" before the "Work phone"), in their order otherwise."""
+    said = {LABEL_SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", text.lower())}
+    generic = set(re.findall(r"[a-z]+", term.name.lower()))
+
+    def named(fact: Fact) -> bool:
+        words = set(re.findall(r"[a-z]+", fact.label.lower())) - generic
+        return any(LABEL_SYNONYMS.get(w, w) in said for w in words)
+
+    return sorted(facts, key=lambda fact: not named(fact))
+
+
 async def _record_attribute(
     asked: AskedQuestion, context: EngineContext, family: RecordFamily, term: FieldTerm
 ) -> Answer | None:
@@ -376,7 +467,9 @@ async def _record_attribute(
     if found is None or found.status != "answered" or not found.facts:
         return None
     wanted = re.compile(term.field, re.IGNORECASE)
-    facts = [fact for fact in found.facts if wanted.search(fact.label)]
+    facts = _kind_named_first(
+        [fact for fact in found.facts if wanted.search(fact.label)], asked.text, term
+    )
     named = ", ".join(dict.fromkeys(source.name or "?" for source in found.sources[:MAX_LISTED]))
     if not facts:
         return no_data(asked, f"{named}: no {term.name} recorded in IT Glue.")
@@ -400,7 +493,8 @@ async def answer_attribute(asked: AskedQuestion, context: EngineContext) -> Answ
     entities = asked.intent.entities
     if entities.ip or entities.mac or entities.serial:
         return None
-    found = asked_attributes(asked.text, await _SCHEMAS.schemas(context.sessions))
+    schemas, os_words = await _SCHEMAS.vocabulary(context.sessions)
+    found = asked_attributes(asked.text, schemas, os_words)
     asks_address = bool(_ADDRESS_WORD.search(_EMAIL_OR_WEB.sub(" ", asked.text)))
     if found.configuration or found.interface or asks_address:
         answer = await _configuration_attribute(asked, context, found)

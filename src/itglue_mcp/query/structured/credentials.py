@@ -25,7 +25,7 @@ Example::
 
     answer = await credential(asked, context)   # "admin password for the firewall at @Acme"
     [(fact.label, fact.value) for fact in answer.facts][:2]
-    # [('password entry', 'ACME-FW01 - Admin GUI'), ('username', 'admin')]
+    # [('username', 'admin'), ('password entry', 'ACME-FW01 - Admin GUI')]
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ from dataclasses import replace
 from itglue_mcp.catalog.citations import cited_record
 from itglue_mcp.catalog.passwords import password_source
 from itglue_mcp.query.answer import Answer, Fact
+from itglue_mcp.query.attributes import of_brand
 from itglue_mcp.query.credentials import VALUE_WITHHELD, password_facts
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
+from itglue_mcp.query.lexicon import brand_named
 from itglue_mcp.query.structured.common import (
     KIND_ONE,
     KIND_SEVERAL,
@@ -68,10 +70,10 @@ __all__ = ["CREDENTIAL_WORDS", "GENERIC_WORDS", "credential"]
 CREDENTIAL_WORDS = frozenset({
     "access", "code", "codes", "credential", "credentials", "creds", "key", "keys", "log",
     "login", "logins", "logon", "logons", "passcode", "passcodes", "passphrase", "passphrases",
-    "passwd", "password", "passwords", "pin", "please", "pwd", "secret", "secrets", "sign",
-    "signin", "use", "used", "uses", "user", "username", "usernames"
+    "passwd", "password", "passwords", "pin", "please", "pwd", "run", "runs", "secret",
+    "secrets", "sign", "signin", "use", "used", "uses", "user", "username", "usernames"
 })  # fmt: skip
-"""Words asking for a credential: they do not say which one."""
+"""Words asking for a credential: they do not say which one ("the account Veeam runs as")."""
 
 GENERIC_WORDS = frozenset({
     "account", "accounts", "admin", "administrator", "default", "local", "main", "primary",
@@ -92,18 +94,21 @@ def _metadata(view: PasswordView) -> str:
 
 
 def _facts(views: Sequence[PasswordView], confidence: float) -> list[Fact]:
+    """Each entry's username and URL first (what "the Clio login" asks for: the entry's name
+    is the subject, not the answer), then its name, category and what it belongs to."""
     facts = []
     for view in views:
+        entry = password_facts(view, confidence=confidence)
         if view.name:
-            facts.append(
-                Fact(
-                    label="password entry",
-                    value=view.name,
-                    source=password_source(view),
-                    confidence=confidence,
-                )
+            name = Fact(
+                label="password entry",
+                value=view.name,
+                source=password_source(view),
+                confidence=confidence,
             )
-        facts.extend(password_facts(view, confidence=confidence))
+            asked_for = [fact for fact in entry if fact.label in ("username", "login URL")]
+            entry = [*asked_for, name, *[fact for fact in entry if fact not in asked_for]]
+        facts.extend(entry)
     return facts
 
 
@@ -142,7 +147,9 @@ async def _of_device(asked: AskedQuestion, context: EngineContext) -> Answer | N
             match = await of_kind(
                 session, asked, entities.configuration_kind, drop=CREDENTIAL_WORDS
             )
-            views, words, unmatched = match.views, match.qualifiers, set(match.unmatched)
+            brand = brand_named(asked.text)  # "the QNAP": not the organization's Synology
+            views = [view for view in match.views if brand is None or of_brand(view, brand)]
+            words, unmatched = match.qualifiers, set(match.unmatched)
             confidence = KIND_ONE if len(views) == 1 else KIND_SEVERAL
         else:
             return None

@@ -40,7 +40,8 @@ from itglue_mcp.query.expirations import (
     today_utc,
 )
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler
-from itglue_mcp.query.lexicon import EXPIRATION_KINDS
+from itglue_mcp.query.lexicon import EXPIRATION_KINDS, configuration_kind
+from itglue_mcp.query.structured.attributes import answer_attribute
 from itglue_mcp.query.structured.common import (
     EXACT,
     MAX_LISTED,
@@ -275,14 +276,24 @@ def expiration_handler(today: Callable[[], date] = today_utc) -> IntentHandler:
     async def expiration(asked: AskedQuestion, context: EngineContext) -> Answer | None:
         """Expirations of a record named, or in a window, from IT Glue's expirations."""
         day = today()
-        kind = asked.intent.entities.expiration_kind
+        entities = asked.intent.entities
+        kind = entities.expiration_kind
         kinds = None if kind is None else [kind]
+        if entities.window_days is None and configuration_kind(asked.text) is not None:
+            # "the warranty on the Acme firewall": that device's, not every one's.
+            answer = await answer_attribute(asked, context)
+            if answer is not None:
+                return answer
         name = _name_asked(asked)
         if name is None:
             return await _in_window(context, asked, kinds, day)
         scope = None if asked.organization is None else {asked.organization.id}
         items, confidence = await _of_record(context, name, kinds, day, scope, asked.readable)
         if not items:
+            # A record's own expiry field ("the wildcard certificate": its Valid Until).
+            answer = await answer_attribute(asked, context)
+            if answer is not None and answer.status == "answered":
+                return answer
             return await _record_missing(context, asked, name, kinds, day)
         return _answer(asked, items, confidence, f"Expirations of {name!r}")
 

@@ -30,11 +30,13 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Sequence
 
 from itglue_mcp.catalog.citations import cited_record, source_of
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
+from itglue_mcp.query.lexicon import LABEL_SYNONYMS
 from itglue_mcp.query.structured.common import (
     EXACT,
     MAX_LISTED,
@@ -52,7 +54,13 @@ from itglue_mcp.query.structured.common import (
 )
 from itglue_mcp.query.suggestions import elsewhere_hint
 from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.people import ContactView, LocationView, find_contacts, find_locations
+from itglue_mcp.store.people import (
+    ContactPoint,
+    ContactView,
+    LocationView,
+    find_contacts,
+    find_locations,
+)
 
 __all__ = ["CONTACT_WORDS", "LOCATION_WORDS", "contact", "location"]
 
@@ -92,10 +100,25 @@ _ADDRESS = (
 )
 
 
+def _kind_asked_first(
+    phones: Sequence[ContactPoint], keywords: Sequence[str]
+) -> list[ContactPoint]:
+    """``phones`` with those whose kind (IT Glue's phone label: Work, Mobile, Home, Fax…) the
+    question names first ("Linda's mobile number" leads with her Mobile phone), in their
+    order otherwise; "cell" names a Mobile phone."""
+    asked = {LABEL_SYNONYMS.get(word.lower(), word.lower()) for word in keywords}
+
+    def named(phone: ContactPoint) -> bool:
+        label = (phone.label_name or "").lower()
+        return any(LABEL_SYNONYMS.get(w, w) in asked for w in re.findall(r"[a-z]+", label))
+
+    return sorted(phones, key=lambda phone: not named(phone))
+
+
 def _contact_facts(view: ContactView, confidence: float, asked: AskedQuestion) -> list[Fact]:
     source = source_of("contacts", view)
     phones: list[tuple[str, str | None]] = []
-    for phone in view.phones:
+    for phone in _kind_asked_first(view.phones, asked.intent.entities.keywords):
         kind = f"{phone.label_name} phone" if phone.label_name else "phone"
         phones += [(kind, phone.value), (f"{kind} extension", phone.extension)]
     emails = [
