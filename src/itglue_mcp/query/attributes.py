@@ -38,7 +38,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from itglue_mcp.catalog.configurations import ConfigurationView, operating_system_names
+from itglue_mcp.catalog.configurations import operating_system_names
 from itglue_mcp.catalog.flexible_assets import AssetField, AssetTypeSchema, asset_type_schemas
 from itglue_mcp.query.handlers import AskedQuestion
 from itglue_mcp.query.intent import IntentKind, detect_intent
@@ -58,7 +58,6 @@ __all__ = [
     "TraitMatch",
     "asked_attributes",
     "best_traits",
-    "of_brand",
     "operating_system_words",
     "restated",
     "stem",
@@ -507,18 +506,6 @@ def asked_attributes(
         traits=tuple(_trait_matches(text, schemas)),
         records=records,
     )
-
-
-def of_brand(view: ConfigurationView, brand: str) -> bool:
-    """``view``'s name, manufacturer, model or operating system holds ``brand`` (spaces,
-    hyphens and case ignored: "Sonic Wall" is SonicWall's)."""
-
-    def squeezed(text: str) -> str:
-        return re.sub(r"[\s-]+", "", text).lower()
-
-    held = (view.name, view.hostname, view.manufacturer_name, view.model_name)
-    text = squeezed(" ".join(part for part in (*held, view.operating_system_name) if part))
-    return squeezed(brand).rstrip("s") in text
 
 
 def without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -22,7 +22,6 @@ __all__ = [
     "GENERIC_CONFIGURATION_KINDS",
     "LABEL_SYNONYMS",
     "STOP_WORDS",
-    "brand_named",
     "configuration_kind",
     "expiration_kind",
 ]
@@ -192,21 +191,6 @@ def configuration_kind(text: str) -> str | None:
     if not found:
         return None
     return min(found)[3]
-
-
-_BRANDS = re.compile(
-    r"(?<![\w-])(?:forti ?gates?|sonic ?walls?|watch ?guards?|pf ?sense|palo ?alto|meraki|"
-    r"sophos|synology|qnap|unifi)(?![\w-])",
-    re.IGNORECASE,
-)
-
-
-def brand_named(text: str) -> str | None:
-    """The product brand ``text`` names a device kind by ("the FortiGate" is a firewall, "the
-    QNAP" a NAS), as written, or ``None``: a device of the kind that is not of that brand is
-    not the one asked about."""
-    match = _BRANDS.search(text)
-    return match.group() if match else None
 
 
 def expiration_kind(text: str) -> str | None:

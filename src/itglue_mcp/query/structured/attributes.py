@@ -54,14 +54,13 @@ from itglue_mcp.query.attributes import (
     RecordFamily,
     SchemaCache,
     asked_attributes,
-    of_brand,
     restated,
     without_spans,
 )
 from itglue_mcp.query.entities import find_hostname
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext, IntentHandler
 from itglue_mcp.query.intent import IntentKind, phrase_around
-from itglue_mcp.query.lexicon import LABEL_SYNONYMS, brand_named, configuration_kind
+from itglue_mcp.query.lexicon import LABEL_SYNONYMS, configuration_kind
 from itglue_mcp.query.structured.asset_fields import asset_field_answer
 from itglue_mcp.query.structured.common import (
     EXACT,
@@ -120,20 +119,6 @@ class _Kind(str):
     __slots__ = ()
 
 
-class _Brand(str):
-    """A brand the question names a kind by, no configuration of the kind being of it; with
-    the configurations of the kind that are there (for "no data" naming them)."""
-
-    __slots__ = ("views",)
-
-    def __new__(cls, brand: str, views: Sequence[ConfigurationView]) -> _Brand:
-        made = super().__new__(cls, brand)
-        made.views = tuple(views)
-        return made
-
-    views: tuple[ConfigurationView, ...]
-
-
 def _hostnames(text: str) -> list[str]:
     found: list[str] = []
     while (name := find_hostname(text, exclude=frozenset(found))) is not None:
@@ -155,22 +140,27 @@ async def _configurations(
     """
     missing: str | None = None
     async with unit_of_work(context.sessions, read_only=True) as session:
+        named: list[tuple[list[ConfigurationView], float]] = []
         for name in _hostnames(rest.text):
             views, confidence = await named_configurations(
                 session, name, organization_ids=asked.organization_ids, limit=MAX_LISTED
             )
             if views:
-                return views, confidence, None, True
-            missing = missing or name
+                named.append((views, confidence))
+            else:
+                missing = missing or name
+        if named:
+            # A device written beside one of its interfaces ("wan1 of FW01"): both words name
+            # configurations, the interface's every device that has one; the device's own name
+            # is the narrower, and the subject.
+            views, confidence = min(named, key=lambda found: len(found[0]))
+            return views, confidence, None, True
         kind = configuration_kind(rest.text)
         if kind is not None:
             match = await of_kind(session, rest, kind)
-            brand = brand_named(rest.text)
-            views = [view for view in match.views if brand is None or of_brand(view, brand)]
-            if views:
-                return views[:MAX_LISTED], match.confidence, None, True
-            if match.views and brand:
-                return [], 0.0, _Brand(brand, match.views), True
+            # A make named with the kind ("the FortiGate") is a qualifier of_kind applies.
+            if match.views:
+                return match.views[:MAX_LISTED], match.confidence, None, True
             missing = missing or _Kind(kind)
         if phrase and missing is None:
             views, confidence = await named_configurations(
@@ -264,13 +254,6 @@ def _listed(views: Sequence[ConfigurationView]) -> str:
     return listing([configuration_cited(view) for view in views])
 
 
-def _made(views: Sequence[ConfigurationView]) -> str:
-    return "; ".join(
-        f"{view.name} ({', '.join(p for p in (view.manufacturer_name, view.model_name) if p)})"
-        for view in views[:MAX_LISTED]
-    )
-
-
 def _interfaces_held(views: Sequence[ConfigurationView]) -> str | None:
     named = [
         f"{view.name}: "
@@ -310,12 +293,6 @@ async def _configuration_attribute(
     phrase = phrase_around(asked.text, *anchor)
     views, confidence, missing, named = await _configurations(asked, context, rest, phrase)
     if not views:
-        if isinstance(missing, _Brand):
-            return no_data(
-                asked,
-                f"No configuration of {scope_name(asked)} is a {missing}.",
-                [f"Of that kind it has: {_made(missing.views)}."],
-            )
         if isinstance(missing, _Kind) and (term or role):
             return await kind_missing(context, asked, missing)
         if missing is not None and (term or role):

@@ -36,10 +36,8 @@ from dataclasses import replace
 from itglue_mcp.catalog.citations import cited_record
 from itglue_mcp.catalog.passwords import password_source
 from itglue_mcp.query.answer import Answer, Fact
-from itglue_mcp.query.attributes import of_brand
 from itglue_mcp.query.credentials import VALUE_WITHHELD, password_facts
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
-from itglue_mcp.query.lexicon import brand_named
 from itglue_mcp.query.structured.common import (
     KIND_ONE,
     KIND_SEVERAL,
@@ -147,8 +145,7 @@ async def _of_device(asked: AskedQuestion, context: EngineContext) -> Answer | N
             match = await of_kind(
                 session, asked, entities.configuration_kind, drop=CREDENTIAL_WORDS
             )
-            brand = brand_named(asked.text)  # "the QNAP": not the organization's Synology
-            views = [view for view in match.views if brand is None or of_brand(view, brand)]
+            views = match.views  # "the QNAP" is a qualifier: not the organization's Synology
             words, unmatched = match.qualifiers, set(match.unmatched)
             confidence = KIND_ONE if len(views) == 1 else KIND_SEVERAL
         else:
