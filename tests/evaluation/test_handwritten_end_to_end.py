@@ -84,7 +84,9 @@ def test_every_question_is_answered_without_a_leak_or_an_invented_record(report:
     assert len(results) == len(load_questions(HANDWRITTEN_QUESTIONS).questions)
     assert list(report["by_subset"])[:2] == ["plain_language", "attribute"]
     assert report["overall"]["secret_leaks"] == 0
-    assert [r["id"] for r in results if r["error"]] == []
+    # An organization named in words that does not exist is refused with close names (a tool
+    # error), which answers a near miss correctly; an answerable question never errs.
+    assert [r["id"] for r in results if r["error"] and not r["expected_no_data"]] == []
     invented = [
         (r["id"], h)
         for r in results
@@ -102,3 +104,13 @@ def test_questions_scoped_explicitly_or_account_wide_stay_in_scope(report: Any) 
     ]
 
     assert out_of_scope == []
+
+
+def test_the_handwritten_set_meets_the_targets(report: Any) -> None:
+    """Issue #11's targets, overall and for the plain-language and attribute subsets: top-1
+    >= 95 %, no hallucination (another organization's record included), no-data precision
+    100 %, no-data recall >= 95 %, and no question naming no organization scoped to one."""
+    assert report["targets"]["missed"] == []
+    assert report["overall"]["hallucinations"] == 0
+    assert report["overall"]["organization_false_positives"] == 0
+    assert report["overall"]["organization_mismatches"] == 0
