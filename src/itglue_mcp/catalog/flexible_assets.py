@@ -96,23 +96,15 @@ class AssetTypeSchema:
 
 
 @dataclass(frozen=True, slots=True)
-class AssetWithTraits:
-    """A flexible asset with its trait values, Password-kind traits left out.
+class AssetWithTraits(StoredAsset):
+    """A flexible asset (every :class:`StoredAsset` field) with its trait values, Password-kind
+    traits left out.
 
     Attributes:
         traits: trait key → value as IT Glue sent it (text, number, boolean, date text, or a
             Tag's ``{"type", "values": [{"id", "name"}…]}``).
     """
 
-    id: int
-    organization_id: int | None
-    organization_name: str | None
-    name: str | None
-    flexible_asset_type_id: int | None
-    flexible_asset_type_name: str | None
-    archived: bool
-    resource_url: str | None
-    updated_at: datetime | None
     traits: dict[str, Any]
 
 
@@ -205,7 +197,7 @@ def _asset_fields(asset: StoredAsset) -> dict[str, Any]:
     return {name: getattr(asset, name) for name in StoredAsset.__dataclass_fields__}
 
 
-def flexible_asset_source(asset: StoredAsset | AssetWithTraits) -> SourceRecord:
+def flexible_asset_source(asset: StoredAsset) -> SourceRecord:
     """The citation of a flexible asset."""
     return source_of(RecordType.FLEXIBLE_ASSETS.value, asset)
 

@@ -216,17 +216,21 @@ class HybridRetriever:
         with _tracer.start_as_current_span(
             "retrieval", attributes={"itglue_mcp.retrieval.mode": mode}
         ) as span:
-            found = await self._retrieve(
-                text,
-                organization_ids=organization_ids,
-                record_types=record_types,
-                mode=mode,
-                limit=limit,
-                words=words,
-                exact_name=exact_name,
-                expand_graph=expand_graph,
-                semantic_floor=semantic_floor,
-            )
+            # One read-only transaction for every store read of the call: the semantic side
+            # (embedding, vector index) runs beside the keyword side and reads no SQL.
+            async with unit_of_work(self._sessions, read_only=True) as session:
+                found = await self._retrieve(
+                    session,
+                    text,
+                    organization_ids=organization_ids,
+                    record_types=record_types,
+                    mode=mode,
+                    limit=limit,
+                    words=words,
+                    exact_name=exact_name,
+                    expand_graph=expand_graph,
+                    semantic_floor=semantic_floor,
+                )
             span.set_attributes(
                 {
                     "itglue_mcp.retrieval.hits": len(found.hits),
@@ -236,35 +240,6 @@ class HybridRetriever:
             return found
 
     async def _retrieve(
-        self,
-        text: str,
-        *,
-        organization_ids: Collection[int] | None,
-        record_types: Collection[str] | None,
-        mode: SearchMode,
-        limit: int,
-        words: Sequence[str] | None,
-        exact_name: str | None,
-        expand_graph: bool,
-        semantic_floor: float,
-    ) -> Retrieval:
-        # One read-only transaction for every store read of the call: the semantic side
-        # (embedding, vector index) runs beside the keyword side and reads no SQL.
-        async with unit_of_work(self._sessions, read_only=True) as session:
-            return await self._retrieve_in(
-                session,
-                text,
-                organization_ids=organization_ids,
-                record_types=record_types,
-                mode=mode,
-                limit=limit,
-                words=words,
-                exact_name=exact_name,
-                expand_graph=expand_graph,
-                semantic_floor=semantic_floor,
-            )
-
-    async def _retrieve_in(
         self,
         session: AsyncSession,
         text: str,
