@@ -107,10 +107,12 @@ class IndexFeed:
     Args:
         sessions: sessions on the store.
         indexer: embeds and writes (or removes) chunks.
-        settings: ``records_per_batch`` (outbox rows indexed and acknowledged per
-            transaction: an interruption loses at most one batch of work) and
-            ``record_types`` (the types embedded); defaults if omitted.
-        progress: receives the phase's total and progress under :data:`INDEX_PHASE`.
+        settings: ``records_per_batch`` (outbox rows read, planned and acknowledged
+            together), ``record_types`` (the types embedded); defaults if omitted. The
+            indexer's ``batch_size`` bounds what an interruption loses: one model batch.
+        progress: receives, under :data:`INDEX_PHASE`, the chunks to embed (once, before
+            the first is embedded; not at all when there are none) and each model batch
+            written.
 
     Raises:
         ConfigurationError: ``settings.record_types`` names a type the sync does not sync.
