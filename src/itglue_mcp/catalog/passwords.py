@@ -1,4 +1,5 @@
-"""Password entries as metadata: their citation, and what to say when a lookup finds none.
+"""Password entries as metadata: their lookups (:func:`find_passwords` by name, configuration
+or id, :func:`get_passwords` by id), their citation, and what to say when a lookup finds none.
 
 The store never holds a password value; a value is only ever fetched live by
 :class:`~itglue_mcp.security.reveal.SecretRevealer`.
@@ -19,12 +20,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from itglue_mcp.catalog.citations import SourceRecord, source_of
 from itglue_mcp.catalog.configurations import configuration_not_found
 from itglue_mcp.catalog.errors import RecordNotFound
-from itglue_mcp.store.passwords import PasswordView, find_passwords
+from itglue_mcp.store.passwords import PasswordView, find_passwords, get_passwords
 from itglue_mcp.store.queries import ConfigurationView, record_names
 from itglue_mcp.store.record_types import RecordType
 from itglue_mcp.suggest import closest, suggestion_hint
 
-__all__ = ["PasswordView", "password_not_found", "password_source"]
+__all__ = [
+    "PasswordView",
+    "find_passwords",
+    "get_passwords",
+    "password_not_found",
+    "password_source",
+]
 
 
 def password_source(view: PasswordView) -> SourceRecord:

@@ -1,4 +1,5 @@
-"""Contacts and locations, and an organization's profile (its places, key people and counts).
+"""Contacts and locations (:func:`find_contacts`, :func:`find_locations`), and an
+organization's profile (its places, key people and counts).
 
 Example::
 
@@ -14,9 +15,13 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.scope import ReadScope
-from itglue_mcp.store.people import ContactPoint, ContactView, LocationView
-from itglue_mcp.store.people import find_contacts as _find_contacts
-from itglue_mcp.store.people import find_locations as _find_locations
+from itglue_mcp.store.people import (
+    ContactPoint,
+    ContactView,
+    LocationView,
+    find_contacts,
+    find_locations,
+)
 from itglue_mcp.store.queries import count_records
 
 __all__ = [
@@ -24,6 +29,8 @@ __all__ = [
     "ContactView",
     "LocationView",
     "OrganizationProfile",
+    "find_contacts",
+    "find_locations",
     "organization_profile",
 ]
 
@@ -61,12 +68,12 @@ async def organization_profile(
     """
     ids = [organization_id] if scope.may_read(organization_id) else []
     locations = (
-        await _find_locations(session, organization_ids=ids, limit=max_locations + 1)
+        await find_locations(session, organization_ids=ids, limit=max_locations + 1)
         if scope.may_see("locations")
         else []
     )
     contacts = (
-        await _find_contacts(session, important=True, organization_ids=ids, limit=max_contacts + 1)
+        await find_contacts(session, important=True, organization_ids=ids, limit=max_contacts + 1)
         if scope.may_see("contacts")
         else []
     )
