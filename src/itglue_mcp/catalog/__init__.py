@@ -16,8 +16,8 @@ one citation builder, and every lookup is limited by the request's :class:`ReadS
   :mod:`.domains`, :mod:`.documents`, :mod:`.expirations` — one resolver and the lookups of each
   concept; :mod:`.network` — where an address (IP, network, MAC) lives.
 - :mod:`.records` — any record by key or name (cite, find, quote); :mod:`.search` — full-text
-  search; :mod:`.record_types` — the record types; :mod:`.generation` — the data generation
-  caches key on; :mod:`.health` — the store's own figures.
+  search; :mod:`.generation` — the data generation caches key on; :mod:`.health` — the store's
+  own figures.
 
 Example::
 
