@@ -1,8 +1,9 @@
 """The package layout of the architecture, as a test: who may import whom.
 
 ``architecture.md`` orders the packages from the foundation up; a package may import the
-packages before it in :data:`LAYERS` and never one after it, and ``server`` never imports
-``store`` (it reads through ``catalog`` and ``query``). Shared leaf modules (the exception root,
+packages before it in :data:`LAYERS` and never one after it, ``server`` never imports
+``store`` (it reads through ``catalog`` and ``query``) and ``query`` never imports ``store``
+(it composes ``catalog`` services). Shared leaf modules (the exception root,
 the rich-text and close-names helpers, the background runner) sit below every layer. Every
 import statement counts, including those only made for type checking.
 """
@@ -39,7 +40,7 @@ LAYERS = (
 LEAVES = frozenset({"errors", "richtext", "suggest", "background", "__main__"})
 """Top-level modules every package may import (they import no package but ``errors``)."""
 
-FORBIDDEN = {("server", "store")}
+FORBIDDEN = {("server", "store"), ("query", "store")}
 """Pairs the order alone would allow but the architecture forbids."""
 
 

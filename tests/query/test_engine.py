@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog import OrganizationNotFound
-from itglue_mcp.catalog.citations import cited_source
+from itglue_mcp.catalog.unit import request_unit
 from itglue_mcp.graph import SqlGraphStore
 from itglue_mcp.query import IntentKind
 from itglue_mcp.query.answer import Answer, Fact
@@ -74,14 +74,13 @@ async def test_registered_handler_answers_its_intent(
             primary_ip = await session.scalar(
                 select(table.c.primary_ip).where(table.c.id == record.record_id)
             )
-        source = cited_source(record)
         return Answer(
             question=asked.question,
             organization=asked.organization.source,
             intent=str(asked.intent.kind),
             status="answered",
-            facts=[Fact(label="primary IP", value=primary_ip or "", source=source, confidence=0.9)],
-            sources=[source],
+            facts=[Fact(label="primary IP", value=primary_ip or "", source=record, confidence=0.9)],
+            sources=[record],
             confidence=0.9,
             message="from the handler",
         )
@@ -224,3 +223,37 @@ async def test_bad_questions_name_the_field(
 ) -> None:
     with pytest.raises(ValueError, match=f"^{field}:"):
         await engine.answer(question, organization)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the IP of ACME-FW01 at @acme?",
+        "How do we reset a user's Sophos VPN? @Northwind Traders",
+        "which backup software does Acme use? @acme",
+    ],
+)
+async def test_an_answer_inside_a_request_reads_in_its_one_transaction(
+    synced: async_sessionmaker[AsyncSession],
+    shared_index: SharedSemanticIndex,
+    synced_url: str,
+    question: str,
+) -> None:
+    # Without a graph: the SQL graph store opens units of its own.
+    engine = QueryEngine(synced, semantic=shared_index.search_for(synced_url))
+    await engine.answer("who is the primary contact at @acme")  # the directory, cached
+    begins: list[object] = []
+    bind = synced.kw["bind"].sync_engine
+
+    def count(connection: object) -> None:
+        begins.append(connection)
+
+    event.listen(bind, "begin", count)
+    try:
+        async with request_unit(synced):
+            answer = await engine.answer(question)
+    finally:
+        event.remove(bind, "begin", count)
+
+    assert answer.status == "answered"
+    assert len(begins) == 1

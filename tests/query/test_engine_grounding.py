@@ -13,6 +13,7 @@ from qdrant_client import AsyncQdrantClient
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.organization_matching import OrgCandidate
 from itglue_mcp.index import CollectionLayout, Indexer, QdrantVectorIndex
 from itglue_mcp.index.search import SemanticSearch
@@ -30,7 +31,6 @@ from itglue_mcp.query.passages import Passage, clip, select_passages
 from itglue_mcp.query.scope import parse_scope
 from itglue_mcp.query.scoping import widen_scope
 from itglue_mcp.store import RecordType, unit_of_work, upsert_records
-from itglue_mcp.store.citations import CitedRecord
 from itglue_mcp.store.search import SearchEntry, delete_search_entries, replace_search_entries
 from tests.server.conftest import INDEX_SETTINGS, load_minilm
 
@@ -40,7 +40,15 @@ ACME, GLOBEX = 101, 202
 def _hit(
     *found_by: Retriever, similarity: float | None = None, name: str = "Sophos VPN reset"
 ) -> RetrievedHit:
-    record = CitedRecord("documents", 1, name, ACME, "Acme", None, None, archived=False)
+    record = SourceRecord(
+        record_type="documents",
+        record_id=1,
+        name=name,
+        organization_id=ACME,
+        organization_name="Acme",
+        resource_url=None,
+        updated_at=None,
+    )
     return RetrievedHit(
         record=record, score=0.03, found_by=frozenset(found_by), semantic_score=similarity
     )

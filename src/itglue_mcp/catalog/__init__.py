@@ -1,8 +1,8 @@
 """The read side of the store, one home per IT Glue concept.
 
-Tools and the answer engine read IT Glue data only through here: each concept has one resolver
-(what a reference the caller typed names), one set of lookups and one citation builder, and
-every lookup is limited by the request's :class:`ReadScope`.
+Tools and the answer engine read IT Glue data only through here (neither imports ``store``):
+each concept has one resolver (what a reference the caller typed names), one set of lookups and
+one citation builder, and every lookup is limited by the request's :class:`ReadScope`.
 
 - :mod:`.organizations` — the organization directory (cached per data generation) and the
   organization citation; :mod:`.organization_matching` — how a reference names one;
@@ -12,8 +12,12 @@ every lookup is limited by the request's :class:`ReadScope`.
 - :mod:`.errors` — references that name nothing or several things; :mod:`.ids` — when a
   reference is an IT Glue id.
 - :mod:`.unit` — one read-only unit of work per request.
-- :mod:`.configurations`, :mod:`.passwords`, :mod:`.flexible_assets`, :mod:`.people` — one
-  resolver and the lookups of each concept; :mod:`.health` — the store's own figures.
+- :mod:`.configurations`, :mod:`.passwords`, :mod:`.flexible_assets`, :mod:`.people`,
+  :mod:`.domains`, :mod:`.documents`, :mod:`.expirations` — one resolver and the lookups of each
+  concept; :mod:`.network` — where an address (IP, network, MAC) lives.
+- :mod:`.records` — any record by key or name (cite, find, quote); :mod:`.search` — full-text
+  search; :mod:`.generation` — the data generation caches key on; :mod:`.health` — the store's
+  own figures.
 
 Example::
 

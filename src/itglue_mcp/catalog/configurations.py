@@ -42,7 +42,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.catalog.citations import CitedRecord, SourceRecord, cited_record, source_of
+from itglue_mcp.catalog.citations import SourceRecord, source_of
 from itglue_mcp.catalog.errors import RecordNotFound
 from itglue_mcp.catalog.ids import parse_id
 from itglue_mcp.catalog.scope import ReadScope
@@ -74,7 +74,6 @@ __all__ = [
     "ConfigurationView",
     "MatchedBy",
     "RelatedItemView",
-    "configuration_cited",
     "configuration_names",
     "configuration_not_found",
     "configuration_source",
@@ -125,11 +124,6 @@ class ConfigurationMatch:
 def configuration_source(view: ConfigurationView) -> SourceRecord:
     """The citation of a configuration, as tools return it."""
     return source_of("configurations", view)
-
-
-def configuration_cited(view: ConfigurationView) -> CitedRecord:
-    """The citation of a configuration, as hints and listings carry it."""
-    return cited_record("configurations", view)
 
 
 async def resolve_configurations(

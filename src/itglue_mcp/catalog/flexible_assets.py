@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.catalog.citations import SourceRecord, source_of
+from itglue_mcp.catalog.citations import SourceRecord, StoredRecord, source_of
 from itglue_mcp.catalog.errors import AmbiguousRecord, RecordNotFound
 from itglue_mcp.catalog.ids import parse_id
 from itglue_mcp.store.errors import translate_errors
@@ -41,6 +41,7 @@ __all__ = [
     "asset_type_schemas",
     "assets_of_types",
     "describe_asset",
+    "flexible_asset_names",
     "flexible_asset_source",
     "one_flexible_asset",
     "password_fields",
@@ -197,8 +198,8 @@ def _asset_fields(asset: StoredAsset) -> dict[str, Any]:
     return {name: getattr(asset, name) for name in StoredAsset.__dataclass_fields__}
 
 
-def flexible_asset_source(asset: StoredAsset) -> SourceRecord:
-    """The citation of a flexible asset."""
+def flexible_asset_source(asset: StoredRecord) -> SourceRecord:
+    """The citation of a flexible asset (any view of one: stored, with traits, with addresses)."""
     return source_of(RecordType.FLEXIBLE_ASSETS.value, asset)
 
 
@@ -256,6 +257,20 @@ def describe_asset(asset: StoredAsset) -> str:
     )
 
 
+async def flexible_asset_names(
+    session: AsyncSession, organization_ids: Collection[int] | None
+) -> list[str]:
+    """The names of the live flexible assets in scope: what a close-names suggestion for a
+    flexible asset reference chooses from.
+
+    Raises:
+        StoreError: the store failed.
+    """
+    return await record_names(
+        session, RecordType.FLEXIBLE_ASSETS, organization_ids=organization_ids
+    )
+
+
 async def one_flexible_asset(
     session: AsyncSession, reference: str, organization_ids: list[int] | None, where: str
 ) -> StoredAsset:
@@ -267,9 +282,7 @@ async def one_flexible_asset(
     """
     assets = await _assets(session, reference, organization_ids)
     if not assets:
-        names = await record_names(
-            session, RecordType.FLEXIBLE_ASSETS, organization_ids=organization_ids
-        )
+        names = await flexible_asset_names(session, organization_ids)
         raise RecordNotFound(
             f"flexible_asset: no flexible asset {where} is named {reference!r}"
             + suggestion_hint(closest(reference, names))

@@ -1,31 +1,228 @@
-"""Contacts and locations, and an organization's profile (its places, key people and counts).
+"""Contacts (people at an organization) and locations (its sites), and an organization's
+profile (its places, key people and counts).
+
+IT Glue has no "primary contact" field: the contacts an MSP marks ``important`` are the ones
+to call first (an approver, the on-site IT contact), and ``contact_type_name`` says what each
+person is to the MSP ("Approver", "IT Contact", "Vendor"…). A location's ``primary`` flag
+marks the headquarters. Records marked deleted are never returned.
 
 Example::
 
-    async with catalog.reading() as session:
-        profile = await organization_profile(session, scope, acme.id)
+    approvers = await find_contacts(session, important=True, organization_ids={7})
+    [hq] = await find_locations(session, primary=True, organization_ids={7})
+    profile = await organization_profile(session, scope, 7)
     profile.locations[0].city, profile.record_counts["configurations"]
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import ColumnElement, case, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.scope import ReadScope
-from itglue_mcp.store.people import ContactPoint, ContactView, LocationView
-from itglue_mcp.store.people import find_contacts as _find_contacts
-from itglue_mcp.store.people import find_locations as _find_locations
-from itglue_mcp.store.queries import count_records
+from itglue_mcp.store.errors import translate_errors
+from itglue_mcp.store.queries import (
+    ESCAPE,
+    check_page,
+    count_records,
+    like_pattern,
+    name_match,
+    scope,
+    select_view,
+    to_view,
+)
+from itglue_mcp.store.record_types import RecordType
 
 __all__ = [
     "ContactPoint",
     "ContactView",
     "LocationView",
     "OrganizationProfile",
+    "find_contacts",
+    "find_locations",
     "organization_profile",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPoint:
+    """One e-mail address or phone number of a contact (IT Glue contact-emails/-phones)."""
+
+    value: str | None
+    label_name: str | None
+    primary: bool | None
+    extension: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    """A contact; ``notes`` is IT Glue free text (untrusted)."""
+
+    id: int
+    organization_id: int | None
+    organization_name: str | None
+    name: str | None
+    first_name: str | None
+    last_name: str | None
+    title: str | None
+    contact_type_name: str | None
+    important: bool | None
+    location_id: int | None
+    location_name: str | None
+    notes: str | None
+    archived: bool
+    resource_url: str | None
+    updated_at: datetime | None
+    emails: tuple[ContactPoint, ...] = ()
+    phones: tuple[ContactPoint, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LocationView:
+    """A location (site); ``notes`` is IT Glue free text (untrusted)."""
+
+    id: int
+    organization_id: int | None
+    organization_name: str | None
+    name: str | None
+    primary: bool | None
+    address_1: str | None
+    address_2: str | None
+    city: str | None
+    postal_code: str | None
+    region_name: str | None
+    country_name: str | None
+    phone: str | None
+    notes: str | None
+    archived: bool
+    resource_url: str | None
+    updated_at: datetime | None
+
+
+def _points(items: Sequence[Mapping[str, Any]] | None) -> tuple[ContactPoint, ...]:
+    """Contact points as stored (IT Glue's kebab-case keys), primary first."""
+    points = [
+        ContactPoint(
+            value=item.get("value"),
+            label_name=item.get("label-name"),
+            primary=item.get("primary"),
+            extension=item.get("extension"),
+        )
+        for item in items or ()
+    ]
+    return tuple(sorted(points, key=lambda point: not point.primary))
+
+
+def _first(flag: ColumnElement[Any]) -> ColumnElement[int]:
+    """Order key putting rows whose flag is true first (NULL counts as false)."""
+    return case((flag.is_(True), 0), else_=1)
+
+
+async def find_contacts(
+    session: AsyncSession,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    important: bool | None = None,
+    organization_ids: Collection[int] | None = None,
+    limit: int = 20,
+) -> list[ContactView]:
+    """Contacts by name, role and/or importance; important ones first, then by name.
+
+    Args:
+        session: any session.
+        name: the contact's name or part of it (exact matches first), ignoring case.
+        role: text the contact's title or contact type contains ("owner", "IT Contact").
+        important: only contacts marked important (``True``) or not (``False``).
+        organization_ids: organizations searched (``None``: all).
+        limit: most contacts returned.
+
+    Raises:
+        ValueError: ``name`` or ``role`` blank, or ``limit`` below 1.
+        StoreError: the database failed.
+    """
+    check_page(limit)
+    table = RecordType.CONTACTS.table
+    statement = select_view(ContactView, table).add_columns(table.c.emails, table.c.phones)
+    statement = statement.where(*scope(table, organization_ids))
+    order: list[ColumnElement[Any]] = []
+    if name is not None:
+        if not name.strip():
+            raise ValueError("name must not be empty")
+        matches, tier = name_match((table.c.name,), name.strip())
+        statement = statement.where(matches)
+        order.append(tier)
+    if role is not None:
+        if not role.strip():
+            raise ValueError("role must not be empty")
+        pattern = like_pattern(role.strip(), prefix=False)
+        statement = statement.where(
+            or_(
+                func.lower(table.c.title).like(pattern, escape=ESCAPE),
+                func.lower(table.c.contact_type_name).like(pattern, escape=ESCAPE),
+            )
+        )
+    if important is not None:
+        statement = statement.where(
+            table.c.important.is_(True) if important else table.c.important.is_not(True)
+        )
+    statement = statement.order_by(
+        *order, _first(table.c.important), table.c.archived, func.lower(table.c.name), table.c.id
+    )
+    with translate_errors("read contacts"):
+        rows = await session.execute(statement.limit(limit))
+    return [
+        to_view(ContactView, row, emails=_points(row.emails), phones=_points(row.phones))
+        for row in rows
+    ]
+
+
+async def find_locations(
+    session: AsyncSession,
+    *,
+    name: str | None = None,
+    primary: bool | None = None,
+    organization_ids: Collection[int] | None = None,
+    limit: int = 50,
+) -> list[LocationView]:
+    """Locations by name or city, optionally only the primary one; primary first, then by name.
+
+    Args:
+        session: any session.
+        name: the location's name or city, or part of it (exact matches first).
+        primary: only primary locations (``True``) or only the others (``False``).
+        organization_ids: organizations searched (``None``: all).
+        limit: most locations returned.
+
+    Raises:
+        ValueError: ``name`` blank or ``limit`` below 1.
+        StoreError: the database failed.
+    """
+    check_page(limit)
+    table = RecordType.LOCATIONS.table
+    statement = select_view(LocationView, table).where(*scope(table, organization_ids))
+    order: list[ColumnElement[Any]] = []
+    if name is not None:
+        if not name.strip():
+            raise ValueError("name must not be empty")
+        matches, tier = name_match((table.c.name, table.c.city), name.strip())
+        statement = statement.where(matches)
+        order.append(tier)
+    if primary is not None:
+        statement = statement.where(
+            table.c.primary.is_(True) if primary else table.c.primary.is_not(True)
+        )
+    statement = statement.order_by(
+        *order, _first(table.c.primary), table.c.archived, func.lower(table.c.name), table.c.id
+    )
+    with translate_errors("read locations"):
+        rows = await session.execute(statement.limit(limit))
+    return [to_view(LocationView, row) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +258,12 @@ async def organization_profile(
     """
     ids = [organization_id] if scope.may_read(organization_id) else []
     locations = (
-        await _find_locations(session, organization_ids=ids, limit=max_locations + 1)
+        await find_locations(session, organization_ids=ids, limit=max_locations + 1)
         if scope.may_see("locations")
         else []
     )
     contacts = (
-        await _find_contacts(session, important=True, organization_ids=ids, limit=max_contacts + 1)
+        await find_contacts(session, important=True, organization_ids=ids, limit=max_contacts + 1)
         if scope.may_see("contacts")
         else []
     )

@@ -4,7 +4,9 @@ The access middleware opens :func:`request_unit` around a tool call; :func:`read
 hands out that same session instead of opening another transaction, so a tool call costs one
 ``BEGIN``/``COMMIT`` however many catalog lookups it makes. Outside a request (a CLI command, a
 test) :func:`reading` opens a unit of its own. A session serves one task at a time: code that
-reads concurrently (the answer engine's retrievers) opens its own units.
+reads the store from concurrent tasks opens a unit per task instead. (Retrieval runs its vector
+search beside its keyword search, but only the keyword side reads the store, so it reads
+through the request's session.)
 
 Example::
 

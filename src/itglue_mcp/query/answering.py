@@ -29,7 +29,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 from opentelemetry import trace
 
-from itglue_mcp.catalog.citations import cited_source
+from itglue_mcp.catalog.citations import CitationKey
+from itglue_mcp.catalog.documents import get_documents
+from itglue_mcp.catalog.records import record_texts
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.query.answer import Answer, Excerpt
 from itglue_mcp.query.attributes import asked_attributes
 from itglue_mcp.query.entities import find_ip
@@ -48,9 +51,6 @@ from itglue_mcp.query.suggestions import (
     label,
     locate_subjects,
 )
-from itglue_mcp.store.citations import CitationKey, record_texts
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.documents import get_documents
 
 __all__ = [
     "CANDIDATES",
@@ -101,7 +101,7 @@ def _subjects(entities: Entities, identifiers: Sequence[str]) -> list[str]:
 
 
 async def _texts(context: EngineContext, hits: Sequence[RetrievedHit]) -> dict[CitationKey, str]:
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         return await record_texts(session, [hit.key for hit in hits])
 
 
@@ -204,7 +204,7 @@ async def answer_from_retrieval(
         intent=str(asked.intent.kind),
         status="answered",
         excerpts=excerpts,
-        sources=[cited_source(verdict.hit.record) for verdict in ordered[:MAX_SOURCES]],
+        sources=[verdict.hit.record for verdict in ordered[:MAX_SOURCES]],
         confidence=ordered[0].confidence,
         message=f"Best match in IT Glue: {label(top)}{where}{also}. {_note(found)}".strip(),
     )
@@ -261,7 +261,7 @@ async def _excerpts(
     document_ids = [
         v.hit.record.record_id for v in quoted if v.hit.record.record_type == "documents"
     ]
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         documents = await get_documents(session, document_ids)
     sections = {
         document.id: [Passage(section.heading, section.text) for section in document.sections]
@@ -276,7 +276,7 @@ async def _excerpts(
         else:
             passages = split_text(texts.get(record.key, ""))
         budget = TOP_EXCERPT_CHARS if position == 0 else OTHER_EXCERPT_CHARS
-        source = cited_source(record)
+        source = record
         excerpts.extend(
             Excerpt(field="content" if is_document else "text", text=passage.quoted, source=source)
             for passage in select_passages(passages, words, budget=budget)

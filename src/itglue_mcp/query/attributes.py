@@ -40,11 +40,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog.configurations import operating_system_names
 from itglue_mcp.catalog.flexible_assets import AssetField, AssetTypeSchema, asset_type_schemas
+from itglue_mcp.catalog.generation import data_generation
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.query.handlers import AskedQuestion
 from itglue_mcp.query.intent import IntentKind, detect_intent
 from itglue_mcp.query.lexicon import FIELD_CUES, configuration_kind
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.generation import data_generation
 
 __all__ = [
     "CONFIGURATION_ATTRIBUTES",
@@ -545,7 +545,7 @@ class SchemaCache:
         Raises:
             StoreError: the store failed.
         """
-        async with unit_of_work(sessions, read_only=True) as session:
+        async with reading(sessions) as session:
             generation = await data_generation(session)
             cached = self._cached.get(sessions)
             if cached is not None and cached[0] == generation:

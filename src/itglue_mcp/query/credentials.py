@@ -20,15 +20,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.catalog.configurations import resolve_configurations
+from itglue_mcp.catalog.configurations import ConfigurationView, resolve_configurations
 from itglue_mcp.catalog.errors import AmbiguousRecord
 from itglue_mcp.catalog.ids import parse_id
-from itglue_mcp.catalog.passwords import password_source
-from itglue_mcp.query.answer import Fact
-from itglue_mcp.store.passwords import PasswordView, find_passwords, get_passwords
-from itglue_mcp.store.queries import (
-    ConfigurationView,
+from itglue_mcp.catalog.passwords import (
+    PasswordView,
+    find_passwords,
+    get_passwords,
+    password_source,
 )
+from itglue_mcp.query.answer import Fact
 
 __all__ = [
     "REVEAL_NOTICE",

@@ -49,12 +49,14 @@ from typing import cast
 from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from itglue_mcp.catalog.citations import SourceRecord, cited_source
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.organizations import (
     DirectorySnapshot,
     OrganizationDirectory,
+    OrganizationView,
     organization_source,
 )
+from itglue_mcp.catalog.records import cite_records
 from itglue_mcp.catalog.unit import reading
 from itglue_mcp.graph.store import GraphStore
 from itglue_mcp.index.search import SemanticSearch
@@ -70,9 +72,6 @@ from itglue_mcp.query.retrieval import SEARCHABLE_RECORD_TYPES, HybridRetriever,
 from itglue_mcp.query.scope import parse_scope
 from itglue_mcp.query.scoping import widen_scope
 from itglue_mcp.query.structured import structured_handlers
-from itglue_mcp.store.citations import cite_records
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.queries import OrganizationView
 
 __all__ = [
     "MAX_SEARCH_LIMIT",
@@ -350,7 +349,7 @@ class QueryEngine:
                     snippet=hit.snippet,
                     linked_from=None if hit.linked_from is None else linked.get(hit.linked_from),
                     relation=hit.relation,
-                    source=cited_source(hit.record),
+                    source=hit.record,
                 )
                 for rank, hit in enumerate(found.hits, start=1)
             ],
@@ -361,12 +360,12 @@ class QueryEngine:
     ) -> dict[tuple[str, int], SourceRecord]:
         """Citations of the records that graph hits were reached from."""
         keys = {hit.linked_from for hit in hits if hit.linked_from is not None}
-        known = {hit.key: cited_source(hit.record) for hit in hits if hit.key in keys}
+        known = {hit.key: hit.record for hit in hits if hit.key in keys}
         unknown = keys - known.keys()
         if unknown:
-            async with unit_of_work(self._context.sessions, read_only=True) as session:
+            async with reading(self._context.sessions) as session:
                 cited = await cite_records(session, unknown)
-            known.update({key: cited_source(record) for key, record in cited.items()})
+            known.update(cited)
         return known
 
 

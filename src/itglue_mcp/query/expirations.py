@@ -5,7 +5,7 @@ back instead, ``[today + N, today - 1]`` (what lapsed in the last ``|N|`` days),
 ``include_expired`` widens a forward window by the same number of days back. Explicit dates
 replace the days. Each expiration is cited twice: the expiration record, and the record that
 expires (a configuration's warranty, a domain, an SSL certificate or licence flexible asset).
-See :mod:`itglue_mcp.store.expirations` for why IT Glue's expirations are the one source.
+See :mod:`itglue_mcp.catalog.expirations` for why IT Glue's expirations are the one source.
 
 Example::
 
@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.citations import SourceRecord
-from itglue_mcp.store.expirations import ExpirationKind, ExpirationView, list_expirations
+from itglue_mcp.catalog.expirations import ExpirationKind, ExpirationView, list_expirations
 
 __all__ = [
     "DEFAULT_LIMIT",

@@ -11,7 +11,7 @@ A structured handler (configurations by IP, a password's metadata, expirationsâ€
 async function; registering it is one line::
 
     async def device_ip(asked: AskedQuestion, context: EngineContext) -> Answer | None:
-        async with unit_of_work(context.sessions, read_only=True) as session:
+        async with reading(context.sessions) as session:
             ...                       # read the store, scoped to asked.organization_ids
         return None                   # nothing found: let retrieval try (and say no data)
 
@@ -103,7 +103,9 @@ class EngineContext:
     """The backends a handler reads through (built once by the engine).
 
     Attributes:
-        sessions: the store's session factory (use ``unit_of_work(..., read_only=True)``).
+        sessions: the store's session factory; read through
+            :func:`~itglue_mcp.catalog.unit.reading` (the request's one read-only unit of
+            work).
         retriever: hybrid retrieval over the store's full text and the vector index.
         semantic: search by meaning; ``None`` when no vector index is configured.
         graph: links between records; ``None`` when none is wired.

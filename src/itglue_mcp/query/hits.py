@@ -1,7 +1,7 @@
 """What retrieval returns: hits with their citation, score, retrievers and snippet.
 
 A :class:`RetrievedHit` always carries the record as the store holds it now
-(:class:`~itglue_mcp.store.citations.CitedRecord`), so whoever reads it can cite it; a
+(:class:`~itglue_mcp.catalog.citations.SourceRecord`), so whoever reads it can cite it; a
 :class:`Retrieval` adds which retrievers ran and why fewer ran than asked.
 
 Example::
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from itglue_mcp.store.citations import CitationKey, CitedRecord
+from itglue_mcp.catalog.citations import CitationKey, SourceRecord
 
 __all__ = ["Retrieval", "RetrievedHit", "Retriever"]
 
@@ -47,7 +47,7 @@ class RetrievedHit:
         relation: the link's relation, named from ``linked_from``'s side.
     """
 
-    record: CitedRecord
+    record: SourceRecord
     score: float
     found_by: frozenset[Retriever]
     keyword_rank: int | None = None

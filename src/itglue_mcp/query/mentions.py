@@ -49,10 +49,10 @@ from itglue_mcp.catalog.organization_mentions import (
     MentionVocabulary,
     OrganizationMention,
 )
+from itglue_mcp.catalog.search import search
 from itglue_mcp.config.index import packaged_model_path
 from itglue_mcp.query.lexicon import STOP_WORDS, configuration_kind, expiration_kind
 from itglue_mcp.query.scope import parse_scope
-from itglue_mcp.store.search import search
 
 __all__ = [
     "IT_WORDS",

@@ -27,17 +27,16 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.catalog.citations import SourceRecord, source_of
 from itglue_mcp.catalog.configurations import (
+    ConfigurationInterfaceView,
+    ConfigurationView,
     configuration_names,
     configuration_source,
     resolve_configurations,
 )
 from itglue_mcp.catalog.errors import RecordNotFound
-from itglue_mcp.query.answer import Fact
-from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, configuration_kind
-from itglue_mcp.store.interfaces import interface_for_mac
-from itglue_mcp.store.network import (
+from itglue_mcp.catalog.flexible_assets import flexible_asset_names, flexible_asset_source
+from itglue_mcp.catalog.network import (
     AddressMatch,
     FlexibleAssetTraits,
     KindRule,
@@ -48,12 +47,13 @@ from itglue_mcp.store.network import (
     configurations_of_kind,
     find_flexible_assets,
     flexible_assets_with_text,
+    interface_for_mac,
     normalize_mac,
     parse_address,
     parse_network,
 )
-from itglue_mcp.store.queries import ConfigurationInterfaceView, ConfigurationView, record_names
-from itglue_mcp.store.record_types import RecordType
+from itglue_mcp.query.answer import Fact
+from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, configuration_kind
 from itglue_mcp.suggest import closest, suggestion_hint
 
 __all__ = [
@@ -202,11 +202,6 @@ class AddressLookup:
 
 def _same(value: str | None, address: str) -> bool:
     return str(parse_address(value)) == address if value else False
-
-
-def flexible_asset_source(asset: AssetAddresses | FlexibleAssetTraits) -> SourceRecord:
-    """The citation of a flexible asset."""
-    return source_of("flexible-assets", asset)
 
 
 _ADDRESS_TEXT = re.compile(
@@ -389,9 +384,7 @@ async def address_not_found(
         StoreError: the database failed.
     """
     names = await configuration_names(session, organization_ids)
-    names += await record_names(
-        session, RecordType.FLEXIBLE_ASSETS, organization_ids=organization_ids
-    )
+    names += await flexible_asset_names(session, organization_ids)
     return RecordNotFound(
         f"query: no configuration or network {where} is named {query!r}; give a name, an IP "
         "address, a network (CIDR) or a MAC address" + suggestion_hint(closest(query, names))

@@ -1,6 +1,6 @@
 """The passages of a record worth quoting for a question: whole if short, else the best parts.
 
-A document arrives as its sections (heading + text, from ``store.documents``); any other
+A document arrives as its sections (heading + text, from ``catalog.documents``); any other
 record as its searchable text cut into pieces of about :data:`PIECE_CHARS` characters on
 sentence boundaries. :func:`select_passages` keeps everything when it fits the budget,
 otherwise the passages that contain the most of the question's content words (ties: earlier

@@ -4,7 +4,7 @@ One call gathers candidates from up to four retrievers, all restricted to the or
 asked for:
 
 - **exact** — records whose name (or a configuration's hostname) equals the question's
-  target (:func:`~itglue_mcp.store.citations.records_named`). They rank above everything else.
+  target (:func:`~itglue_mcp.catalog.records.records_named`). They rank above everything else.
 - **keyword** — the store's full-text search (FTS5 / tsvector). The search requires every term,
   so a question is searched as its content words all together, then (with two or more words)
   each word on its own, at most :data:`MAX_KEYWORD_TERMS`; the lists are fused into one keyword
@@ -19,7 +19,7 @@ Keyword and semantic rankings are fused with reciprocal rank fusion
 (:mod:`~itglue_mcp.query.fusion`, k = 60, Cormack, Clarke and Büttcher, SIGIR 2009), which needs
 no calibration between full-text ranks and cosine similarities.
 
-Every candidate is then cited from the store (:func:`~itglue_mcp.store.citations.cite_records`):
+Every candidate is then cited from the store (:func:`~itglue_mcp.catalog.records.cite_records`):
 a record marked deleted — which the vector index may still hold — or one now filed under an
 organization outside the scope is dropped, so no hit can cite it.
 
@@ -42,6 +42,11 @@ import structlog
 from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.citations import CitationKey, SourceRecord
+from itglue_mcp.catalog.records import cite_records, record_texts, records_named
+from itglue_mcp.catalog.search import query_terms
+from itglue_mcp.catalog.search import search as full_text_search
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.graph.store import GraphStore, RecordRef
 from itglue_mcp.index.errors import EmbedderError, VectorIndexError
 from itglue_mcp.index.search import SemanticSearch
@@ -50,16 +55,6 @@ from itglue_mcp.query.entities import keywords as content_words
 from itglue_mcp.query.fusion import ranked, reciprocal_rank_fusion
 from itglue_mcp.query.hits import Retrieval, RetrievedHit, Retriever
 from itglue_mcp.query.passages import clip
-from itglue_mcp.store.citations import (
-    CitationKey,
-    CitedRecord,
-    cite_records,
-    record_texts,
-    records_named,
-)
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.search import query_terms
-from itglue_mcp.store.search import search as full_text_search
 
 __all__ = [
     "GRAPH_DECAY",
@@ -115,7 +110,7 @@ _tracer = trace.get_tracer(__name__)
 class _Candidates:
     """Everything gathered before citing: per-retriever rankings and what each knows."""
 
-    exact: list[CitedRecord] = field(default_factory=list)
+    exact: list[SourceRecord] = field(default_factory=list)
     keyword: list[CitationKey] = field(default_factory=list)
     snippets: dict[CitationKey, str] = field(default_factory=dict)
     semantic: list[VectorHit] = field(default_factory=list)
@@ -146,7 +141,8 @@ class HybridRetriever:
     """Finds records by exact name, full text, meaning and links, fused into one ranking.
 
     Args:
-        sessions: the store's session factory (one read-only transaction per call).
+        sessions: the store's session factory (read through the request's read-only unit of
+            work, or one of its own per call outside a request).
         semantic: search by meaning; ``None`` makes retrieval keyword-only.
         graph: the record graph, for expansion; ``None`` disables expansion.
     """
@@ -216,9 +212,10 @@ class HybridRetriever:
         with _tracer.start_as_current_span(
             "retrieval", attributes={"itglue_mcp.retrieval.mode": mode}
         ) as span:
-            # One read-only transaction for every store read of the call: the semantic side
-            # (embedding, vector index) runs beside the keyword side and reads no SQL.
-            async with unit_of_work(self._sessions, read_only=True) as session:
+            # The request's read-only session for every store read of the call: the semantic
+            # side (embedding, vector index) runs beside the keyword side but reads no SQL, so
+            # the session still serves one task at a time.
+            async with reading(self._sessions) as session:
                 found = await self._retrieve(
                     session,
                     text,
@@ -455,6 +452,6 @@ class HybridRetriever:
         return filled
 
 
-def _in_scope(record: CitedRecord, organization_ids: Collection[int] | None) -> bool:
+def _in_scope(record: SourceRecord, organization_ids: Collection[int] | None) -> bool:
     """The record (as the store holds it now) belongs to one of the organizations asked for."""
     return organization_ids is None or record.organization_id in organization_ids

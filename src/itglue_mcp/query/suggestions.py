@@ -27,18 +27,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.citations import CitationKey, SourceRecord
+from itglue_mcp.catalog.records import cite_records, record_names, record_texts, records_named
+from itglue_mcp.catalog.search import search as full_text_search
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.index.documents import record_header
 from itglue_mcp.query.matching import coverage, matched_words, mentions
-from itglue_mcp.store.citations import (
-    CitationKey,
-    CitedRecord,
-    cite_records,
-    record_names,
-    record_texts,
-    records_named,
-)
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.search import search as full_text_search
 from itglue_mcp.suggest import closest_keys
 
 __all__ = [
@@ -69,10 +63,10 @@ class Located:
     """
 
     here: bool
-    elsewhere: list[CitedRecord] = field(default_factory=list)
+    elsewhere: list[SourceRecord] = field(default_factory=list)
 
 
-def label(record: CitedRecord) -> str:
+def label(record: SourceRecord) -> str:
     """``"<name> (<type, singular>)"``, e.g. ``"ACME-FW01 (configuration)"``."""
     return record_header(record.record_type, record.name or f"#{record.record_id}")
 
@@ -91,7 +85,7 @@ async def _mentioning(
     organization_ids: Collection[int] | None,
     limit: int,
     record_types: Collection[str] | None = None,
-) -> list[tuple[CitedRecord, str]]:
+) -> list[tuple[SourceRecord, str]]:
     """Live records of the scope whose name or text mentions ``subject``, with that text."""
     hits = await full_text_search(
         session, subject, organization_ids=organization_ids, record_types=record_types, limit=limit
@@ -140,7 +134,7 @@ async def locate_subjects(
     located: dict[str, Located] = {}
     scope = set(organization_ids)
     permitted = None if readable is None else set(readable)
-    async with unit_of_work(sessions, read_only=True) as session:
+    async with reading(sessions) as session:
         for subject in dict.fromkeys(subjects):
             identifier = subject in identifiers
             here = await _mentioning(
@@ -165,7 +159,7 @@ async def locate_subjects(
                 limit=_CANDIDATES,
                 record_types=record_types,
             )
-            ranked: dict[CitationKey, tuple[tuple[int, float, float], CitedRecord]] = {}
+            ranked: dict[CitationKey, tuple[tuple[int, float, float], SourceRecord]] = {}
             for position, (record, text) in enumerate(
                 [*((record, record.name or "") for record in named), *mentioning]
             ):
@@ -185,7 +179,7 @@ async def locate_subjects(
     return located
 
 
-def elsewhere_hint(subject: str, records: Sequence[CitedRecord]) -> str | None:
+def elsewhere_hint(subject: str, records: Sequence[SourceRecord]) -> str | None:
     """``"'X' exists only in Org: A (configuration)…"`` for records outside the scope."""
     if not records:
         return None
@@ -209,14 +203,14 @@ async def close_names(
     organization_ids: Collection[int] | None,
     limit: int = 5,
     record_types: Collection[str] | None = None,
-) -> list[CitedRecord]:
+) -> list[SourceRecord]:
     """Live records of the scope (of ``record_types``; ``None``: every type) whose names are
     close to ``subject``, closest first.
 
     Raises:
         StoreError: the store failed.
     """
-    async with unit_of_work(sessions, read_only=True) as session:
+    async with reading(sessions) as session:
         named = await record_names(
             session, organization_ids=organization_ids, record_types=record_types
         )

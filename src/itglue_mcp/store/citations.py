@@ -1,11 +1,14 @@
 """Records to cite and quote: summaries by key or by exact name, and their searchable text.
 
 A grounded answer cites every record it used (type, id, name, organization, IT Glue link, last
-change). Hits arrive from several places — full-text search, the vector index, the graph — as
-bare ``(record_type, record_id)`` keys; :func:`cite_records` turns a batch of them into
-:class:`CitedRecord` summaries in one ``UNION ALL`` query, and leaves out every key whose record
-is marked deleted or unknown. That is the guard for the vector index in particular, which may
-still hold a record the sync has since marked deleted: such a record must never be cited.
+change) as a :class:`SourceRecord`, the one citation type of every tool result and answer (its
+ids are IT Glue's integer ids; an expiration, which IT Glue gives no name, is named after its
+description, date and the name of what expires). Hits arrive from several places — full-text
+search, the vector index, the graph — as bare ``(record_type, record_id)`` keys;
+:func:`cite_records` turns a batch of them into citations in one ``UNION ALL`` query, and leaves
+out every key whose record is marked deleted or unknown. That is the guard for the vector index
+in particular, which may still hold a record the sync has since marked deleted: such a record
+must never be cited.
 
 :func:`records_named` finds records whose name (or a configuration's hostname) equals a text,
 for "exact matches first" and for naming where a record exists; :func:`record_names` lists
@@ -25,9 +28,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import (
     BigInteger,
-    Boolean,
     ColumnElement,
     Date,
     FromClause,
@@ -50,8 +53,8 @@ from itglue_mcp.store.record_types import RecordType
 __all__ = [
     "CITABLE_TYPES",
     "CitationKey",
-    "CitedRecord",
     "NamedRecord",
+    "SourceRecord",
     "cite_records",
     "record_names",
     "record_texts",
@@ -73,31 +76,22 @@ _BATCH = 5_000
 _ENTRIES = cast(Table, SearchEntryRow.__table__)
 
 
-@dataclass(frozen=True, slots=True)
-class CitedRecord:
-    """A live (not deleted) record, summarised for a citation.
+class SourceRecord(BaseModel):
+    """The IT Glue record a fact comes from: enough to cite it and to open it in IT Glue."""
 
-    Attributes:
-        record_type: JSON:API type.
-        record_id: IT Glue id.
-        name: its name in IT Glue; for an expiration (which has none) its description, date
-            and the name of what expires.
-        organization_id: its organization (an organization's own id for organizations;
-            ``None`` for account-wide records).
-        organization_name: that organization's name, when the store holds it.
-        resource_url: its link in IT Glue.
-        updated_at: when IT Glue last changed it.
-        archived: IT Glue's soft-delete flag (archived records are still cited).
-    """
+    # The docstring above is the citation's description in every tool's output schema; kept
+    # short for the tools/list budget. Frozen: a citation is a value (hashable, never edited).
+    model_config = ConfigDict(frozen=True)
 
-    record_type: str
-    record_id: int
-    name: str | None
-    organization_id: int | None
-    organization_name: str | None
-    resource_url: str | None
-    updated_at: datetime | None
-    archived: bool
+    record_type: str = Field(description="IT Glue JSON:API type, e.g. configurations.")
+    record_id: int = Field(description="IT Glue id of the record.")
+    name: str | None = Field(description="Name of the record.")
+    organization_id: int | None = Field(description="IT Glue id of its organization.")
+    organization_name: str | None = Field(
+        default=None, description="Name of its organization, when known."
+    )
+    resource_url: str | None = Field(description="Link to the record in IT Glue.")
+    updated_at: datetime | None = Field(description="When IT Glue last changed the record.")
 
     @property
     def key(self) -> CitationKey:
@@ -127,7 +121,6 @@ def _summary_select(record_type: RecordType) -> Select[Any]:
     table = record_type.table
     organizations = RecordType.ORGANIZATIONS.table.alias("organization")
     organization_id = _column(table, "organization_id", BigInteger)
-    archived = table.c.archived if "archived" in table.c else literal(False, Boolean)
     source: FromClause = table
     organization_name: ColumnElement[Any] = null().cast(Text)
     if "organization_id" in table.c:
@@ -142,7 +135,6 @@ def _summary_select(record_type: RecordType) -> Select[Any]:
             organization_name.label("organization_name"),
             _column(table, "resource_url", Text).label("resource_url"),
             table.c.updated_at.label("updated_at"),
-            archived.label("archived"),
             # What an expiration's label is made of (IT Glue gives expirations no name).
             _column(table, "description", Text).label("description"),
             _column(table, "expiration_date", Date).label("expiration_date"),
@@ -163,8 +155,8 @@ def _name(row: Any) -> str | None:
     return f"{label} ({row.resource_name})" if row.resource_name else label
 
 
-def _cited(row: Any) -> CitedRecord:
-    return CitedRecord(
+def _cited(row: Any) -> SourceRecord:
+    return SourceRecord(
         record_type=row.record_type,
         record_id=int(row.record_id),
         name=_name(row),
@@ -172,7 +164,6 @@ def _cited(row: Any) -> CitedRecord:
         organization_name=row.organization_name,
         resource_url=row.resource_url,
         updated_at=row.updated_at,
-        archived=bool(row.archived),
     )
 
 
@@ -186,7 +177,7 @@ def _citable(record_type: str) -> RecordType | None:
 
 async def cite_records(
     session: AsyncSession, keys: Iterable[CitationKey]
-) -> dict[CitationKey, CitedRecord]:
+) -> dict[CitationKey, SourceRecord]:
     """Citation summaries of the live records among ``keys``.
 
     Args:
@@ -225,7 +216,7 @@ async def records_named(
     organization_ids: Collection[int] | None = None,
     record_types: Collection[str] | None = None,
     limit: int = 20,
-) -> list[CitedRecord]:
+) -> list[SourceRecord]:
     """Live records whose name — or, for a configuration, hostname — equals ``name``.
 
     Case is ignored (``lower()`` on both sides, as :mod:`itglue_mcp.store.queries` does).

@@ -25,12 +25,13 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from itglue_mcp.catalog.citations import cited_record
+from itglue_mcp.catalog.citations import source_of
 from itglue_mcp.catalog.flexible_assets import (
     AssetWithTraits,
     assets_of_types,
     flexible_asset_source,
 )
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.query.answer import Answer, Excerpt, Fact
 from itglue_mcp.query.attributes import TraitMatch, best_traits, restated, without_spans
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
@@ -48,7 +49,6 @@ from itglue_mcp.query.structured.common import (
     words_confidence,
 )
 from itglue_mcp.query.suggestions import elsewhere_hint
-from itglue_mcp.store.database import unit_of_work
 
 __all__ = ["asset_field_answer"]
 
@@ -95,7 +95,7 @@ def _checked(asset: AssetWithTraits) -> list[str]:
 async def _assets(
     context: EngineContext, matches: Sequence[TraitMatch], scope: Collection[int] | None
 ) -> list[AssetWithTraits]:
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         assets = await assets_of_types(
             session, {match.schema.id for match in matches}, organization_ids=scope
         )
@@ -163,7 +163,7 @@ async def _elsewhere(
     if not held:
         return None
     subject = " ".join(held)
-    cited = [cited_record("flexible-assets", asset) for asset in kept[:MAX_LISTED]]
+    cited = [source_of("flexible-assets", asset) for asset in kept[:MAX_LISTED]]
     return no_data(
         asked,
         f"No flexible asset of {scope_name(asked)} matching {subject!r} has a "
@@ -202,7 +202,7 @@ async def _every_asset(
     if not others:
         return None
     field_name = matches[0].field.name
-    cited = [cited_record("flexible-assets", asset) for asset in others[:MAX_LISTED]]
+    cited = [source_of("flexible-assets", asset) for asset in others[:MAX_LISTED]]
     return no_data(
         asked,
         f"No flexible asset of {scope_name(asked)} has a {field_name} field.",

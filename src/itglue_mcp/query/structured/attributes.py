@@ -41,9 +41,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from itglue_mcp.catalog.citations import cited_record
-from itglue_mcp.catalog.configurations import configuration_cited, configuration_source
+from itglue_mcp.catalog.citations import source_of
+from itglue_mcp.catalog.configurations import (
+    ConfigurationInterfaceView,
+    ConfigurationView,
+    configuration_source,
+)
 from itglue_mcp.catalog.domains import domain_source, domains_named, organization_domains
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.attributes import (
     CONFIGURATION_ATTRIBUTES,
@@ -82,8 +87,6 @@ from itglue_mcp.query.structured.configurations import (
 from itglue_mcp.query.structured.credentials import credential
 from itglue_mcp.query.structured.people import contact, location
 from itglue_mcp.query.suggestions import elsewhere_hint
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.queries import ConfigurationInterfaceView, ConfigurationView
 
 __all__ = ["answer_attribute", "attribute_fallback", "attribute_first"]
 
@@ -139,7 +142,7 @@ async def _configurations(
         loose phrase).
     """
     missing: str | None = None
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         named: list[tuple[list[ConfigurationView], float]] = []
         for name in _hostnames(rest.text):
             views, confidence = await named_configurations(
@@ -251,7 +254,7 @@ def _interface_facts(
 
 
 def _listed(views: Sequence[ConfigurationView]) -> str:
-    return listing([configuration_cited(view) for view in views])
+    return listing([configuration_source(view) for view in views])
 
 
 def _interfaces_held(views: Sequence[ConfigurationView]) -> str | None:
@@ -349,7 +352,7 @@ async def _organization_registrars(
 ) -> Answer:
     """The ``term`` of each domain of the question's organization, or ``no_data`` saying it
     has none recorded."""
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         views = await organization_domains(
             session, organization_ids=asked.organization_ids or (), limit=MAX_LISTED
         )
@@ -383,12 +386,12 @@ async def _domain_attribute(
         if asked.organization is None or not _DOMAIN_WORD.search(asked.text):
             return None
         return await _organization_registrars(asked, context, term)
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         views = await domains_named(session, names[0], organization_ids=asked.organization_ids)
         elsewhere = []
         if not views and asked.organization is not None:
             elsewhere = [
-                cited_record("domains", view)
+                source_of("domains", view)
                 for view in await domains_named(session, names[0], organization_ids=asked.readable)
                 if view.organization_id != asked.organization.id
             ]

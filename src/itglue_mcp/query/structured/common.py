@@ -48,7 +48,6 @@ from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.lexicon import CONFIGURATION_KINDS, STOP_WORDS
 from itglue_mcp.query.matching import kind_brand_words, matched_words
 from itglue_mcp.query.suggestions import MAX_NAMED, close_names, label
-from itglue_mcp.store.citations import CitedRecord
 
 __all__ = [
     "EXACT",
@@ -187,14 +186,14 @@ async def close_name_hint(
     return f"Records in {scope_name(asked)} with names close to {subject!r}: {named}."
 
 
-def listing(records: Sequence[CitedRecord]) -> str:
+def listing(records: Sequence[SourceRecord]) -> str:
     """``"A (configuration), B (configuration) and 2 more"``: records named in a message.
 
     Records of several organizations carry their organization's name.
     """
     several = len({record.organization_id for record in records}) > 1
 
-    def named(record: CitedRecord) -> str:
+    def named(record: SourceRecord) -> str:
         where = f" in {record.organization_name}" if several and record.organization_name else ""
         return f"{label(record)}{where}"
 
@@ -325,7 +324,7 @@ async def keyword_candidates(
     record_type: str,
     organization_ids: Collection[int] | None,
     limit: int = 50,
-) -> list[CitedRecord]:
+) -> list[SourceRecord]:
     """Records of one type whose name or text holds any of ``words``, most words first.
 
     Full-text retrieval (keyword mode: each word on its own as well as all together); the

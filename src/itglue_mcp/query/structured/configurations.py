@@ -29,10 +29,12 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.configurations import (
-    configuration_cited,
+    ConfigurationView,
     configuration_source,
     resolve_configurations,
 )
+from itglue_mcp.catalog.records import records_named
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.matching import kind_brand_words, matched_words, missing_qualifiers
@@ -51,9 +53,6 @@ from itglue_mcp.query.structured.common import (
     subject_words,
 )
 from itglue_mcp.query.suggestions import MAX_NAMED, elsewhere_hint
-from itglue_mcp.store.citations import records_named
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.queries import ConfigurationView
 
 __all__ = [
     "KIND_CANDIDATES",
@@ -330,11 +329,11 @@ async def name_missing(context: EngineContext, asked: AskedQuestion, name: str) 
     if asked.organization is None:
         return None
     here = asked.organization.id
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         views, _ = await named_configurations(
             session, name, organization_ids=asked.readable, limit=MAX_NAMED * 10
         )
-        others = [configuration_cited(view) for view in views if view.organization_id != here]
+        others = [configuration_source(view) for view in views if view.organization_id != here]
         if not others:
             named = await records_named(session, name, organization_ids=asked.readable)
             others = [r for r in named if r.organization_id not in (None, here)]
@@ -359,18 +358,18 @@ async def qualifier_missing(
         StoreError: the store failed.
     """
     words = ", ".join(repr(word) for word in match.missing)
-    shown = [configuration_cited(view) for view in match.near[:MAX_NAMED]]
+    shown = [configuration_source(view) for view in match.near[:MAX_NAMED]]
     more = len(match.near) - len(shown)
     held = listing(shown) + (f" and {more} more" if more > 0 else "")
     suggestions: list[str | None] = []
     here = None if asked.organization is None else asked.organization.id
     if here is not None:
-        async with unit_of_work(context.sessions, read_only=True) as session:
+        async with reading(context.sessions) as session:
             views = await configurations_of(
                 session, kind, organization_ids=asked.readable, limit=KIND_CANDIDATES
             )
         others = [
-            configuration_cited(view)
+            configuration_source(view)
             for view in views
             if view.organization_id != here
             and not view.archived
@@ -399,11 +398,11 @@ async def kind_missing(context: EngineContext, asked: AskedQuestion, kind: str) 
     """
     if asked.organization is None:
         return None
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         match = await of_kind(session, asked, kind)
     if match.missing:
         return await qualifier_missing(context, asked, kind, match)
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         views = await configurations_of(
             session, kind, organization_ids=asked.readable, limit=KIND_CANDIDATES
         )

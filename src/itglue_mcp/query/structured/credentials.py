@@ -33,8 +33,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from itglue_mcp.catalog.citations import cited_record
-from itglue_mcp.catalog.passwords import password_source
+from itglue_mcp.catalog.citations import source_of
+from itglue_mcp.catalog.passwords import (
+    PasswordView,
+    find_passwords,
+    get_passwords,
+    password_source,
+)
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.credentials import VALUE_WITHHELD, password_facts
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
@@ -60,8 +66,6 @@ from itglue_mcp.query.structured.configurations import (
     of_kind,
 )
 from itglue_mcp.query.suggestions import elsewhere_hint
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.passwords import PasswordView, find_passwords, get_passwords
 
 __all__ = ["CREDENTIAL_WORDS", "GENERIC_WORDS", "credential"]
 
@@ -114,7 +118,7 @@ def _answer(
     asked: AskedQuestion, views: Sequence[PasswordView], confidence: float, facts: list[Fact]
 ) -> Answer:
     entries = "entry" if len(views) == 1 else "entries"
-    named = listing([cited_record("passwords", view) for view in views])
+    named = listing([source_of("passwords", view) for view in views])
     return answered(
         asked,
         facts=facts,
@@ -127,7 +131,7 @@ async def _of_device(asked: AskedQuestion, context: EngineContext) -> Answer | N
     """Passwords of the device the question names or describes (``None``: no such device,
     or it has no password)."""
     entities = asked.intent.entities
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         if entities.hostname:
             views, confidence = await named_configurations(
                 session,
@@ -175,7 +179,7 @@ async def _by_words(
         context, words, record_type="passwords", organization_ids=asked.organization_ids
     )
     ids = [record.record_id for record in candidates]
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         found = await get_passwords(session, ids, organization_ids=asked.organization_ids)
     order = {record_id: rank for rank, record_id in enumerate(ids)}
     holding = [view for view in found if holds_enough(distinctive, _metadata(view))]
@@ -218,7 +222,7 @@ async def credential(asked: AskedQuestion, context: EngineContext) -> Answer | N
         others, _ = await _by_words(unscoped, context, words, distinctive)
         here = asked.organization.id
         elsewhere = [
-            cited_record("passwords", view) for view in others if view.organization_id != here
+            source_of("passwords", view) for view in others if view.organization_id != here
         ]
         suggestions.append(elsewhere_hint(subject, elsewhere))
     return no_data(

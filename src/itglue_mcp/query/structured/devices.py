@@ -25,7 +25,8 @@ Example::
 
 from __future__ import annotations
 
-from itglue_mcp.catalog.configurations import configuration_cited, configuration_source
+from itglue_mcp.catalog.configurations import ConfigurationView, configuration_source
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.network import find_addresses
@@ -48,8 +49,6 @@ from itglue_mcp.query.structured.configurations import (
     qualifier_missing,
     summary_facts,
 )
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.queries import ConfigurationView
 
 __all__ = ["IP_WORDS", "configuration", "device_ip"]
 
@@ -65,7 +64,7 @@ def _kind_message(asked: AskedQuestion, kind: str, match: KindMatch, noun: str) 
     plural = kind_label(kind, plural=len(views) != 1)
     text = (
         f"{len(views)}{'+' if match.truncated else ''} {plural} in {scope_name(asked)}"
-        f"{noun}: {listing([configuration_cited(view) for view in views])}."
+        f"{noun}: {listing([configuration_source(view) for view in views])}."
     )
     if match.unmatched:
         words = ", ".join(repr(word) for word in match.unmatched)
@@ -76,14 +75,14 @@ def _kind_message(asked: AskedQuestion, kind: str, match: KindMatch, noun: str) 
 
 
 def _no_address(asked: AskedQuestion, views: list[ConfigurationView]) -> Answer:
-    named = listing([configuration_cited(view) for view in views])
+    named = listing([configuration_source(view) for view in views])
     return no_data(asked, f"IT Glue holds no IP address for {named}.")
 
 
 async def _named_device_ip(
     asked: AskedQuestion, context: EngineContext, name: str, gateway: bool
 ) -> Answer | None:
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         views, confidence = await named_configurations(
             session, name, organization_ids=asked.organization_ids, limit=MAX_LISTED
         )
@@ -93,14 +92,14 @@ async def _named_device_ip(
     facts = asked_first(facts, asked)
     if not facts:
         return _no_address(asked, views)
-    named = listing([configuration_cited(view) for view in views])
+    named = listing([configuration_source(view) for view in views])
     return answered(asked, facts=facts, message=f"IP addresses of {named}.")
 
 
 async def _kind_device_ip(
     asked: AskedQuestion, context: EngineContext, kind: str, gateway: bool
 ) -> Answer | None:
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         match = await of_kind(session, asked, kind, drop=IP_WORDS)
     if match.missing:
         return await qualifier_missing(context, asked, kind, match)
@@ -129,7 +128,7 @@ async def device_ip(asked: AskedQuestion, context: EngineContext) -> Answer | No
         return await _kind_device_ip(asked, context, entities.configuration_kind, gateway)
     if not entities.target:
         return None
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         lookup = await find_addresses(
             session, entities.target, organization_ids=asked.organization_ids, limit=MAX_LISTED
         )
@@ -148,7 +147,7 @@ async def configuration(asked: AskedQuestion, context: EngineContext) -> Answer 
     kind = asked.intent.entities.configuration_kind
     if kind is None:
         return None
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         match = await of_kind(session, asked, kind)
     if match.missing:
         return await qualifier_missing(context, asked, kind, match)

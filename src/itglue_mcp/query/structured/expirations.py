@@ -29,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 
+from itglue_mcp.catalog.citations import SourceRecord
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.entities import keywords
 from itglue_mcp.query.expirations import (
@@ -55,8 +57,6 @@ from itglue_mcp.query.structured.common import (
     subject_words,
 )
 from itglue_mcp.query.suggestions import elsewhere_hint
-from itglue_mcp.store.citations import CitedRecord
-from itglue_mcp.store.database import unit_of_work
 
 __all__ = ["EXPIRY_WORDS", "MAX_READ", "expiration_handler"]
 
@@ -169,7 +169,7 @@ async def _of_record(
     organizations = await _organizations_naming(context, name, scope, readable)
     if not organizations:
         return [], 0.0
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         report = await find_expirations(
             session,
             start=None,
@@ -182,18 +182,9 @@ async def _of_record(
     return _named(report.expirations, name)
 
 
-def _cited(item: ExpirationItem) -> CitedRecord:
-    source = item.resource or item.source
-    return CitedRecord(
-        record_type=source.record_type,
-        record_id=source.record_id,
-        name=source.name,
-        organization_id=source.organization_id,
-        organization_name=source.organization_name,
-        resource_url=source.resource_url,
-        updated_at=source.updated_at,
-        archived=bool(item.resource_archived),
-    )
+def _cited(item: ExpirationItem) -> SourceRecord:
+    """What a listing names for an expiration: the record that expires, else the expiration."""
+    return item.resource or item.source
 
 
 async def _record_missing(
@@ -228,7 +219,7 @@ async def _in_window(
     context: EngineContext, asked: AskedQuestion, kinds: list[str] | None, today: date
 ) -> Answer:
     start, end = _window(asked, today)
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         report = await find_expirations(
             session,
             start=start,

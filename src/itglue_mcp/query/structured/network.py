@@ -28,8 +28,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from itglue_mcp.catalog.citations import cited_record
-from itglue_mcp.catalog.configurations import configuration_cited, configuration_source
+from itglue_mcp.catalog.citations import SourceRecord, source_of
+from itglue_mcp.catalog.configurations import ConfigurationView, configuration_source
+from itglue_mcp.catalog.network import (
+    configurations_by_mac,
+    configurations_by_serial,
+    normalize_mac,
+)
+from itglue_mcp.catalog.records import records_named
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.network import (
@@ -53,27 +60,19 @@ from itglue_mcp.query.structured.configurations import (
     summary_facts,
 )
 from itglue_mcp.query.suggestions import elsewhere_hint
-from itglue_mcp.store.citations import CitedRecord, records_named
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.network import (
-    configurations_by_mac,
-    configurations_by_serial,
-    normalize_mac,
-)
-from itglue_mcp.store.queries import ConfigurationView
 
 __all__ = ["hostname_lookup", "ip_lookup", "mac_lookup", "serial_lookup"]
 
 
-def _holders(lookup: AddressLookup) -> list[CitedRecord]:
-    return [configuration_cited(m.configuration) for m in lookup.configurations] + [
-        cited_record("flexible-assets", asset) for asset in lookup.assets
+def _holders(lookup: AddressLookup) -> list[SourceRecord]:
+    return [configuration_source(m.configuration) for m in lookup.configurations] + [
+        source_of("flexible-assets", asset) for asset in lookup.assets
     ]
 
 
 def _listed(views: Sequence[ConfigurationView]) -> str:
     """The configurations named for a message (:func:`~.common.listing`)."""
-    return listing([configuration_cited(view) for view in views])
+    return listing([configuration_source(view) for view in views])
 
 
 async def ip_lookup(asked: AskedQuestion, context: EngineContext) -> Answer | None:
@@ -85,7 +84,7 @@ async def ip_lookup(asked: AskedQuestion, context: EngineContext) -> Answer | No
     ip = asked.intent.entities.ip
     if ip is None:
         return None
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         lookup = await find_addresses(
             session, ip, organization_ids=asked.organization_ids, limit=MAX_LISTED
         )
@@ -135,7 +134,9 @@ def _elsewhere(asked: AskedQuestion, value: str, views: list[ConfigurationView])
     (``views`` are read within ``asked.readable``)."""
     assert asked.organization is not None
     others = [
-        configuration_cited(view) for view in views if view.organization_id != asked.organization.id
+        configuration_source(view)
+        for view in views
+        if view.organization_id != asked.organization.id
     ]
     if not others:
         return None
@@ -154,7 +155,7 @@ async def mac_lookup(asked: AskedQuestion, context: EngineContext) -> Answer | N
     mac = asked.intent.entities.mac
     if mac is None:
         return None
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         views = await configurations_by_mac(
             session, mac, organization_ids=asked.organization_ids, limit=MAX_LISTED
         )
@@ -182,7 +183,7 @@ async def serial_lookup(asked: AskedQuestion, context: EngineContext) -> Answer 
     serial = asked.intent.entities.serial
     if serial is None:
         return None
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         views = await configurations_by_serial(
             session, serial, organization_ids=asked.organization_ids, limit=MAX_LISTED
         )
@@ -215,7 +216,7 @@ async def hostname_lookup(asked: AskedQuestion, context: EngineContext) -> Answe
     name = asked.intent.entities.hostname
     if name is None:
         return None
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         views, confidence = await named_configurations(
             session, name, organization_ids=asked.organization_ids, limit=MAX_LISTED
         )

@@ -3,13 +3,13 @@
 :func:`contact` finds the contacts a question means, in this order:
 
 1. **a role** — the question's target as a title or contact type ("the IT contact", "the
-   office manager"; :func:`~itglue_mcp.store.people.find_contacts` by role). Confidence 0.9.
+   office manager"; :func:`~itglue_mcp.catalog.people.find_contacts` by role). Confidence 0.9.
 2. **a name** — the target as a contact's name ("Grace Hall"): 0.95 when it is the whole
    name, 0.7 when a part of it.
 3. **words** — contacts whose name, title, type, e-mail addresses or notes hold every
    distinctive word ("Metro Fiber account manager"): ``0.5 + 0.45 x`` the share held.
 4. **"the primary contact"** — IT Glue has no such field; the contacts marked important are
-   the ones to call first (:mod:`itglue_mcp.store.people`). Confidence 0.85.
+   the ones to call first (:mod:`itglue_mcp.catalog.people`). Confidence 0.85.
 
 Facts: title, contact type, location, phone numbers and e-mail addresses (the ones asked for
 first); notes are quoted as an untrusted excerpt. :func:`location` finds a location by name or
@@ -33,7 +33,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from itglue_mcp.catalog.citations import cited_record, source_of
+from itglue_mcp.catalog.citations import source_of
+from itglue_mcp.catalog.people import (
+    ContactPoint,
+    ContactView,
+    LocationView,
+    find_contacts,
+    find_locations,
+)
+from itglue_mcp.catalog.unit import reading
 from itglue_mcp.query.answer import Answer, Fact
 from itglue_mcp.query.handlers import AskedQuestion, EngineContext
 from itglue_mcp.query.lexicon import LABEL_SYNONYMS
@@ -53,14 +61,6 @@ from itglue_mcp.query.structured.common import (
     words_confidence,
 )
 from itglue_mcp.query.suggestions import elsewhere_hint
-from itglue_mcp.store.database import unit_of_work
-from itglue_mcp.store.people import (
-    ContactPoint,
-    ContactView,
-    LocationView,
-    find_contacts,
-    find_locations,
-)
 
 __all__ = ["CONTACT_WORDS", "LOCATION_WORDS", "contact", "location"]
 
@@ -159,7 +159,7 @@ async def _contacts_by_words(
     )
     found: list[ContactView] = []
     # The store reads contacts by name, not id: each candidate is read back by its name.
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         for record in candidates:
             if not record.name or record.organization_id is None:
                 continue
@@ -180,7 +180,7 @@ async def _find_contacts(
     """The contacts a question names by role, name or words (none: ``([], 0)``)."""
     target = telling_target(asked, drop=CONTACT_WORDS)
     if target:
-        async with unit_of_work(context.sessions, read_only=True) as session:
+        async with reading(context.sessions) as session:
             by_role = await find_contacts(session, role=target, organization_ids=scope)
             if by_role:
                 return by_role, _ROLE
@@ -203,7 +203,7 @@ def _contacts_answer(
     shown = views[:MAX_LISTED]
     facts = [fact for view in shown for fact in _contact_facts(view, confidence, asked)]
     excerpts = [e for v in shown for e in notes_excerpt(v.notes, source_of("contacts", v))]
-    named = listing([cited_record("contacts", view) for view in views])
+    named = listing([source_of("contacts", view) for view in views])
     return answered(
         asked,
         facts=facts,
@@ -226,7 +226,7 @@ async def contact(asked: AskedQuestion, context: EngineContext) -> Answer | None
     if not words:
         if asked.organization is None:
             return None
-        async with unit_of_work(context.sessions, read_only=True) as session:
+        async with reading(context.sessions) as session:
             important = await find_contacts(
                 session, important=True, organization_ids=asked.organization_ids
             )
@@ -239,9 +239,7 @@ async def contact(asked: AskedQuestion, context: EngineContext) -> Answer | None
     if asked.organization is not None:
         others, _ = await _find_contacts(context, asked, asked.readable)
         here = asked.organization.id
-        elsewhere = [
-            cited_record("contacts", view) for view in others if view.organization_id != here
-        ]
+        elsewhere = [source_of("contacts", view) for view in others if view.organization_id != here]
         hints.append(elsewhere_hint(subject, elsewhere))
     return no_data(asked, f"No contact of {scope_name(asked)} matches {subject!r}.", hints)
 
@@ -273,7 +271,7 @@ async def _candidate_places(
     """Locations that may hold ``words``: all of the organization's when ``scope`` is the one
     asked about (an organization has a few), else those of ``scope`` (``None``: the whole
     account) whose name or city holds one of the words."""
-    async with unit_of_work(context.sessions, read_only=True) as session:
+    async with reading(context.sessions) as session:
         if one_organization:
             return await find_locations(session, organization_ids=scope, limit=_PLACES_READ)
         found: dict[int, LocationView] = {}
@@ -296,7 +294,7 @@ async def _find_locations(
     (``one_organization``: ``scope`` is the organization asked about)."""
     target = telling_target(asked, drop=LOCATION_WORDS)
     if target:
-        async with unit_of_work(context.sessions, read_only=True) as session:
+        async with reading(context.sessions) as session:
             named = await find_locations(session, name=target, organization_ids=scope)
         if named:
             whole = [v for v in named if (v.name or "").casefold() == target.casefold()]
@@ -317,7 +315,7 @@ def _places_answer(
     asked: AskedQuestion, views: list[LocationView], confidence: float, lead: str
 ) -> Answer:
     shown = views[:MAX_LISTED]
-    named = listing([cited_record("locations", view) for view in views])
+    named = listing([source_of("locations", view) for view in views])
     return answered(
         asked,
         facts=[fact for view in shown for fact in _location_facts(view, confidence)],
@@ -342,7 +340,7 @@ async def location(asked: AskedQuestion, context: EngineContext) -> Answer | Non
         if asked.organization is None:
             return None
         every = bool(set(asked.intent.entities.keywords) & _PLURAL_PLACES)
-        async with unit_of_work(context.sessions, read_only=True) as session:
+        async with reading(context.sessions) as session:
             views = await find_locations(
                 session, primary=None if every else True, organization_ids=asked.organization_ids
             )
@@ -356,6 +354,6 @@ async def location(asked: AskedQuestion, context: EngineContext) -> Answer | Non
     if asked.organization is not None:
         others, _ = await _find_locations(context, asked, asked.readable, one_organization=False)
         here = asked.organization.id
-        elsewhere = [cited_record("locations", v) for v in others if v.organization_id != here]
+        elsewhere = [source_of("locations", v) for v in others if v.organization_id != here]
         hints.append(elsewhere_hint(subject, elsewhere))
     return no_data(asked, f"No location of {scope_name(asked)} matches {subject!r}.", hints)

@@ -45,7 +45,6 @@ from itglue_mcp.query.structured.common import (
     scope_name,
 )
 from itglue_mcp.query.suggestions import MAX_NAMED, elsewhere_hint
-from itglue_mcp.store.citations import CitedRecord
 
 __all__ = ["MAX_LINKS", "relationship"]
 
@@ -65,20 +64,6 @@ _RELATIONS = {
     "location_of": "located here",
 }
 _ORDER = {relation: rank for rank, relation in enumerate(_RELATIONS)}
-
-
-def _cited(node: GraphNode) -> CitedRecord:
-    # A graph node carries its id in its reference, not as ``id``.
-    return CitedRecord(
-        record_type=node.ref.record_type,
-        record_id=node.ref.record_id,
-        name=node.name,
-        organization_id=node.organization_id,
-        organization_name=node.organization_name,
-        resource_url=node.resource_url,
-        updated_at=node.updated_at,
-        archived=node.archived,
-    )
 
 
 def _named(node: GraphNode) -> str:
@@ -119,7 +104,7 @@ async def _missing(graph: GraphStore, asked: AskedQuestion, name: str) -> Answer
         return None
     here = asked.organization.id
     elsewhere = [
-        _cited(match.node)
+        source_of_node(match.node)
         for match in await _find(graph, asked, name, asked.readable)
         if match.node.organization_id != here
     ]

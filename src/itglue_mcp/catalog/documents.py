@@ -1,4 +1,4 @@
-"""Read side of IT Glue documents: a document with its content as plain-text sections.
+"""Documents: a document with its content as plain-text sections, and its citation.
 
 IT Glue stores a document's content as a list of blocks ``{"kind", "html", …}``; views carry it
 as :class:`~itglue_mcp.richtext.DocumentSection` values in reading order
@@ -9,6 +9,7 @@ Example::
     document = await get_document(session, 5530012, organization_ids={2104807})
     for section in document.sections:
         print(section.heading, section.text)
+    document_source(document).name
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.catalog.citations import SourceRecord, source_of
 from itglue_mcp.richtext import DocumentSection, document_sections
 from itglue_mcp.store.errors import translate_errors
 from itglue_mcp.store.record_types import RecordType
 
-__all__ = ["DocumentView", "get_document", "get_documents"]
+__all__ = ["DocumentView", "document_source", "get_document", "get_documents"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +121,8 @@ async def get_document(
 def _view(row: Any) -> DocumentView:
     values = {name: getattr(row, name) for name in row._fields if name != "content"}
     return DocumentView(**values, sections=document_sections(row.content))
+
+
+def document_source(view: DocumentView) -> SourceRecord:
+    """The citation of a stored document."""
+    return source_of("documents", view)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from itglue_mcp.store.people import ContactPoint, find_contacts, find_locations
+from itglue_mcp.catalog.people import ContactPoint, find_contacts, find_locations
 from tests.store.test_network import records
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.catalog.documents import get_document, get_documents
 from itglue_mcp.richtext import DocumentSection, document_sections
 from itglue_mcp.store import (
     RecordType,
@@ -17,9 +18,7 @@ from itglue_mcp.store import (
     unit_of_work,
     upsert_records,
 )
-from itglue_mcp.store.documents import get_document, get_documents
-
-from .conftest import T0, organization
+from tests.store.conftest import T0, organization
 
 Sessions = async_sessionmaker[AsyncSession]
 VPN_RUNBOOK = "Sophos VPN — reset a user's VPN access"

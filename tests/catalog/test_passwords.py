@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from itglue_mcp.store.passwords import PasswordView, find_passwords, get_passwords
+from itglue_mcp.catalog.passwords import PasswordView, find_passwords, get_passwords
 from tests.store.test_network import records
 
 Sessions = async_sessionmaker[AsyncSession]
