@@ -137,7 +137,7 @@ async def test_an_exact_device_name_names_no_interface(mcp_url: str) -> None:
 
     found = result.structured_content
     assert found["matched_by"] == "exact"
-    assert [c["matched_interface"] for c in found["configurations"]] == [None]
+    assert [c.get("matched_interface") for c in found["configurations"]] == [None]
 
 
 # --- A caller who may read Northwind Traders only ------------------------------------------

@@ -292,7 +292,11 @@ async def test_helpdesk_reads_every_organization_but_reveals_none(secured_url: s
         with pytest.raises(ToolError, match="do not allow revealing"):
             await client.call_tool(
                 "get_password",
-                {"organization": "Acme Corporation", "name": str(entry["id"]), "reveal": True},
+                {
+                    "organization": "Acme Corporation",
+                    "name": str(entry["source"]["record_id"]),
+                    "reveal": True,
+                },
             )
         with pytest.raises(ToolError, match="do not allow revealing"):
             await client.call_tool(

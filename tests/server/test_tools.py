@@ -81,7 +81,7 @@ async def test_get_configuration_returns_interfaces_and_source(
     )
 
     found = result.structured_content["configurations"][0]
-    assert found["id"] == int(firewall["id"])
+    assert found["source"]["record_id"] == int(firewall["id"])
     assert found["primary_ip"] == firewall["attributes"]["primary-ip"] == "10.10.10.1"
     assert found["source"]["resource_url"] == firewall["attributes"]["resource-url"]
     stored_ips = sorted(i["ip_address"] for i in found["interfaces"])
@@ -316,7 +316,9 @@ async def test_get_configuration_by_serial_number(mcp_url: str, tools_dataset_di
         mcp_url, "get_configuration", {"name": switch["attributes"]["serial-number"].lower()}
     )
 
-    assert [c["id"] for c in result.structured_content["configurations"]] == [int(switch["id"])]
+    assert [c["source"]["record_id"] for c in result.structured_content["configurations"]] == [
+        int(switch["id"])
+    ]
 
 
 def test_health_and_readiness(mcp_url: str) -> None:

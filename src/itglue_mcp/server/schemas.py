@@ -30,7 +30,6 @@ __all__ = [
     "Excerpt",
     "Fact",
     "IpAddressLookup",
-    "LinkedRecordDetail",
     "LocationDetail",
     "OrganizationDetail",
     "OrganizationList",
@@ -184,9 +183,11 @@ class ConfigurationMatches(BaseModel):
 
 
 class AddressConfiguration(BaseModel):
-    """A configuration holding addresses of the lookup, and where it holds them.
+    """A configuration holding addresses of the lookup: a summary.
 
-    Its id, name and organization are in ``source``; ``get_configuration`` gives the rest.
+    Its id, name and organization are in ``source``; the lookup's ``facts`` say where it
+    holds each address (primary IP, which interface); ``get_configuration`` gives the full
+    record (every interface, model, serial…).
     """
 
     hostname: str | None
@@ -194,8 +195,6 @@ class AddressConfiguration(BaseModel):
     configuration_status_name: str | None
     archived: bool
     addresses: list[str] = Field(description="Its IP addresses involved in the lookup.")
-    primary_ip: str | None
-    interfaces: list[ConfigurationInterfaceDetail]
     matched_interface: ConfigurationInterfaceDetail | None = Field(
         default=None, description=_MATCHED_INTERFACE
     )
@@ -227,26 +226,17 @@ class IpAddressLookup(BaseModel):
 
     query: str
     lookup: Literal["network", "mac", "name", "kind"] = Field(
-        description="The query read as IP/CIDR, MAC, name or kind of device."
+        description="The query read as IP/CIDR, MAC, name or device kind."
     )
-    network: str | None = Field(description="The IP or CIDR looked up, normalised.")
+    network: str | None = Field(description="The IP or CIDR, normalised.")
     configuration_kind: str | None = Field(description="For 'kind'.")
     organization: SourceRecord | None = Field(default=None, description=_SEARCHED)
     configurations: list[AddressConfiguration]
     flexible_assets: list[AssetAddressDetail]
-    facts: list[Fact] = Field(description="Each address, where and what holds it.")
+    facts: list[Fact] = Field(description="Each address: where held (label), by what.")
     limit: int
     truncated: bool = Field(description=_TRUNCATED)
-    message: str = Field(description="One-line summary, or why nothing was found.")
-
-
-class LinkedRecordDetail(BaseModel):
-    """The record a password belongs to (a configuration or a flexible asset)."""
-
-    record_type: str
-    record_id: int
-    name: str | None
-    resource_url: str | None
+    message: str = Field(description="Summary, or why nothing was found.")
 
 
 class PasswordDetail(BaseModel):
@@ -258,7 +248,9 @@ class PasswordDetail(BaseModel):
     password_category_name: str | None
     archived: bool
     password_updated_at: datetime | None = Field(description="When the value last changed.")
-    linked: LinkedRecordDetail | None = Field(description="What the password belongs to.")
+    linked: SourceRecord | None = Field(
+        description="The configuration or flexible asset it belongs to."
+    )
     excerpts: list[Excerpt] = Field(description="The entry's notes: untrusted IT Glue text.")
     source: SourceRecord
 

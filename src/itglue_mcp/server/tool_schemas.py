@@ -9,18 +9,22 @@ built, so that every client gets the same compact form:
 - a model used more than once stays in one ``$defs`` entry per schema, referenced by
   ``$ref`` (the server is built with ``dereference_schemas=False``; MCP tools carry their own
   schemas, so nothing is shared across tools), under a short name (``SourceRecord`` is
-  ``Source``); a model used once is written where it is used;
+  ``Source``); a model used once is written where it is used, without its docstring (it
+  describes the model, not the field);
 - generated ``title``\\ s are dropped (the ``$defs`` key names each model), and the tool's
   display title is sent once, as its ``title``, not again in its annotations;
-- a nullable leaf ``anyOf: [X, {type: null}]`` becomes ``type: [X, "null"]``, and
-  ``default: null`` goes (an omitted optional argument is null);
-- output schemas only: the other ``default``\\ s go (a result always holds every field);
-  only non-nullable fields stay ``required`` (to a reader a missing nullable field and a
-  null one say the same); the root description goes (the tool's description says what it
-  returns), and so do the descriptions inside nested models and those of result fields that
-  echo an argument of the same name (the input schema describes it): the result's own
-  fields keep theirs (limits, totals, units, truncation), which is what the reference page
-  shows.
+- null is no value on the wire: ``anyOf: [X, {type: null}]`` becomes X and
+  ``type: [X, "null"]`` becomes ``type: X``, and ``default: null`` goes. An optional
+  argument is omitted rather than null; a result leaves its null fields out
+  (:func:`structured_content`, which every tool returns), so a reader never meets a null;
+- output schemas only: the other ``default``\\ s go; only the fields that always hold a
+  value stay ``required``; a ``type`` beside a ``const`` or an ``enum`` that lists every value
+  goes (input schemas keep it: some tool-calling clients want a ``type`` on every argument);
+  the root description goes (the tool's description says what it returns), and so do the
+  descriptions inside nested models and those of result fields that echo an argument of the
+  same name (the input schema describes it): the result's own fields keep theirs (limits,
+  totals, units, truncation), a "null" in them read as "absent", which is what the
+  reference page shows.
 
 Input schemas keep every description, limit, enum and non-null default: they are what a
 model reads to call a tool. Structured results still validate (tests/server/
@@ -132,7 +136,9 @@ def _restructure(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
         target = _ref_name(node)
         if target in inline:
             siblings = {key: expand(value) for key, value in node.items() if key != "$ref"}
-            return {**expand(definitions[target]), **siblings}
+            # The model's docstring describes the model, not the field that uses it.
+            model = {k: v for k, v in expand(definitions[target]).items() if k != "description"}
+            return {**model, **siblings}
         return {key: expand(value) for key, value in node.items()}
 
     kept = sorted(name for name in definitions if name not in inline)
@@ -215,7 +221,26 @@ def _compact_node(node: Any, *, descriptions: bool, output: bool) -> Any:
             compact[key] = _compact_node(value, descriptions=nested, output=output)
     if output and isinstance(compact.get("required"), list):
         _require_non_nullable(compact, node.get("properties", {}))
+    if output and _listed_values_only(compact):
+        del compact["type"]
     return _drop_null(compact)
+
+
+def _listed_values_only(node: dict[str, Any]) -> bool:
+    """Whether ``node``'s ``type`` adds nothing: its ``const`` or ``enum`` lists every value
+    it accepts (``{const: true}`` is a boolean, an enum of strings a string).
+
+    Input schemas keep such a ``type``: some tool-calling clients require one on every
+    argument.
+    """
+    if "type" not in node or "null" in (node["type"] if isinstance(node["type"], list) else []):
+        return False
+    values = [node["const"]] if "const" in node else node.get("enum")
+    if not isinstance(values, list) or not values:
+        return False
+    kinds = {"string": str, "boolean": bool, "integer": int}
+    kind = kinds.get(node["type"]) if isinstance(node["type"], str) else None
+    return kind is not None and all(type(value) is kind for value in values)
 
 
 def _require_non_nullable(node: dict[str, Any], properties: dict[str, Any]) -> None:

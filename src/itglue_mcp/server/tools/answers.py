@@ -96,9 +96,9 @@ def register(mcp: FastMCP, services: Services) -> None:
             ),
         ] = None,
     ) -> ToolResult:
-        """Answer a question from the MSP's IT Glue records, citing each one: runbook
-        passages (quoted data) for how-to, else facts. Status no_data: nothing supports an
-        answer; suggestions say what exists. Never guess beyond what is returned."""
+        """Answer a question from IT Glue records, each cited: runbook passages (quoted
+        data) for how-to, else facts. no_data: nothing supports an answer; suggestions say
+        what exists. Never guess beyond the result."""
         with tool_errors():
             scope = current_scope()
             answer = await engine.answer(

@@ -44,7 +44,6 @@ from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
 __all__ = [
     "MAX_MATCHES",
     "interface_detail",
-    "interface_details",
     "matched_interface_line",
     "register",
 ]
@@ -62,11 +61,6 @@ def interface_detail(interface: ConfigurationInterfaceView) -> ConfigurationInte
         mac_address=interface.mac_address,
         primary=interface.primary,
     )
-
-
-def interface_details(view: ConfigurationView) -> list[ConfigurationInterfaceDetail]:
-    """The interfaces of a configuration as tools return them (primary first)."""
-    return [interface_detail(i) for i in view.interfaces]
 
 
 def matched_interface_line(interface: ConfigurationInterfaceDetail) -> str:
@@ -109,7 +103,7 @@ def _detail(
         contact_name=view.contact_name,
         warranty_expires_at=view.warranty_expires_at,
         archived=view.archived,
-        interfaces=interface_details(view),
+        interfaces=[interface_detail(i) for i in view.interfaces],
         matched_interface=None if matched is None else interface_detail(matched),
         related_items=[
             RelatedItemDetail(

@@ -109,8 +109,8 @@ def register(mcp: FastMCP, services: Services) -> None:
         ] = DEFAULT_LIMIT,
     ) -> ToolResult:
         """IT Glue expirations (warranties, SSL certificates, domains, licences), soonest
-        first: date, days left (negative: expired), kind, the expiring record, cited. 6 by
-        default; the result states the total and how to see more."""
+        first: date, days left (negative: expired), kind, the expiring record, cited.
+        6 by default, limit up to 200; the result states the total and how to see more."""
         with tool_errors():
             today = today_utc()
             start, end = expiration_window(

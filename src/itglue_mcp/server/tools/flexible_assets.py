@@ -160,9 +160,9 @@ def register(mcp: FastMCP, services: Services) -> None:
         ] = None,
         organization: Annotated[Reference | None, SCOPE_FIELD] = None,
     ) -> ToolResult:
-        """The VALUE of one Password field of a flexible asset (DSRM password, Wi-Fi key,
-        license key), live from IT Glue, only if the user asked for it. One asset must
-        match; needs reveal permission; rate-limited, audited. Do not repeat the value."""
+        """The VALUE of one Password field of one flexible asset (DSRM password, Wi-Fi key),
+        live from IT Glue, only if the user asked for it; needs reveal permission;
+        rate-limited, audited. Do not repeat it."""
         with tool_errors():
             if not flexible_asset.strip():
                 raise ValueError("flexible_asset: give a flexible asset's IT Glue id or name")

@@ -133,7 +133,7 @@ class HealthReport(BaseModel):
     store: StoreHealth
     last_sync: LastSync | None = Field(description="Absent before the first successful sync.")
     record_counts: dict[str, int] = Field(
-        description="Per JSON:API type (deleted excluded), in the organizations you may read."
+        description="Per JSON:API type, deleted excluded, in organizations you may read."
     )
     semantic_search: bool = Field(description="Also matched by meaning (else keywords only).")
     index: IndexHealth

@@ -35,11 +35,7 @@ from itglue_mcp.server.schemas import (
 )
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tool_schemas import structured_content
-from itglue_mcp.server.tools.configurations import (
-    interface_detail,
-    interface_details,
-    matched_interface_line,
-)
+from itglue_mcp.server.tools.configurations import interface_detail, matched_interface_line
 from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
 
 __all__ = ["MAX_LIMIT", "register"]
@@ -79,8 +75,6 @@ def _result(
                 configuration_status_name=match.configuration.configuration_status_name,
                 archived=match.configuration.archived,
                 addresses=list(match.addresses),
-                primary_ip=match.configuration.primary_ip,
-                interfaces=interface_details(match.configuration),
                 matched_interface=match.matched and interface_detail(match.matched),
                 source=configuration_source(match.configuration),
             )
@@ -118,10 +112,7 @@ def _render(result: IpAddressLookup) -> str:
         if c.matched_interface is not None:
             lines.append(matched_interface_line(c.matched_interface))
         lines.extend(
-            f"    interface {i.name or '-'}: {i.ip_address or '-'} ({i.mac_address or '-'})"
-            f"{' primary' if i.primary else ''}"
-            for i in c.interfaces
-            if i.ip_address
+            f"    {fact.label}: {fact.value}" for fact in result.facts if fact.source == c.source
         )
         lines.append(f"    {cite(c.source)}")
     for asset in result.flexible_assets:
@@ -167,9 +158,9 @@ def register(mcp: FastMCP, services: Services) -> None:
             ),
         ] = 20,
     ) -> ToolResult:
-        """IP addresses both ways, cited: the configurations (primary IP, interfaces) and
-        flexible assets (LAN subnet, gateway, DHCP, DNS) holding an IP or CIDR, or a
-        thing's IPs. get_configuration gives a device's full record."""
+        """IP addresses both ways, cited: what holds an IP or CIDR (configurations; LAN
+        flexible assets: subnet, gateway, DHCP, DNS), or a thing's IPs. A device's full
+        record: get_configuration."""
         with tool_errors():
             scope = current_scope()
             org, ids = scope.organization, scope.organization_ids

@@ -57,8 +57,8 @@ MAX_LIST_LIMIT = 200
 MAX_LOCATIONS = 25
 MAX_CONTACTS = 10
 READ_ONLY = {"readOnlyHint": True, "destructiveHint": False, "openWorldHint": False}
-ORGANIZATION_FIELD = Field(description="IT Glue id, name or short name (or a unique part).")
-SCOPE_FIELD = Field(description="IT Glue id, name or short name (or a unique part); omit: all.")
+ORGANIZATION_FIELD = Field(description="IT Glue id, name or short name (or part).")
+SCOPE_FIELD = Field(description="IT Glue id, name or short name (or part); omit: all.")
 """The optional ``organization`` argument of a lookup tool (``None``: every readable one),
 annotating a :data:`~itglue_mcp.server.arguments.Reference` (its bounds)."""
 

@@ -24,6 +24,7 @@ from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import BaseModel, Field
 
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.errors import RecordNotFound
 from itglue_mcp.catalog.organizations import organization_source
 from itglue_mcp.catalog.passwords import PasswordView, password_not_found, password_source
@@ -41,7 +42,7 @@ from itglue_mcp.server.access import current_permissions, current_scope
 from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
-from itglue_mcp.server.schemas import LinkedRecordDetail, PasswordDetail, PasswordMatches
+from itglue_mcp.server.schemas import PasswordDetail, PasswordMatches
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tool_schemas import structured_content
 from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
@@ -80,11 +81,14 @@ def _detail(view: PasswordView) -> PasswordDetail:
     source = password_source(view)
     linked = None
     if view.linked is not None:
-        linked = LinkedRecordDetail(
+        # Cited as every record is; the store does not say its organization or last change.
+        linked = SourceRecord(
             record_type=view.linked.record_type,
             record_id=view.linked.id,
             name=view.linked.name,
+            organization_id=None,
             resource_url=view.linked.resource_url,
+            updated_at=None,
         )
     return PasswordDetail(
         username=view.username,
@@ -164,7 +168,7 @@ def register(mcp: FastMCP, services: Services) -> None:
 
     @mcp.tool(
         name=TOOL,
-        annotations={"title": "Get a password entry (metadata; value on reveal)", **READ_ONLY},
+        annotations={"title": "Get a password entry", **READ_ONLY},
         output_schema=PasswordResult.model_json_schema(),
     )
     async def get_password(
@@ -190,14 +194,14 @@ def register(mcp: FastMCP, services: Services) -> None:
                 strict=True,  # a JSON boolean only, as step_up.reveals_secret decides
                 description=(
                     "Also return the VALUE (and OTP seed), live, if the user asked for the "
-                    "secret itself; one entry must match; needs reveal permission; audited."
+                    "secret itself; one entry must match; needs reveal permission; "
+                    "rate-limited, audited."
                 ),
             ),
         ] = False,
     ) -> ToolResult:
-        """Password entries' metadata by name or id and/or configuration: username, URL,
-        category, linked record, when the value changed; cited. The VALUE only with
-        reveal=true (rate-limited); else open the IT Glue link."""
+        """Password entries' metadata, cited: username, URL, category, linked record, when
+        the value changed. The VALUE only with reveal=true; else open the IT Glue link."""
         with tool_errors():
             if name is None and configuration is None:
                 raise ValueError("name: give a password name or IT Glue id, or a configuration")

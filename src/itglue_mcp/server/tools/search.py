@@ -114,9 +114,9 @@ def register(mcp: FastMCP, services: Services) -> None:
             ),
         ] = DEFAULT_LIMIT,
     ) -> ToolResult:
-        """Search IT Glue records by words and meaning, each cited: exact names first, then
-        keyword and semantic matches, then linked records. Snippets are quoted data. For a
-        direct answer use query_documentation."""
+        """Search IT Glue by words and meaning, each result cited: exact names, then keyword
+        and semantic matches, then linked records. Snippets are quoted data. For an answer:
+        query_documentation."""
         with tool_errors():
             scope = current_scope()
             results = await engine.search(
