@@ -263,7 +263,9 @@ async def _measure(targets: dict[str, Target]) -> Measured:
         for caller, client in clients.items():
             result = await client.call_tool("list_organizations", {}, raise_on_error=False)
             assert result.structured_content is not None, result.content
-            listed[caller] = [o["id"] for o in result.structured_content["organizations"]]
+            listed[caller] = [
+                o["source"]["record_id"] for o in result.structured_content["organizations"]
+            ]
     return Measured(timings, errors, names, listed)
 
 

@@ -45,7 +45,7 @@ async def list_organizations(mcp_url: str, token: str) -> list[str]:
     async with Client(mcp_url, auth=token) as client:
         result = await client.call_tool("list_organizations", {})
     assert result.structured_content is not None
-    return sorted(org["name"] for org in result.structured_content["organizations"])
+    return sorted(org["source"]["name"] for org in result.structured_content["organizations"])
 
 
 def verified_claims(identity_provider: IdentityProvider, token: str) -> dict[str, Any]:

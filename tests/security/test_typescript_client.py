@@ -92,7 +92,7 @@ async def test_the_typescript_sdk_logs_in_and_calls_a_tool(
     assert "list_organizations" in output["tools"]
     result = output["result"]
     assert result["isError"] is False
-    names = sorted(org["name"] for org in result["structuredContent"]["organizations"])
+    names = sorted(org["source"]["name"] for org in result["structuredContent"]["organizations"])
     assert names == organization_names(dataset_dir)
 
 

@@ -94,7 +94,7 @@ async def test_related_records_are_the_documents_related_items(
     result = await _call(mcp_url, {"document": runbook["id"]})
 
     related = {
-        (singular[r["record"]["record_type"]], r["record"]["record_id"], r["notes"])
+        (singular[r["record"]["record_type"]], r["record"]["record_id"], r.get("notes"))
         for r in result.structured_content["related"]
         if r["relation"] == "related_item"
     }

@@ -70,7 +70,8 @@ async def test_find_ip_address_finds_the_hypervisor_by_its_idrac(
     found = result.structured_content
     assert found["lookup"] == "name"
     [hypervisor] = found["configurations"]
-    assert hypervisor["id"] == idrac["configuration_id"] and hypervisor["name"] == "ACME-HV01"
+    assert hypervisor["source"]["record_id"] == idrac["configuration_id"]
+    assert hypervisor["source"]["name"] == "ACME-HV01"
     assert hypervisor["addresses"] == [idrac["ip-address"]], "the iDRAC's address, not the host's"
     matched = hypervisor["matched_interface"]
     assert {key: matched[key] for key in ("id", "name", "ip_address", "mac_address")} == _matched(
@@ -99,7 +100,7 @@ async def test_get_configuration_by_an_interface_name_with_a_part_of_the_device_
     found = result.structured_content
     assert found["matched_by"] == "interface"
     [hypervisor] = found["configurations"]
-    assert hypervisor["id"] == idrac["configuration_id"]
+    assert hypervisor["source"]["record_id"] == idrac["configuration_id"]
     assert hypervisor["matched_interface"]["name"] == "iDRAC"
     assert hypervisor["matched_interface"]["ip_address"] == idrac["ip-address"]
     assert "matched interface iDRAC" in result.content[0].text
@@ -115,7 +116,7 @@ async def test_get_configuration_by_an_interface_ip_names_the_interface(
     found = result.structured_content
     assert found["matched_by"] == "ip"
     [hypervisor] = found["configurations"]
-    assert hypervisor["name"] == "ACME-HV01"
+    assert hypervisor["source"]["name"] == "ACME-HV01"
     assert hypervisor["matched_interface"]["name"] == "iDRAC"
 
 
@@ -136,7 +137,7 @@ async def test_an_exact_device_name_names_no_interface(mcp_url: str) -> None:
 
     found = result.structured_content
     assert found["matched_by"] == "exact"
-    assert [c["matched_interface"] for c in found["configurations"]] == [None]
+    assert [c.get("matched_interface") for c in found["configurations"]] == [None]
 
 
 # --- A caller who may read Northwind Traders only ------------------------------------------
@@ -183,5 +184,5 @@ async def test_an_interface_of_an_unreadable_organization_is_not_found_nor_sugge
         northwind_only_url, "find_ip_address", {"query": "XClarity Controller"}, auth="tok-client"
     )
     found = result.structured_content["configurations"]
-    assert {c["organization_id"] for c in found} == {NORTHWIND_TRADERS}
-    assert ours["configuration_id"] in {c["id"] for c in found}
+    assert {c["source"]["organization_id"] for c in found} == {NORTHWIND_TRADERS}
+    assert ours["configuration_id"] in {c["source"]["record_id"] for c in found}

@@ -12,7 +12,7 @@ from fastmcp import Client
 async def _names(mcp_url: str, name_contains: str) -> list[str]:
     async with Client(f"{mcp_url}/mcp") as client:
         result: Any = await client.call_tool("list_organizations", {"name_contains": name_contains})
-    return [org["name"] for org in result.structured_content["organizations"]]
+    return [org["source"]["name"] for org in result.structured_content["organizations"]]
 
 
 @pytest.mark.parametrize(

@@ -51,11 +51,14 @@ async def test_an_ip_names_the_firewall_and_the_lan(mcp_url: str, tools_dataset_
     found = result.structured_content
     assert found["lookup"] == "network" and found["network"] == "10.10.10.1"
     [holder] = found["configurations"]
-    assert (holder["id"], holder["addresses"]) == (int(firewall["id"]), ["10.10.10.1"])
-    assert holder["organization_name"] == "Acme Corporation"
+    assert (holder["source"]["record_id"], holder["addresses"]) == (
+        int(firewall["id"]),
+        ["10.10.10.1"],
+    )
+    assert holder["source"]["organization_name"] == "Acme Corporation"
     assert holder["source"]["resource_url"] == firewall["attributes"]["resource-url"]
     [asset] = found["flexible_assets"]
-    assert asset["id"] == int(lan["id"])
+    assert asset["source"]["record_id"] == int(lan["id"])
     assert {"label": "Gateway", "value": "10.10.10.1", "exact": True} in asset["addresses"]
     assert all(fact["source"]["resource_url"] for fact in found["facts"])
     text = result.content[0].text
@@ -91,9 +94,13 @@ async def test_an_ip_used_by_two_organizations(mcp_url: str, tools_dataset_dir: 
     one = sorted(names)[0]
     scoped = await _find(mcp_url, query=shared, organization=one)
 
-    held_by = {c["organization_name"] for c in everywhere.structured_content["configurations"]}
+    held_by = {
+        c["source"]["organization_name"] for c in everywhere.structured_content["configurations"]
+    }
     assert held_by == names
-    assert {c["organization_name"] for c in scoped.structured_content["configurations"]} == {one}
+    assert {
+        c["source"]["organization_name"] for c in scoped.structured_content["configurations"]
+    } == {one}
     assert scoped.structured_content["organization"]["name"] == one
 
 
@@ -112,7 +119,7 @@ async def test_a_network_lookup_states_its_limit(mcp_url: str, tools_dataset_dir
     assert len(limited.structured_content["configurations"]) == 3
     assert limited.structured_content["truncated"] is True
     assert "more records match than the 3 shown" in limited.content[0].text
-    assert {c["id"] for c in everything.structured_content["configurations"]} == {
+    assert {c["source"]["record_id"] for c in everything.structured_content["configurations"]} == {
         int(c["id"]) for c in holders
     }
     assert everything.structured_content["truncated"] is (len(holders) > 100)
@@ -129,7 +136,7 @@ async def test_a_kind_of_device_in_one_organization(mcp_url: str, tools_dataset_
     result = await _find(mcp_url, query="firewall", organization="Northwind Traders")
 
     assert result.structured_content["lookup"] == "kind"
-    assert {c["name"] for c in result.structured_content["configurations"]} == firewalls
+    assert {c["source"]["name"] for c in result.structured_content["configurations"]} == firewalls
     with pytest.raises(ToolError, match=r"ambiguous.*Northwind Logistics.*Northwind Traders"):
         await _find(mcp_url, query="firewall", organization="Northwind")
 

@@ -24,7 +24,7 @@ async def _text_and_content(mcp_url: str, tool: str, arguments: dict[str, Any]) 
 async def test_search_snippets_share_one_fence_a_line_per_result(mcp_url: str) -> None:
     text, content = await _text_and_content(mcp_url, "search", {"query": "firewall", "limit": 10})
 
-    snippets = [(r["source"], r["snippet"]) for r in content["results"] if r["snippet"]]
+    snippets = [(r["source"], r["snippet"]) for r in content["results"] if r.get("snippet")]
     assert len(snippets) >= 2
     [(header, body)] = FENCE.findall(text)
     assert 'field="snippet"' in header
@@ -39,7 +39,7 @@ async def test_dependency_notes_share_one_fence(mcp_url: str) -> None:
         mcp_url, "get_dependencies", {"name": "NW-FW01", "organization": "NW", "depth": 2}
     )
 
-    noted = [n for n in content["nodes"] if n["notes"]]
+    noted = [n for n in content["nodes"] if n.get("notes")]
     assert noted
     fences = FENCE.findall(text)
     assert [header for header, _ in fences] == [' field="related item notes"']

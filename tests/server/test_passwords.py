@@ -56,18 +56,19 @@ async def test_passwords_of_a_configuration(mcp_url: str, tools_dataset_dir: Pat
     result = await _get(mcp_url, configuration="ACME-FW01", organization="Acme Corporation")
 
     found = result.structured_content
-    assert {p["id"] for p in found["passwords"]} == set(expected) and expected
+    assert {p["source"]["record_id"] for p in found["passwords"]} == set(expected) and expected
     for entry in found["passwords"]:
-        attributes = expected[entry["id"]]
-        assert entry["username"] == attributes["username"]
-        assert entry["url"] == attributes["url"]
-        assert entry["password_category_name"] == attributes["password-category-name"]
+        attributes = expected[entry["source"]["record_id"]]
+        # A field IT Glue holds no value for is left out of the result.
+        assert entry.get("username") == attributes["username"]
+        assert entry.get("url") == attributes["url"]
+        assert entry.get("password_category_name") == attributes["password-category-name"]
         assert entry["source"]["resource_url"] == attributes["resource-url"]
         assert entry["linked"]["record_id"] == int(firewall["id"])
         assert entry["linked"]["name"] == "ACME-FW01"
         assert entry["linked"]["resource_url"] == firewall["attributes"]["resource-url"]
         assert "password" not in entry and "value" not in entry
-    assert found["value_returned"] is False and found["revealed"] is None
+    assert found["value_returned"] is False and "revealed" not in found
     text = result.content[0].text
     assert "never returned" in text and found["notice"] in text
     assert all(a["resource-url"] in text for a in expected.values())
@@ -86,10 +87,14 @@ async def test_a_password_by_name_or_id(mcp_url: str, tools_dataset_dir: Path) -
         mcp_url, name="Admin GUI", configuration=str(admin["attributes"]["resource-id"])
     )
 
-    assert by_name.structured_content["passwords"][0]["id"] == int(admin["id"])
-    assert [p["id"] for p in by_id.structured_content["passwords"]] == [int(admin["id"])]
-    assert [p["id"] for p in both.structured_content["passwords"]] == [int(admin["id"])]
-    assert by_id.structured_content["organization"] is None
+    assert by_name.structured_content["passwords"][0]["source"]["record_id"] == int(admin["id"])
+    assert [p["source"]["record_id"] for p in by_id.structured_content["passwords"]] == [
+        int(admin["id"])
+    ]
+    assert [p["source"]["record_id"] for p in both.structured_content["passwords"]] == [
+        int(admin["id"])
+    ]
+    assert "organization" not in by_id.structured_content
 
 
 async def test_scoping_and_limits(mcp_url: str, tools_dataset_dir: Path) -> None:
@@ -103,7 +108,9 @@ async def test_scoping_and_limits(mcp_url: str, tools_dataset_dir: Path) -> None
     scoped = await _get(mcp_url, name="Domain Administrator", organization="NW")
     limited = await _get(mcp_url, name="admin", limit=2)
 
-    assert {p["id"] for p in scoped.structured_content["passwords"]} == traders and traders
+    assert {
+        p["source"]["record_id"] for p in scoped.structured_content["passwords"]
+    } == traders and traders
     assert len(limited.structured_content["passwords"]) == 2
     assert limited.structured_content["truncated"] is True
     assert "more entries match than the 2 shown" in limited.content[0].text
@@ -257,12 +264,11 @@ async def test_reveal_returns_the_value_once_with_a_notice_and_an_audit_event(
         "name": entry["attributes"]["name"],
         "username": entry["attributes"]["username"],
         "password": value,
-        "otp_secret": None,
     }
     text = revealed.content[0].text
     assert value in text and REVEAL_NOTICE in text
     assert plain.structured_content["value_returned"] is False
-    assert plain.structured_content["revealed"] is None
+    assert "revealed" not in plain.structured_content
     assert value not in plain.content[0].text + json.dumps(plain.structured_content)
     [event] = await audit_events(audit_url)
     assert (event.subject, event.tool, event.decision, event.reason) == (
@@ -310,7 +316,9 @@ async def test_helpdesk_reads_metadata_but_may_not_reveal(
         with pytest.raises(ToolError, match=f"not allow revealing .*organization {organization}"):
             await _reveal_call(url, name=entry["id"], reveal=True)
 
-    assert [p["id"] for p in plain.structured_content["passwords"]] == [int(entry["id"])]
+    assert [p["source"]["record_id"] for p in plain.structured_content["passwords"]] == [
+        int(entry["id"])
+    ]
     [event] = await audit_events(audit_url)
     assert (event.decision, event.reason, event.record_id) == (
         AuditDecision.DENY,

@@ -63,8 +63,10 @@ async def test_handshake_clients_negotiate_their_version_and_call_tools(
     # Only what the server has: tools, no prompts, no resources.
     assert "tools" in opened["result"]["capabilities"]
     assert not {"prompts", "resources"} & set(opened["result"]["capabilities"])
+    # The tools never change while the server runs, and it never says they did.
+    assert "listChanged" not in opened["result"]["capabilities"]["tools"]
     organizations = called["result"]["structuredContent"]["organizations"]
-    assert "Acme Corporation" in [organization["name"] for organization in organizations]
+    assert "Acme Corporation" in [organization["source"]["name"] for organization in organizations]
 
 
 async def test_a_2026_07_28_client_calls_tools_without_a_handshake(mcp_url: str) -> None:
@@ -82,7 +84,10 @@ async def test_a_2026_07_28_client_calls_tools_without_a_handshake(mcp_url: str)
     assert (discovered.prompts, discovered.resources) == (None, None)
     assert {"query_documentation", "search", "get_configuration"} <= tools
     assert result.structured_content is not None
-    names = [organization["name"] for organization in result.structured_content["organizations"]]
+    names = [
+        organization["source"]["name"]
+        for organization in result.structured_content["organizations"]
+    ]
     assert "Acme Corporation" in names
 
 
@@ -108,3 +113,7 @@ async def test_prompts_and_resources_are_advertised_once_the_server_has_some(mod
         full = client.server_capabilities
     assert full is not None
     assert (full.prompts is not None, full.resources is not None) == (True, True)
+    # Registered once, never changed: no list is announced as one that changes.
+    assert full.prompts is not None and full.resources is not None and full.tools is not None
+    assert (full.tools.list_changed, full.prompts.list_changed) == (None, None)
+    assert full.resources.list_changed is None

@@ -29,7 +29,7 @@ async def test_stdio_serves_the_same_tools_without_a_token(
         result = await client.call_tool("list_organizations", {"name_contains": "acme"})
         health = await client.call_tool("health", {})
 
-    names = [org["name"] for org in result.structured_content["organizations"]]
+    names = [org["source"]["name"] for org in result.structured_content["organizations"]]
     assert "Acme Corporation" in names
     # The stdio server opens the same backends: the store, the model, a (local) vector index.
     assert health.structured_content["index"]["configured"] is True

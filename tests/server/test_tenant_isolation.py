@@ -213,9 +213,9 @@ async def test_client_readonly_sees_nothing_of_other_organizations(
 
     # The calls did reach the data of Northwind Traders (the scan is not of empty answers).
     organizations = outcomes[("list_organizations", json.dumps({"limit": 200}))][1]
-    assert [o["name"] for o in organizations["organizations"]] == ["Northwind Traders"]
+    assert [o["source"]["name"] for o in organizations["organizations"]] == ["Northwind Traders"]
     detail = outcomes[("get_organization", json.dumps({"organization": "Northwind"}))][1]
-    assert detail["organization"]["id"] == NORTHWIND_TRADERS
+    assert detail["organization"]["source"]["record_id"] == NORTHWIND_TRADERS
     walk = outcomes[("get_dependencies", json.dumps({"name": "NW-FW01", "depth": 3, "limit": 200}))]
     assert walk[1]["nodes"], "NW-FW01 has linked records"
     expirations = outcomes[
@@ -288,11 +288,15 @@ async def test_helpdesk_reads_every_organization_but_reveals_none(secured_url: s
             "get_password", {"organization": "Acme Corporation", "configuration": "ACME-FW01"}
         )
         entry = entries.structured_content["passwords"][0]
-        assert entries.structured_content["revealed"] is None
+        assert "revealed" not in entries.structured_content
         with pytest.raises(ToolError, match="do not allow revealing"):
             await client.call_tool(
                 "get_password",
-                {"organization": "Acme Corporation", "name": str(entry["id"]), "reveal": True},
+                {
+                    "organization": "Acme Corporation",
+                    "name": str(entry["source"]["record_id"]),
+                    "reveal": True,
+                },
             )
         with pytest.raises(ToolError, match="do not allow revealing"):
             await client.call_tool(

@@ -47,7 +47,7 @@ async def test_tools_are_listed_read_only_with_output_schemas(mcp_url: str) -> N
 async def test_list_organizations_filters_and_cites(mcp_url: str, tools_dataset_dir: Path) -> None:
     result = await _call(mcp_url, "list_organizations", {"name_contains": "north"})
 
-    names = [org["name"] for org in result.structured_content["organizations"]]
+    names = [org["source"]["name"] for org in result.structured_content["organizations"]]
     expected = sorted(
         org["attributes"]["name"]
         for org in _records(tools_dataset_dir, "organizations")
@@ -56,7 +56,7 @@ async def test_list_organizations_filters_and_cites(mcp_url: str, tools_dataset_
     assert names == expected and names
     first = result.structured_content["organizations"][0]
     assert first["source"]["resource_url"].startswith("https://")
-    assert first["name"] in result.content[0].text
+    assert first["source"]["name"] in result.content[0].text
 
 
 async def test_list_organizations_states_its_limit(mcp_url: str) -> None:
@@ -81,7 +81,7 @@ async def test_get_configuration_returns_interfaces_and_source(
     )
 
     found = result.structured_content["configurations"][0]
-    assert found["id"] == int(firewall["id"])
+    assert found["source"]["record_id"] == int(firewall["id"])
     assert found["primary_ip"] == firewall["attributes"]["primary-ip"] == "10.10.10.1"
     assert found["source"]["resource_url"] == firewall["attributes"]["resource-url"]
     stored_ips = sorted(i["ip_address"] for i in found["interfaces"])
@@ -96,9 +96,13 @@ async def test_get_configuration_returns_interfaces_and_source(
 async def test_get_configuration_finds_part_of_a_name(mcp_url: str) -> None:
     result = await _call(mcp_url, "get_configuration", {"organization": "NW", "name": "DC01"})
 
-    names = [c["name"] for c in result.structured_content["configurations"]]
+    names = [c["source"]["name"] for c in result.structured_content["configurations"]]
     assert names and all("dc01" in name.lower() for name in names)
-    assert result.structured_content["organization"]["short_name"] == "NW"
+    organization = result.structured_content["organization"]
+    assert (organization["record_type"], organization["name"]) == (
+        "organizations",
+        "Northwind Traders",
+    )
 
 
 async def test_unknown_configuration_suggests_close_names(mcp_url: str) -> None:
@@ -176,13 +180,19 @@ async def test_get_organization_shows_locations_contacts_and_counts(
     result = await _call(mcp_url, "get_organization", {"organization": "ACME"})
 
     detail = result.structured_content
-    assert detail["organization"]["id"] == int(acme["id"])
+    assert detail["organization"]["source"]["record_id"] == int(acme["id"])
     assert detail["organization"]["source"]["resource_url"] == acme["attributes"]["resource-url"]
-    assert detail["locations"][0]["id"] == next(
+    assert detail["locations"][0]["source"]["record_id"] == next(
         int(loc["id"]) for loc in locations if loc["attributes"]["primary"]
     )
-    assert {loc["id"] for loc in detail["locations"]} == {int(loc["id"]) for loc in locations}
-    assert {c["id"] for c in detail["contacts"]} == {int(c["id"]) for c in contacts} != set()
+    assert {loc["source"]["record_id"] for loc in detail["locations"]} == {
+        int(loc["id"]) for loc in locations
+    }
+    assert (
+        {c["source"]["record_id"] for c in detail["contacts"]}
+        == {int(c["id"]) for c in contacts}
+        != set()
+    )
     assert all(c["source"]["resource_url"] for c in detail["contacts"] + detail["locations"])
     for kind, name in (
         ("configurations", "configurations"),
@@ -207,7 +217,7 @@ async def test_get_organization_by_id_and_bad_references(
 
     result = await _call(mcp_url, "get_organization", {"organization": traders["id"]})
 
-    assert result.structured_content["organization"]["name"] == "Northwind Traders"
+    assert result.structured_content["organization"]["source"]["name"] == "Northwind Traders"
     with pytest.raises(ToolError, match=r"ambiguous.*Northwind Logistics.*Northwind Traders"):
         await _call(mcp_url, "get_organization", {"organization": "Northwind"})
     with pytest.raises(ToolError, match=r"organization: no organization matches 'Zebra'"):
@@ -229,11 +239,13 @@ async def test_get_configuration_without_organization_names_each_one_s_organizat
     result = await _call(mcp_url, "get_configuration", {"name": "dc01", "limit": 50})
 
     found = result.structured_content["configurations"]
-    assert result.structured_content["organization"] is None
-    exact = {(c["organization_name"], c["id"]) for c in found[: len(bare)]}
+    assert "organization" not in result.structured_content
+    exact = {
+        (c["source"]["organization_name"], c["source"]["record_id"]) for c in found[: len(bare)]
+    }
     assert exact == bare and len({name for name, _ in bare}) >= 2, "exact matches first"
-    assert all("dc01" in c["name"].lower() for c in found[len(bare) :])
-    assert all(c["source"]["organization_name"] == c["organization_name"] for c in found)
+    assert all("dc01" in c["source"]["name"].lower() for c in found[len(bare) :])
+    assert all(c["source"]["organization_name"] for c in found)
     text = result.content[0].text
     assert all(f"of {organization}" in text for organization, _ in bare)
 
@@ -304,7 +316,9 @@ async def test_get_configuration_by_serial_number(mcp_url: str, tools_dataset_di
         mcp_url, "get_configuration", {"name": switch["attributes"]["serial-number"].lower()}
     )
 
-    assert [c["id"] for c in result.structured_content["configurations"]] == [int(switch["id"])]
+    assert [c["source"]["record_id"] for c in result.structured_content["configurations"]] == [
+        int(switch["id"])
+    ]
 
 
 def test_health_and_readiness(mcp_url: str) -> None:

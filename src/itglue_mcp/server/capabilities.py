@@ -1,4 +1,5 @@
-"""Server capabilities that say what the server has: ``prompts`` and ``resources`` only with some.
+"""Server capabilities that say what the server has and does: no list that never changes is
+announced as changing, no ``prompts`` or ``resources`` without some.
 
 FastMCP registers the ``prompts/*`` and ``resources/*`` handlers on every server, and the MCP
 SDK derives the advertised capabilities from the registered handlers, so a server without a
@@ -6,8 +7,10 @@ single prompt or resource still declares both (MCP lifecycle, capability negotia
 server declares the features it offers). :class:`CapabilitiesMiddleware` removes ``prompts``
 from the ``initialize`` result (handshake revisions) and the ``server/discover`` result
 (2026-07-28) when the server lists no prompt, and ``resources`` when it lists no resource
-and no resource template. The listings are read once, at the first handshake: prompts and
-resources are registered when the server is built and never change.
+and no resource template. The listings are read once, at the first handshake: tools, prompts
+and resources are registered when the server is built and never change, so the server never
+sends ``notifications/*/list_changed`` and no capability says ``listChanged`` (FastMCP
+declares it true for all three).
 
 Example::
 
@@ -27,7 +30,8 @@ __all__ = ["CapabilitiesMiddleware"]
 
 
 class CapabilitiesMiddleware(Middleware):
-    """Drops the ``prompts`` / ``resources`` capabilities of a server that has none.
+    """Drops the ``prompts`` / ``resources`` capabilities of a server that has none, and
+    ``listChanged`` from the rest.
 
     Args:
         server: the server whose prompts, resources and resource templates are listed.
@@ -53,14 +57,20 @@ class CapabilitiesMiddleware(Middleware):
         return self._unused
 
     async def _trimmed(self, capabilities: mt.ServerCapabilities) -> mt.ServerCapabilities:
-        return capabilities.model_copy(update=dict.fromkeys(await self.unused()))
+        update: dict[str, Any] = dict.fromkeys(await self.unused())
+        for name in ("tools", "prompts", "resources"):
+            listed = getattr(capabilities, name)
+            if name not in update and listed is not None:
+                update[name] = listed.model_copy(update={"list_changed": None})
+        return capabilities.model_copy(update=update)
 
     async def on_initialize(
         self,
         context: MiddlewareContext[mt.InitializeRequest],
         call_next: CallNext[mt.InitializeRequest, mt.InitializeResult | None],
     ) -> mt.InitializeResult | None:
-        """The ``initialize`` result without the capabilities the server has nothing for."""
+        """The ``initialize`` result without the capabilities the server has nothing for, and
+        without ``listChanged``."""
         result = await call_next(context)
         if result is None:
             return None
@@ -71,7 +81,7 @@ class CapabilitiesMiddleware(Middleware):
         context: MiddlewareContext[mt.DiscoverRequest],
         call_next: CallNext[mt.DiscoverRequest, mt.DiscoverResult | dict[str, Any]],
     ) -> mt.DiscoverResult | dict[str, Any]:
-        """The ``server/discover`` result without the capabilities the server has nothing for."""
+        """The ``server/discover`` result, trimmed as the ``initialize`` one."""
         result = await call_next(context)
         if isinstance(result, mt.DiscoverResult):
             capabilities = await self._trimmed(result.capabilities)

@@ -1,9 +1,11 @@
 """Output schemas of the MCP tools (structured content), with their citations.
 
 Every fact a tool returns travels with the IT Glue record it came from (:class:`SourceRecord`),
-so an assistant can cite it and a person can open it in IT Glue. IT Glue free text (notes,
-descriptions) travels as an :class:`Excerpt`, marked untrusted. No schema has a field for a
-password value.
+so an assistant can cite it and a person can open it in IT Glue. A record's ``source`` is also
+the one place its identity is said: its IT Glue type and id, name, organization (id and name),
+link and last change are read there, never repeated beside it; the organization a lookup was
+narrowed to is its ``SourceRecord`` too. IT Glue free text (notes, descriptions) travels as an
+:class:`Excerpt`, marked untrusted. No schema has a field for a password value.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ __all__ = [
     "Excerpt",
     "Fact",
     "IpAddressLookup",
-    "LinkedRecordDetail",
     "LocationDetail",
     "OrganizationDetail",
     "OrganizationList",
@@ -40,15 +41,15 @@ __all__ = [
     "TraitAddressDetail",
 ]
 
-_TRUNCATED = "More match than returned: raise limit or narrow the query."
+_TRUNCATED = "More match: raise limit or narrow the query."
 _MATCHED_INTERFACE = "The interface the query named (name, IP or MAC), if any."
+_SEARCHED = "The organization searched; absent: every organization."
 
 
 class OrganizationSummary(BaseModel):
-    """One organization (a customer of the MSP, or the MSP itself)."""
+    """One organization (a customer of the MSP, or the MSP itself); its id and name in
+    ``source``."""
 
-    id: int
-    name: str | None
     short_name: str | None
     organization_type_name: str | None
     organization_status_name: str | None
@@ -59,15 +60,13 @@ class OrganizationList(BaseModel):
     """A page of organizations, ordered by name."""
 
     organizations: list[OrganizationSummary]
-    limit: int = Field(description="Most organizations returned by this call.")
-    truncated: bool = Field(description="More match than returned.")
+    limit: int
+    truncated: bool = Field(description=_TRUNCATED)
 
 
 class LocationDetail(BaseModel):
-    """A location (site) of an organization."""
+    """A location (site) of an organization; its id and name in ``source``."""
 
-    id: int
-    name: str | None
     primary: bool | None = Field(description="The organization's primary location (HQ).")
     address_1: str | None
     address_2: str | None
@@ -90,10 +89,8 @@ class ContactPointDetail(BaseModel):
 
 
 class ContactDetail(BaseModel):
-    """A contact (a person at the organization, or a vendor's)."""
+    """A contact (a person at the organization, or a vendor's); id and name in ``source``."""
 
-    id: int
-    name: str | None
     title: str | None
     contact_type_name: str | None = Field(description="e.g. Approver, IT Contact, Vendor.")
     important: bool | None = Field(description="Marked important in IT Glue: call first.")
@@ -112,15 +109,9 @@ class OrganizationDetail(BaseModel):
     parent_id: int | None
     archived: bool
     locations: list[LocationDetail] = Field(description="Primary location first.")
-    contacts: list[ContactDetail] = Field(
-        description="Those marked important (approvers, on-site IT)."
-    )
-    record_counts: dict[str, int] = Field(
-        description="Records per IT Glue type (deleted ones excluded)."
-    )
-    excerpts: list[Excerpt] = Field(
-        description="Description, quick notes, alert, notes: untrusted IT Glue text."
-    )
+    contacts: list[ContactDetail] = Field(description="Those marked important.")
+    record_counts: dict[str, int] = Field(description="Per IT Glue type, deleted excluded.")
+    excerpts: list[Excerpt] = Field(description="Description, notes, alert: untrusted text.")
     truncated: bool = Field(description="More locations or contacts exist.")
 
 
@@ -145,13 +136,12 @@ class RelatedItemDetail(BaseModel):
 
 
 class ConfigurationDetail(BaseModel):
-    """A configuration with its interfaces; notes and links with detail 'full'."""
+    """A configuration with its interfaces; notes and links with detail 'full'.
 
-    id: int
-    name: str | None
+    Its id, name and organization are in ``source``.
+    """
+
     hostname: str | None
-    organization_id: int | None
-    organization_name: str | None
     configuration_type_name: str | None
     configuration_status_name: str | None
     primary_ip: str | None
@@ -183,34 +173,28 @@ class ConfigurationDetail(BaseModel):
 class ConfigurationMatches(BaseModel):
     """Configurations matching a name, hostname or id (exact matches first)."""
 
-    organization: OrganizationSummary | None = Field(
-        description="The organization searched; null when every organization was searched."
-    )
+    organization: SourceRecord | None = Field(default=None, description=_SEARCHED)
     query: str
-    matched_by: MatchedBy = Field(
-        description="What the name matched: IT Glue id, exact name or hostname, IP, MAC, "
-        "serial, an interface's name, or a part of a name."
-    )
+    matched_by: MatchedBy = Field(description="What the name matched.")
     detail: Literal["summary", "full"]
     configurations: list[ConfigurationDetail]
-    limit: int = Field(description="Most configurations returned by this call.")
+    limit: int
     truncated: bool = Field(description=_TRUNCATED)
 
 
 class AddressConfiguration(BaseModel):
-    """A configuration holding addresses of the lookup, and where it holds them."""
+    """A configuration holding addresses of the lookup: a summary.
 
-    id: int
-    name: str | None
+    Its id, name and organization are in ``source``; the lookup's ``facts`` say where it
+    holds each address (primary IP, which interface); ``get_configuration`` gives the full
+    record (every interface, model, serial…).
+    """
+
     hostname: str | None
-    organization_id: int | None
-    organization_name: str | None
     configuration_type_name: str | None
     configuration_status_name: str | None
     archived: bool
     addresses: list[str] = Field(description="Its IP addresses involved in the lookup.")
-    primary_ip: str | None
-    interfaces: list[ConfigurationInterfaceDetail]
     matched_interface: ConfigurationInterfaceDetail | None = Field(
         default=None, description=_MATCHED_INTERFACE
     )
@@ -226,13 +210,12 @@ class TraitAddressDetail(BaseModel):
 
 
 class AssetAddressDetail(BaseModel):
-    """A flexible asset (LAN, Wi-Fi…) whose traits hold addresses of the lookup."""
+    """A flexible asset (LAN, Wi-Fi…) whose traits hold addresses of the lookup.
 
-    id: int
-    name: str | None
+    Its id, name and organization are in ``source``.
+    """
+
     flexible_asset_type_name: str | None
-    organization_id: int | None
-    organization_name: str | None
     archived: bool
     addresses: list[TraitAddressDetail]
     source: SourceRecord
@@ -243,43 +226,31 @@ class IpAddressLookup(BaseModel):
 
     query: str
     lookup: Literal["network", "mac", "name", "kind"] = Field(
-        description="How the query was read: IP/CIDR, MAC, name or kind of device."
+        description="The query read as IP/CIDR, MAC, name or device kind."
     )
-    network: str | None = Field(description="The address or network looked up, normalised.")
-    configuration_kind: str | None = Field(description="The kind of device, for 'kind'.")
-    organization: OrganizationSummary | None = Field(
-        description="The organization searched; null when every organization was searched."
-    )
+    network: str | None = Field(description="The IP or CIDR, normalised.")
+    configuration_kind: str | None = Field(description="For 'kind'.")
+    organization: SourceRecord | None = Field(default=None, description=_SEARCHED)
     configurations: list[AddressConfiguration]
     flexible_assets: list[AssetAddressDetail]
-    facts: list[Fact] = Field(description="Each address with the record holding it.")
-    limit: int = Field(description="Most configurations, and most flexible assets, returned.")
+    facts: list[Fact] = Field(description="Each address: where held (label), by what.")
+    limit: int
     truncated: bool = Field(description=_TRUNCATED)
-    message: str = Field(description="One-line summary, or why nothing was found.")
-
-
-class LinkedRecordDetail(BaseModel):
-    """The record a password belongs to (a configuration or a flexible asset)."""
-
-    record_type: str
-    record_id: int
-    name: str | None
-    resource_url: str | None
+    message: str = Field(description="Summary, or why nothing was found.")
 
 
 class PasswordDetail(BaseModel):
-    """A password entry's metadata. The value is never part of it."""
+    """A password entry's metadata; its id, name and organization in ``source``. The value
+    is never part of it."""
 
-    id: int
-    name: str | None
     username: str | None
     url: str | None = Field(description="The login address stored with the entry.")
     password_category_name: str | None
-    organization_id: int | None
-    organization_name: str | None
     archived: bool
     password_updated_at: datetime | None = Field(description="When the value last changed.")
-    linked: LinkedRecordDetail | None = Field(description="What the password belongs to.")
+    linked: SourceRecord | None = Field(
+        description="The configuration or flexible asset it belongs to."
+    )
     excerpts: list[Excerpt] = Field(description="The entry's notes: untrusted IT Glue text.")
     source: SourceRecord
 
@@ -287,15 +258,11 @@ class PasswordDetail(BaseModel):
 class PasswordMatches(BaseModel):
     """Password entries (metadata only) found by name, id and/or configuration."""
 
-    organization: OrganizationSummary | None = Field(
-        description="The organization searched; null when every organization was searched."
-    )
-    query: str | None = Field(description="The password name or id asked for, if any.")
-    configuration: str | None = Field(description="The configuration asked about, if any.")
+    organization: SourceRecord | None = Field(default=None, description=_SEARCHED)
+    query: str | None = None
+    configuration: str | None = None
     passwords: list[PasswordDetail]
-    limit: int = Field(description="Most passwords returned by this call.")
+    limit: int
     truncated: bool = Field(description=_TRUNCATED)
-    value_returned: Literal[False] = Field(
-        default=False, description="Always false: password values are never returned here."
-    )
-    notice: str = Field(description="Why the value is not included and where to see it.")
+    value_returned: Literal[False] = False
+    notice: str = Field(description="Where the value is, or how to treat it.")

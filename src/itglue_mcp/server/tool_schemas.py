@@ -9,18 +9,22 @@ built, so that every client gets the same compact form:
 - a model used more than once stays in one ``$defs`` entry per schema, referenced by
   ``$ref`` (the server is built with ``dereference_schemas=False``; MCP tools carry their own
   schemas, so nothing is shared across tools), under a short name (``SourceRecord`` is
-  ``Source``); a model used once is written where it is used;
+  ``Source``); a model used once is written where it is used, without its docstring (it
+  describes the model, not the field);
 - generated ``title``\\ s are dropped (the ``$defs`` key names each model), and the tool's
   display title is sent once, as its ``title``, not again in its annotations;
-- a nullable leaf ``anyOf: [X, {type: null}]`` becomes ``type: [X, "null"]``, and
-  ``default: null`` goes (an omitted optional argument is null);
-- output schemas only: the other ``default``\\ s go (a result always holds every field);
-  only non-nullable fields stay ``required`` (to a reader a missing nullable field and a
-  null one say the same); the root description goes (the tool's description says what it
-  returns), and so do the descriptions inside nested models and those of result fields that
-  echo an argument of the same name (the input schema describes it): the result's own
-  fields keep theirs (limits, totals, units, truncation), which is what the reference page
-  shows.
+- null is no value on the wire: ``anyOf: [X, {type: null}]`` becomes X and
+  ``type: [X, "null"]`` becomes ``type: X``, and ``default: null`` goes. An optional
+  argument is omitted rather than null; a result leaves its null fields out
+  (:func:`structured_content`, which every tool returns), so a reader never meets a null;
+- output schemas only: the other ``default``\\ s go; only the fields that always hold a
+  value stay ``required``; a ``type`` beside a ``const`` or an ``enum`` that lists every value
+  goes (input schemas keep it: some tool-calling clients want a ``type`` on every argument);
+  the root description goes (the tool's description says what it returns), and so do the
+  descriptions inside nested models and those of result fields that echo an argument of the
+  same name (the input schema describes it): the result's own fields keep theirs (limits,
+  totals, units, truncation), a "null" in them read as "absent", which is what the
+  reference page shows.
 
 Input schemas keep every description, limit, enum and non-null default: they are what a
 model reads to call a tool. Structured results still validate (tests/server/
@@ -38,6 +42,7 @@ Example::
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
@@ -46,25 +51,22 @@ from fastmcp.server.transforms import GetToolNext, Transform
 from fastmcp.tools.base import Tool
 from fastmcp.utilities.json_schema import compress_schema
 from fastmcp.utilities.versions import VersionSpec
+from pydantic import BaseModel
 
 __all__ = [
     "CompactToolSchemas",
     "compact_input_schema",
     "compact_output_schema",
+    "structured_content",
     "tool_payload",
     "tools_list_size",
 ]
 
 _NULL = {"type": "null"}
 _REF_PREFIX = "#/$defs/"
+_NULL_WORD = re.compile(r"\bnull\b")
 # Suffixes a model name may lose in ``$defs``: they say nothing a reader needs.
 _GENERIC_SUFFIXES = ("Detail", "Summary", "Record", "Item")
-# Keywords a nullable leaf may carry and still fold into ``type: [X, "null"]`` unchanged
-# (they constrain only values of type X, so null stays valid).
-_LEAF_KEYWORDS = frozenset(
-    {"type", "format", "items", "minLength", "maxLength", "minimum", "maximum", "minItems",
-     "maxItems", "pattern", "additionalProperties"}
-)  # fmt: skip
 
 
 def compact_input_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -97,8 +99,14 @@ def compact_output_schema(
     root, definitions = _restructure(compress_schema(schema, prune_titles=True))
     root.pop("description", None)
     for name, prop in root.get("properties", {}).items():
-        if name in arguments and isinstance(prop, dict):
+        if not isinstance(prop, dict):
+            continue
+        if name in arguments:
             prop.pop("description", None)
+        elif isinstance(prop.get("description"), str):
+            # The structured content leaves null fields out: what a description says of
+            # null, a reader finds as an absent field.
+            prop["description"] = _NULL_WORD.sub("absent", prop["description"])
     result: dict[str, Any] = _compact_node(root, descriptions=True, output=True)
     if definitions:
         result["$defs"] = {
@@ -128,7 +136,9 @@ def _restructure(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]
         target = _ref_name(node)
         if target in inline:
             siblings = {key: expand(value) for key, value in node.items() if key != "$ref"}
-            return {**expand(definitions[target]), **siblings}
+            # The model's docstring describes the model, not the field that uses it.
+            model = {k: v for k, v in expand(definitions[target]).items() if k != "description"}
+            return {**model, **siblings}
         return {key: expand(value) for key, value in node.items()}
 
     kept = sorted(name for name in definitions if name not in inline)
@@ -184,9 +194,9 @@ def _short_names(names: Sequence[str]) -> dict[str, str]:
 
 
 def _compact_node(node: Any, *, descriptions: bool, output: bool) -> Any:
-    """One schema node, recursively: nullable leaves folded, empty defaults dropped.
+    """One schema node, recursively: null dropped from every type, empty defaults dropped.
 
-    ``output``: every ``default`` goes (a result always holds every field), and
+    ``output``: every ``default`` goes (a result always holds every field it has), and
     ``descriptions`` keeps only the descriptions of this object's own properties (the
     root), nested objects never keep theirs. Input: only ``default: null`` goes, and every
     description stays.
@@ -210,17 +220,36 @@ def _compact_node(node: Any, *, descriptions: bool, output: bool) -> Any:
         else:
             compact[key] = _compact_node(value, descriptions=nested, output=output)
     if output and isinstance(compact.get("required"), list):
-        _require_non_nullable(compact)
-    return _fold_nullable(compact)
+        _require_non_nullable(compact, node.get("properties", {}))
+    if output and _listed_values_only(compact):
+        del compact["type"]
+    return _drop_null(compact)
 
 
-def _require_non_nullable(node: dict[str, Any]) -> None:
+def _listed_values_only(node: dict[str, Any]) -> bool:
+    """Whether ``node``'s ``type`` adds nothing: its ``const`` or ``enum`` lists every value
+    it accepts (``{const: true}`` is a boolean, an enum of strings a string).
+
+    Input schemas keep such a ``type``: some tool-calling clients require one on every
+    argument.
+    """
+    if "type" not in node or "null" in (node["type"] if isinstance(node["type"], list) else []):
+        return False
+    values = [node["const"]] if "const" in node else node.get("enum")
+    if not isinstance(values, list) or not values:
+        return False
+    kinds = {"string": str, "boolean": bool, "integer": int}
+    kind = kinds.get(node["type"]) if isinstance(node["type"], str) else None
+    return kind is not None and all(type(value) is kind for value in values)
+
+
+def _require_non_nullable(node: dict[str, Any], properties: dict[str, Any]) -> None:
     """Keep in ``node``'s ``required`` only the properties that cannot be null.
 
-    To a reader of a result a missing nullable field and a null one say the same; the
-    fields that always hold a value (ids, flags, lists, citations) stay required.
+    ``properties`` are the node's properties before null was dropped. A null result field
+    is left out of the structured content (:func:`structured_content`), so only the fields
+    that always hold a value (ids, flags, lists, citations) stay required.
     """
-    properties = node.get("properties", {})
     required = [name for name in node["required"] if not _nullable(properties.get(name))]
     if required:
         node["required"] = required
@@ -245,23 +274,37 @@ def _compact_property(prop: Any, *, keep_description: bool, output: bool) -> Any
     return compact
 
 
-def _fold_nullable(node: dict[str, Any]) -> dict[str, Any]:
-    """``{anyOf: [X, {type: null}], …}`` as ``{…X, type: [X.type, "null"], …}`` for a leaf X."""
+def _drop_null(node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` without null among its types: an absent field says what null said.
+
+    ``type: [X, "null"]`` becomes ``type: X``; ``anyOf: [X, {type: null}]`` becomes X with
+    ``node``'s other keywords beside it (``node``'s own win: its description), and a longer
+    ``anyOf`` just loses its null branch. Results leave their null fields out
+    (:func:`structured_content`); an optional argument is omitted (FastMCP still accepts an
+    explicit null: it validates arguments against the tool function's signature).
+    """
+    kind = node.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        rest = [item for item in kind if item != "null"]
+        node = {**node, "type": rest[0] if len(rest) == 1 else rest}
     variants = node.get("anyOf")
-    if not isinstance(variants, list) or len(variants) != 2 or _NULL not in variants:
+    if not isinstance(variants, list) or _NULL not in variants:
         return node
-    other = variants[0] if variants[1] == _NULL else variants[1]
-    if (
-        not isinstance(other, dict)
-        or not isinstance(other.get("type"), str)
-        or not set(other) <= _LEAF_KEYWORDS
-        or set(other) & (set(node) - {"anyOf"})
-    ):
-        return node
-    folded = {key: value for key, value in node.items() if key != "anyOf"}
-    folded.update(other)
-    folded["type"] = [other["type"], "null"]
-    return folded
+    others = [variant for variant in variants if variant != _NULL]
+    siblings = {key: value for key, value in node.items() if key != "anyOf"}
+    if len(others) == 1 and isinstance(others[0], dict):
+        return {**others[0], **siblings}
+    return {**siblings, "anyOf": others}
+
+
+def structured_content(result: BaseModel) -> dict[str, Any]:
+    """``result`` as a tool's structured content: JSON, its null fields left out.
+
+    The compact output schema declares those fields optional, not nullable; an absent field
+    says what null said (no value recorded, no bound, not asked for).
+    """
+    content: dict[str, Any] = result.model_dump(mode="json", exclude_none=True)
+    return content
 
 
 def tool_payload(tool: Tool) -> dict[str, Any]:

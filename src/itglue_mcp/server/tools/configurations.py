@@ -25,6 +25,7 @@ from itglue_mcp.catalog.configurations import (
     readable_related_items,
     resolve_configurations,
 )
+from itglue_mcp.catalog.organizations import organization_source
 from itglue_mcp.query.answer import Excerpt
 from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.arguments import Reference
@@ -37,16 +38,12 @@ from itglue_mcp.server.schemas import (
     RelatedItemDetail,
 )
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.organizations import (
-    READ_ONLY,
-    SCOPE_FIELD,
-    summarise,
-)
+from itglue_mcp.server.tool_schemas import structured_content
+from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
 
 __all__ = [
     "MAX_MATCHES",
     "interface_detail",
-    "interface_details",
     "matched_interface_line",
     "register",
 ]
@@ -64,11 +61,6 @@ def interface_detail(interface: ConfigurationInterfaceView) -> ConfigurationInte
         mac_address=interface.mac_address,
         primary=interface.primary,
     )
-
-
-def interface_details(view: ConfigurationView) -> list[ConfigurationInterfaceDetail]:
-    """The interfaces of a configuration as tools return them (primary first)."""
-    return [interface_detail(i) for i in view.interfaces]
 
 
 def matched_interface_line(interface: ConfigurationInterfaceDetail) -> str:
@@ -96,11 +88,7 @@ def _detail(
         notes += [(f"related item {link.id} notes", link.notes) for link in links]
         excerpts = [Excerpt(field=field, text=text, source=source) for field, text in notes if text]
     return ConfigurationDetail(
-        id=view.id,
-        name=view.name,
         hostname=view.hostname,
-        organization_id=view.organization_id,
-        organization_name=view.organization_name,
         configuration_type_name=view.configuration_type_name,
         configuration_status_name=view.configuration_status_name,
         primary_ip=view.primary_ip,
@@ -115,7 +103,7 @@ def _detail(
         contact_name=view.contact_name,
         warranty_expires_at=view.warranty_expires_at,
         archived=view.archived,
-        interfaces=interface_details(view),
+        interfaces=[interface_detail(i) for i in view.interfaces],
         matched_interface=None if matched is None else interface_detail(matched),
         related_items=[
             RelatedItemDetail(
@@ -138,9 +126,10 @@ def _render(matches: ConfigurationMatches) -> str:
     for c in matches.configurations:
         flag = " [archived]" if c.archived else ""
         lines.append(
-            f"- {c.name} ({c.configuration_type_name or 'configuration'}, "
-            f"{c.configuration_status_name or '-'}{flag}) of {c.organization_name or '-'}: "
-            f"hostname {c.hostname or '-'}, primary IP {c.primary_ip or '-'}, "
+            f"- {c.source.name} ({c.configuration_type_name or 'configuration'}, "
+            f"{c.configuration_status_name or '-'}{flag}) of "
+            f"{c.source.organization_name or '-'}: hostname {c.hostname or '-'}, "
+            f"primary IP {c.primary_ip or '-'}, "
             f"{c.manufacturer_name or ''} {c.model_name or ''}".rstrip()
         )
         if matches.detail == "full":
@@ -184,32 +173,23 @@ def register(mcp: FastMCP, services: Services) -> None:
             Reference,
             Field(
                 description=(
-                    "Name or hostname (any case, or a part), IT Glue id, IP, serial, MAC, or "
-                    "an interface's name alone or with the device's ('HV01 iDRAC')."
+                    "Name or hostname (any case, or a part), id, IP, serial, MAC, or an "
+                    "interface's name ('HV01 iDRAC')."
                 ),
             ),
         ],
         organization: Annotated[Reference | None, SCOPE_FIELD] = None,
         detail: Annotated[
             Detail,
-            Field(
-                description=(
-                    "summary: identity, addresses, interfaces; full adds serial, OS, warranty, "
-                    "notes (quoted data) and linked records."
-                )
-            ),
+            Field(description="full adds serial, OS, warranty, notes and linked records."),
         ] = "summary",
         limit: Annotated[
             int, Field(ge=1, le=MAX_MATCHES, description="Most configurations to return.")
         ] = 10,
     ) -> ToolResult:
-        """Find a configuration (device) by name, hostname, IT Glue id, IP, MAC, serial or
-        interface name.
-
-        Returns its type, status, organization, IPs, MACs, model and interfaces, cited, and
-        the interface the reference matched; exact name/hostname matches first. Without an
-        organization, every one is searched.
-        """
+        """Find configurations (devices) by name, hostname, id, IP, MAC, serial or interface:
+        type, status, IPs, MACs, model, interfaces and the one matched, cited; exact
+        matches first."""
         with tool_errors():
             scope = current_scope()
             org = scope.organization
@@ -237,7 +217,7 @@ def register(mcp: FastMCP, services: Services) -> None:
             return None if links is None else links.get(view.id, ())
 
         matches = ConfigurationMatches(
-            organization=summarise(org) if org else None,
+            organization=organization_source(org) if org else None,
             query=name,
             matched_by=found.matched_by,
             detail=detail,
@@ -247,6 +227,4 @@ def register(mcp: FastMCP, services: Services) -> None:
             limit=limit,
             truncated=len(views) > limit,
         )
-        return ToolResult(
-            content=_render(matches), structured_content=matches.model_dump(mode="json")
-        )
+        return ToolResult(content=_render(matches), structured_content=structured_content(matches))

@@ -19,7 +19,8 @@ from itglue_mcp.server.arguments import ItglueId, Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted_values
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.organizations import READ_ONLY
+from itglue_mcp.server.tool_schemas import structured_content
+from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "register", "render_dependencies"]
 
@@ -86,26 +87,16 @@ def register(mcp: FastMCP, services: Services) -> None:
     async def get_dependencies(
         record_type: Annotated[
             RecordTypeName | None,
-            Field(
-                description="JSON:API type; required with record_id. With name, omit it to "
-                "search configurations, documents, passwords and flexible assets."
-            ),
+            Field(description="Required with record_id; with name, omit: the four main types."),
         ] = None,
-        record_id: Annotated[
-            ItglueId | None, Field(description="IT Glue id of the record (with record_type).")
-        ] = None,
+        record_id: Annotated[ItglueId | None, Field(description="Its IT Glue id.")] = None,
         name: Annotated[
             Reference | None,
             Field(
-                description="The record's name, or a part of it (any case).",
+                description="Its name, or a part (any case).",
             ),
         ] = None,
-        organization: Annotated[
-            Reference | None,
-            Field(
-                description="Only this organization's: IT Glue id, name or short name.",
-            ),
-        ] = None,
+        organization: Annotated[Reference | None, SCOPE_FIELD] = None,
         depth: Annotated[
             int, Field(ge=1, le=MAX_DEPTH, description="Links to follow from the record.")
         ] = 1,
@@ -113,12 +104,9 @@ def register(mcp: FastMCP, services: Services) -> None:
             int, Field(ge=1, le=MAX_NODES, description="Most linked records to return.")
         ] = 50,
     ) -> ToolResult:
-        """List what an IT Glue record is linked to (depends on it, or it depends on), cited.
-
-        Give record_type and record_id, or a name. Follows related items (with notes), the
-        record's passwords and expirations, its location and contact (listed, not walked
-        through) and flexible assets tagging it, up to depth links.
-        """
+        """What an IT Glue record is linked to, both ways, cited: related items (with notes),
+        passwords, expirations, tagging flexible assets, its location and contact (not
+        walked through), up to depth links away."""
         with tool_errors():
             scope = current_scope()
             organization_ids = scope.organization_ids
@@ -139,5 +127,5 @@ def register(mcp: FastMCP, services: Services) -> None:
                 hidden_types=scope.hidden_record_types,
             )
         return ToolResult(
-            content=render_dependencies(result), structured_content=result.model_dump(mode="json")
+            content=render_dependencies(result), structured_content=structured_content(result)
         )

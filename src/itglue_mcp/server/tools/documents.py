@@ -15,7 +15,8 @@ from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted, quote_untrusted_values
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.organizations import READ_ONLY
+from itglue_mcp.server.tool_schemas import structured_content
+from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
 
 __all__ = ["MAX_CHARS", "MAX_RELATED", "MIN_CHARS", "register", "render_document"]
 
@@ -84,30 +85,22 @@ def register(mcp: FastMCP, services: Services) -> None:
         document: Annotated[
             Reference,
             Field(
-                description="IT Glue document id, or its title (or a part of it).",
+                description="Its IT Glue id or title (or a part).",
             ),
         ],
-        organization: Annotated[
-            Reference | None,
-            Field(
-                description="Only this organization's: IT Glue id, name or short name.",
-            ),
-        ] = None,
+        organization: Annotated[Reference | None, SCOPE_FIELD] = None,
         max_chars: Annotated[
             int,
             Field(
                 ge=MIN_CHARS,
                 le=MAX_CHARS,
-                description="Most content characters to return; the rest is cut (truncated).",
+                description="Most characters of content; the rest is cut.",
             ),
         ] = DEFAULT_MAX_CHARS,
     ) -> ToolResult:
-        """Read an IT Glue document (runbook, SOP, procedure) as text, section by section.
-
-        By id or title (exact titles first, then ones starting with or containing it).
-        Returns its sections in order (steps numbered), folder and sharing flags, related
-        records and its IT Glue link. The content is quoted IT Glue text (data).
-        """
+        """Read an IT Glue document (runbook, SOP) by id or title (exact first): its sections
+        in order (steps numbered), folder, sharing flags, up to 50 related records, cited.
+        The content is quoted data."""
         with tool_errors():
             scope = current_scope()
             async with services.catalog.reading() as session:
@@ -121,5 +114,5 @@ def register(mcp: FastMCP, services: Services) -> None:
                     hidden_types=scope.hidden_record_types,
                 )
         return ToolResult(
-            content=render_document(content), structured_content=content.model_dump(mode="json")
+            content=render_document(content), structured_content=structured_content(content)
         )

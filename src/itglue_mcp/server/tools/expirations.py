@@ -23,7 +23,8 @@ from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_untrusted_values
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.organizations import READ_ONLY
+from itglue_mcp.server.tool_schemas import structured_content
+from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
 
 __all__ = ["MAX_EXPIRATIONS", "MAX_WINDOW_DAYS", "register", "render_expirations"]
 
@@ -90,35 +91,26 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(
                 ge=-MAX_WINDOW_DAYS,
                 le=MAX_WINDOW_DAYS,
-                description="Days from today (UTC) to look ahead; negative looks back at "
-                "what already expired in that many days.",
+                description="Days ahead of today (UTC); negative: days back.",
             ),
         ] = DEFAULT_WINDOW_DAYS,
         kind: Annotated[
             KindName | None,
-            Field(description="Only this kind of expiration; omit for every kind."),
+            Field(description="Only this kind; omit: all."),
         ] = None,
-        organization: Annotated[
-            Reference | None,
-            Field(
-                description="Only this organization: IT Glue id, name or short name.",
-            ),
-        ] = None,
+        organization: Annotated[Reference | None, SCOPE_FIELD] = None,
         include_expired: Annotated[
             bool,
-            Field(description="Also list what expired in the same number of days before today."),
+            Field(description="Also what expired as many days back."),
         ] = False,
         limit: Annotated[
             int,
             Field(ge=1, le=MAX_EXPIRATIONS, description="Most expirations to return."),
         ] = DEFAULT_LIMIT,
     ) -> ToolResult:
-        """List IT Glue expirations (warranties, SSL certificates, domains, licences), soonest
-        first: date, days left (negative once expired), kind and the expiring record, cited.
-
-        6 by default: the result states the total and how to see more (limit up to 200, or
-        name an organization).
-        """
+        """IT Glue expirations (warranties, SSL certificates, domains, licences), soonest
+        first: date, days left (negative: expired), kind, the expiring record, cited.
+        6 by default, limit up to 200; the result states the total and how to see more."""
         with tool_errors():
             today = today_utc()
             start, end = expiration_window(
@@ -138,5 +130,5 @@ def register(mcp: FastMCP, services: Services) -> None:
                 )
         return ToolResult(
             content=render_expirations(report, org.name if org else None),
-            structured_content=report.model_dump(mode="json"),
+            structured_content=structured_content(report),
         )

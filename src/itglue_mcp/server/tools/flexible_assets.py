@@ -44,6 +44,7 @@ from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.tool_schemas import structured_content
 from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
 
 __all__ = ["TOOL", "FlexibleAssetSecret", "register"]
@@ -52,18 +53,17 @@ TOOL = "reveal_flexible_asset_password"
 
 
 class FlexibleAssetSecret(BaseModel):
-    """One Password-kind trait of one flexible asset, fetched live from IT Glue for this call."""
+    """One Password-kind trait of one flexible asset, fetched live from IT Glue for this call.
 
-    flexible_asset_id: int
-    name: str | None
-    flexible_asset_type_name: str | None = Field(description="e.g. Active Directory, Wireless.")
-    organization_id: int
-    organization_name: str | None
-    trait: str = Field(description="The field's name-key in IT Glue.")
-    trait_name: str | None = Field(description="The field's name as IT Glue shows it.")
-    value: str | None = Field(description="The secret; null when the field is empty in IT Glue.")
-    value_returned: bool = Field(default=True, description="Always true.")
-    notice: str = Field(description="How the revealed value must be handled.")
+    The asset's id, name (as IT Glue returned it live) and organization are in ``source``.
+    """
+
+    flexible_asset_type_name: str | None
+    trait: str = Field(description="The field's name-key.")
+    trait_name: str | None
+    value: str | None = Field(description="The secret; absent when empty.")
+    value_returned: bool = True
+    notice: str = Field(description="How to treat the value.")
     source: SourceRecord
 
 
@@ -107,27 +107,29 @@ def _revealer(services: Services) -> SecretRevealer:
 
 
 def _result(asset: StoredAsset, field: PasswordField, secret: RevealedTrait) -> FlexibleAssetSecret:
+    source = flexible_asset_source(asset)
     return FlexibleAssetSecret(
-        flexible_asset_id=asset.id,
-        name=secret.name or asset.name,
         flexible_asset_type_name=asset.flexible_asset_type_name,
-        organization_id=secret.organization_id,
-        organization_name=asset.organization_name,
         trait=field.name_key,
         trait_name=field.name,
         value=secret.value.get_secret_value() if secret.value is not None else None,
         notice=REVEAL_NOTICE,
-        source=flexible_asset_source(asset),
+        source=source.model_copy(
+            update={
+                "name": secret.name or asset.name,
+                "organization_id": secret.organization_id,
+            }
+        ),
     )
 
 
 def _render(result: FlexibleAssetSecret) -> str:
-    label = result.trait_name or result.trait
+    label, asset = result.trait_name or result.trait, result.source
     return "\n".join(
         [
-            f"{label} of {result.name or result.flexible_asset_id} "
+            f"{label} of {asset.name or asset.record_id} "
             f"({result.flexible_asset_type_name or 'flexible asset'}, "
-            f"{result.organization_name or result.organization_id}): "
+            f"{asset.organization_name or asset.organization_id}): "
             f"{result.value if result.value is not None else '(empty)'}",
             result.notice,
             cite(result.source),
@@ -147,27 +149,20 @@ def register(mcp: FastMCP, services: Services) -> None:
         flexible_asset: Annotated[
             Reference,
             Field(
-                description="The flexible asset's IT Glue id or name (any case).",
+                description="Its IT Glue id or name (any case).",
             ),
         ],
         trait: Annotated[
             Reference | None,
             Field(
-                description=(
-                    "The Password field's name ('DSRM Password') or name-key ('dsrm-password'); "
-                    "omit when the type has only one."
-                ),
+                description="The field's name or name-key; omit when the type has one.",
             ),
         ] = None,
         organization: Annotated[Reference | None, SCOPE_FIELD] = None,
     ) -> ToolResult:
-        """Reveal the VALUE of one Password-kind field of one flexible asset (a DSRM
-        password, a Wi-Fi key, a license key), live from IT Glue.
-
-        Only when the user asked for the secret itself. Name the asset exactly (by id when
-        several share a name); needs the reveal permission on its organization; rate-limited
-        and audited. The value is returned once: do not repeat it.
-        """
+        """The VALUE of one Password field of one flexible asset (DSRM password, Wi-Fi key),
+        live from IT Glue, only if the user asked for it; needs reveal permission;
+        rate-limited, audited. Do not repeat it."""
         with tool_errors():
             if not flexible_asset.strip():
                 raise ValueError("flexible_asset: give a flexible asset's IT Glue id or name")
@@ -197,6 +192,4 @@ def register(mcp: FastMCP, services: Services) -> None:
                 tool=TOOL,
             )
         result = _result(asset, field, secret)
-        return ToolResult(
-            content=_render(result), structured_content=result.model_dump(mode="json")
-        )
+        return ToolResult(content=_render(result), structured_content=structured_content(result))

@@ -31,6 +31,7 @@ from itglue_mcp.catalog.health import SyncRun
 from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.tool_schemas import structured_content
 from itglue_mcp.server.tools.organizations import READ_ONLY
 
 __all__ = [
@@ -126,18 +127,15 @@ class IndexHealth(BaseModel):
 class HealthReport(BaseModel):
     """What the ``health`` tool returns."""
 
-    version: str = Field(description="itglue-mcp version.")
-    ready: bool = Field(description="Whether this server is ready to answer (see reason).")
-    reason: str | None = Field(description="Why it is not ready; null when ready.")
+    version: str
+    ready: bool = Field(description="Ready to answer; else see reason.")
+    reason: str | None = None
     store: StoreHealth
-    last_sync: LastSync | None = Field(description="null before the first successful sync.")
+    last_sync: LastSync | None = Field(description="Absent before the first successful sync.")
     record_counts: dict[str, int] = Field(
-        description="Records per JSON:API type (deleted excluded) in the organizations the "
-        "caller may read."
+        description="Per JSON:API type, deleted excluded, in organizations you may read."
     )
-    semantic_search: bool = Field(
-        description="Whether questions are also matched by meaning (else keywords only)."
-    )
+    semantic_search: bool = Field(description="Also matched by meaning (else keywords only).")
     index: IndexHealth
 
 
@@ -252,11 +250,11 @@ def register(mcp: FastMCP, services: Services) -> None:
         output_schema=HealthReport.model_json_schema(),
     )
     async def health() -> ToolResult:
-        """Whether this IT Glue knowledge base is ready and fresh: version, store, last
-        successful sync (when, mode, records), records per type, semantic search (model,
-        vectors). Use it when answers look empty or stale."""
+        """Whether this IT Glue knowledge base is ready and fresh: store, last sync (when,
+        mode, records), records per type, semantic search. Use when answers look empty or
+        stale."""
         with tool_errors():
             report = await health_report(services, current_scope())
         return ToolResult(
-            content=render_health(report), structured_content=report.model_dump(mode="json")
+            content=render_health(report), structured_content=structured_content(report)
         )

@@ -14,7 +14,9 @@ from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import Field
 
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.configurations import configuration_source
+from itglue_mcp.catalog.organizations import organization_source
 from itglue_mcp.query.network import (
     AddressLookup,
     address_not_found,
@@ -29,20 +31,12 @@ from itglue_mcp.server.schemas import (
     AddressConfiguration,
     AssetAddressDetail,
     IpAddressLookup,
-    OrganizationSummary,
     TraitAddressDetail,
 )
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.configurations import (
-    interface_detail,
-    interface_details,
-    matched_interface_line,
-)
-from itglue_mcp.server.tools.organizations import (
-    READ_ONLY,
-    SCOPE_FIELD,
-    summarise,
-)
+from itglue_mcp.server.tool_schemas import structured_content
+from itglue_mcp.server.tools.configurations import interface_detail, matched_interface_line
+from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
 
 __all__ = ["MAX_LIMIT", "register"]
 
@@ -65,7 +59,7 @@ def _message(lookup: AddressLookup, where: str) -> str:
 
 
 def _result(
-    lookup: AddressLookup, organization: OrganizationSummary | None, limit: int
+    lookup: AddressLookup, organization: SourceRecord | None, limit: int
 ) -> IpAddressLookup:
     where = f"in {organization.name}" if organization else "in any organization"
     return IpAddressLookup(
@@ -76,17 +70,11 @@ def _result(
         organization=organization,
         configurations=[
             AddressConfiguration(
-                id=match.configuration.id,
-                name=match.configuration.name,
                 hostname=match.configuration.hostname,
-                organization_id=match.configuration.organization_id,
-                organization_name=match.configuration.organization_name,
                 configuration_type_name=match.configuration.configuration_type_name,
                 configuration_status_name=match.configuration.configuration_status_name,
                 archived=match.configuration.archived,
                 addresses=list(match.addresses),
-                primary_ip=match.configuration.primary_ip,
-                interfaces=interface_details(match.configuration),
                 matched_interface=match.matched and interface_detail(match.matched),
                 source=configuration_source(match.configuration),
             )
@@ -94,11 +82,7 @@ def _result(
         ],
         flexible_assets=[
             AssetAddressDetail(
-                id=asset.id,
-                name=asset.name,
                 flexible_asset_type_name=asset.flexible_asset_type_name,
-                organization_id=asset.organization_id,
-                organization_name=asset.organization_name,
                 archived=asset.archived,
                 addresses=[
                     TraitAddressDetail(label=a.label, value=a.value, exact=a.exact)
@@ -120,23 +104,21 @@ def _render(result: IpAddressLookup) -> str:
     for c in result.configurations:
         flag = " [archived]" if c.archived else ""
         lines.append(
-            f"- {c.name} ({c.configuration_type_name or 'configuration'}, "
-            f"{c.configuration_status_name or '-'}{flag}) of {c.organization_name or '-'}: "
+            f"- {c.source.name} ({c.configuration_type_name or 'configuration'}, "
+            f"{c.configuration_status_name or '-'}{flag}) of "
+            f"{c.source.organization_name or '-'}: "
             f"{', '.join(c.addresses) or 'no IP address recorded'}"
         )
         if c.matched_interface is not None:
             lines.append(matched_interface_line(c.matched_interface))
         lines.extend(
-            f"    interface {i.name or '-'}: {i.ip_address or '-'} ({i.mac_address or '-'})"
-            f"{' primary' if i.primary else ''}"
-            for i in c.interfaces
-            if i.ip_address
+            f"    {fact.label}: {fact.value}" for fact in result.facts if fact.source == c.source
         )
         lines.append(f"    {cite(c.source)}")
     for asset in result.flexible_assets:
         lines.append(
-            f"- {asset.name} ({asset.flexible_asset_type_name or 'flexible asset'}) of "
-            f"{asset.organization_name or '-'}: "
+            f"- {asset.source.name} ({asset.flexible_asset_type_name or 'flexible asset'}) of "
+            f"{asset.source.organization_name or '-'}: "
             + "; ".join(f"{a.label} {a.value}" for a in asset.addresses)
         )
         lines.append(f"    {cite(asset.source)}")
@@ -161,9 +143,8 @@ def register(mcp: FastMCP, services: Services) -> None:
             Reference,
             Field(
                 description=(
-                    "An IP (10.10.10.1) or network (10.10.10.0/24): what holds it. A device "
-                    "name, hostname, MAC, interface name ('HV01 iDRAC'), a LAN's name or a "
-                    "kind of device ('firewall'): its IP addresses."
+                    "An IP or CIDR: what holds it. A device, MAC, interface ('HV01 iDRAC'), "
+                    "LAN or kind of device ('firewall'): its IPs."
                 ),
             ),
         ],
@@ -173,16 +154,13 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(
                 ge=1,
                 le=MAX_LIMIT,
-                description="Most configurations, and most flexible assets, to return.",
+                description="Most configurations, and most flexible assets.",
             ),
         ] = 20,
     ) -> ToolResult:
-        """Look up IP addresses in IT Glue, both ways; each address cites its record.
-
-        An IP or CIDR: the configurations holding it (primary IP or an interface) and the
-        flexible assets (LANs: subnet, gateway, DHCP range, DNS) covering it. A device,
-        network or kind of device: its IP addresses.
-        """
+        """IP addresses both ways, cited: what holds an IP or CIDR (configurations; LAN
+        flexible assets: subnet, gateway, DHCP, DNS), or a thing's IPs. A device's full
+        record: get_configuration."""
         with tool_errors():
             scope = current_scope()
             org, ids = scope.organization, scope.organization_ids
@@ -191,7 +169,5 @@ def register(mcp: FastMCP, services: Services) -> None:
                 if lookup.kind == "name" and not (lookup.configurations or lookup.assets):
                     where = f"in {org.name}" if org else "in any organization"
                     raise await address_not_found(session, query, ids, where)
-        result = _result(lookup, summarise(org) if org else None, limit)
-        return ToolResult(
-            content=_render(result), structured_content=result.model_dump(mode="json")
-        )
+        result = _result(lookup, organization_source(org) if org else None, limit)
+        return ToolResult(content=_render(result), structured_content=structured_content(result))

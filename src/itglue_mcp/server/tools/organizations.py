@@ -43,6 +43,7 @@ from itglue_mcp.server.schemas import (
     OrganizationSummary,
 )
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.tool_schemas import structured_content
 
 __all__ = [
     "MAX_LIST_LIMIT",
@@ -50,28 +51,21 @@ __all__ = [
     "READ_ONLY",
     "SCOPE_FIELD",
     "register",
-    "summarise",
 ]
 
 MAX_LIST_LIMIT = 200
 MAX_LOCATIONS = 25
 MAX_CONTACTS = 10
 READ_ONLY = {"readOnlyHint": True, "destructiveHint": False, "openWorldHint": False}
-ORGANIZATION_FIELD = Field(
-    description="IT Glue id, name, short name or a unique part of it.",
-)
-SCOPE_FIELD = Field(
-    description="IT Glue id, name, short name or a unique part of it; omit for every organization.",
-)
+ORGANIZATION_FIELD = Field(description="IT Glue id, name or short name (or part).")
+SCOPE_FIELD = Field(description="IT Glue id, name or short name (or part); omit: all.")
 """The optional ``organization`` argument of a lookup tool (``None``: every readable one),
 annotating a :data:`~itglue_mcp.server.arguments.Reference` (its bounds)."""
 
 
-def summarise(view: OrganizationView) -> OrganizationSummary:
+def _summary(view: OrganizationView) -> OrganizationSummary:
     """The tool-facing summary of a stored organization, with its citation."""
     return OrganizationSummary(
-        id=view.id,
-        name=view.name,
         short_name=view.short_name,
         organization_type_name=view.organization_type_name,
         organization_status_name=view.organization_status_name,
@@ -89,8 +83,6 @@ def _matching(scope: ReadScope, name_contains: str | None) -> list[OrganizationV
 
 def _place(view: LocationView) -> LocationDetail:
     return LocationDetail(
-        id=view.id,
-        name=view.name,
         primary=view.primary,
         address_1=view.address_1,
         address_2=view.address_2,
@@ -115,8 +107,6 @@ def _points(points: tuple[ContactPoint, ...]) -> list[ContactPointDetail]:
 
 def _person(view: ContactView) -> ContactDetail:
     return ContactDetail(
-        id=view.id,
-        name=view.name,
         title=view.title,
         contact_type_name=view.contact_type_name,
         important=view.important,
@@ -157,7 +147,7 @@ def _excerpts(
 def _render_detail(detail: OrganizationDetail) -> str:
     org = detail.organization
     lines = [
-        f"{org.name} (id {org.id}, short name {org.short_name or '-'}): "
+        f"{org.source.name} (id {org.source.record_id}, short name {org.short_name or '-'}): "
         f"{org.organization_type_name or 'organization'}, {org.organization_status_name or '-'}"
         f"{' [archived]' if detail.archived else ''}",
         cite(org.source),
@@ -183,7 +173,7 @@ def _render_detail(detail: OrganizationDetail) -> str:
             if part
         )
         lines.append(
-            f"- {place.name}{' (primary)' if place.primary else ''}: {address or '-'}; "
+            f"- {place.source.name}{' (primary)' if place.primary else ''}: {address or '-'}; "
             f"phone {place.phone or '-'}"
         )
         lines.append(f"  {cite(place.source)}")
@@ -196,7 +186,7 @@ def _render_detail(detail: OrganizationDetail) -> str:
             if p.value
         )
         lines.append(
-            f"- {person.name}: {person.title or '-'} ({person.contact_type_name or '-'}); "
+            f"- {person.source.name}: {person.title or '-'} ({person.contact_type_name or '-'}); "
             f"{emails or 'no e-mail'}; {phones or 'no phone'}"
         )
         lines.append(f"  {cite(person.source)}")
@@ -217,32 +207,28 @@ def register(mcp: FastMCP, services: Services) -> None:
     async def list_organizations_tool(
         name_contains: Annotated[
             Reference | None,
-            Field(
-                description=(
-                    "Only organizations whose name contains this text (any case); a misspelt "
-                    "name finds the close ones."
-                )
-            ),
+            Field(description="Part of the name (any case); a misspelt one finds close names."),
         ] = None,
         limit: Annotated[
             int, Field(ge=1, le=MAX_LIST_LIMIT, description="Most organizations to return.")
         ] = 50,
     ) -> ToolResult:
-        """List the IT Glue organizations (customers), by name, optionally filtered."""
+        """List the IT Glue organizations (customers), by name, cited."""
         with tool_errors():
             views = _matching(current_scope(), name_contains)
         result = OrganizationList(
-            organizations=[summarise(view) for view in views[:limit]],
+            organizations=[_summary(view) for view in views[:limit]],
             limit=limit,
             truncated=len(views) > limit,
         )
         lines = [
-            f"{o.name} (id {o.id}, short name {o.short_name or '-'})" for o in result.organizations
+            f"{o.source.name} (id {o.source.record_id}, short name {o.short_name or '-'})"
+            for o in result.organizations
         ]
         if result.truncated:
             lines.append(f"… more organizations match; raise limit (max {MAX_LIST_LIMIT}).")
         text = "\n".join(lines) if lines else "No organization matches."
-        return ToolResult(content=text, structured_content=result.model_dump(mode="json"))
+        return ToolResult(content=text, structured_content=structured_content(result))
 
     @mcp.tool(
         name="get_organization",
@@ -252,9 +238,8 @@ def register(mcp: FastMCP, services: Services) -> None:
     async def get_organization(
         organization: Annotated[Reference, ORGANIZATION_FIELD],
     ) -> ToolResult:
-        """Show one organization: summary, description and notes (quoted data), locations,
-        important contacts (approvers, on-site IT) and its record count per type, each cited.
-        """
+        """One organization: summary, notes (quoted data), up to 25 locations and 10
+        important contacts (approvers, on-site IT), records per type; each cited."""
         with tool_errors():
             scope = current_scope()
             org = scope.organization or scope.resolve(organization)
@@ -268,7 +253,7 @@ def register(mcp: FastMCP, services: Services) -> None:
                 )
         locations, contacts = profile.locations, profile.contacts
         detail = OrganizationDetail(
-            organization=summarise(org),
+            organization=_summary(org),
             primary=org.primary,
             parent_id=org.parent_id,
             archived=org.archived,
@@ -279,5 +264,5 @@ def register(mcp: FastMCP, services: Services) -> None:
             truncated=profile.truncated,
         )
         return ToolResult(
-            content=_render_detail(detail), structured_content=detail.model_dump(mode="json")
+            content=_render_detail(detail), structured_content=structured_content(detail)
         )

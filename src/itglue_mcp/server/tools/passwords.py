@@ -24,7 +24,9 @@ from fastmcp import FastMCP
 from fastmcp.tools.base import ToolResult
 from pydantic import BaseModel, Field
 
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.errors import RecordNotFound
+from itglue_mcp.catalog.organizations import organization_source
 from itglue_mcp.catalog.passwords import PasswordView, password_not_found, password_source
 from itglue_mcp.query.answer import Excerpt
 from itglue_mcp.query.credentials import (
@@ -40,13 +42,10 @@ from itglue_mcp.server.access import current_permissions, current_scope
 from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite, quote_excerpt
-from itglue_mcp.server.schemas import LinkedRecordDetail, PasswordDetail, PasswordMatches
+from itglue_mcp.server.schemas import PasswordDetail, PasswordMatches
 from itglue_mcp.server.services import Services
-from itglue_mcp.server.tools.organizations import (
-    READ_ONLY,
-    SCOPE_FIELD,
-    summarise,
-)
+from itglue_mcp.server.tool_schemas import structured_content
+from itglue_mcp.server.tools.organizations import READ_ONLY, SCOPE_FIELD
 
 __all__ = ["MAX_LIMIT", "PasswordResult", "RevealedSecret", "register"]
 
@@ -73,32 +72,28 @@ class PasswordResult(PasswordMatches):
     """Password entries (metadata), and the one entry's secrets when reveal was asked."""
 
     value_returned: bool = Field(  # type: ignore[assignment]
-        default=False,
-        description="True only when reveal was asked and allowed; `revealed` holds the value.",
+        default=False, description="True when revealed (reveal asked and allowed)."
     )
-    revealed: RevealedSecret | None = Field(
-        default=None, description="The one entry's secrets; null without reveal."
-    )
+    revealed: RevealedSecret | None = None
 
 
 def _detail(view: PasswordView) -> PasswordDetail:
     source = password_source(view)
     linked = None
     if view.linked is not None:
-        linked = LinkedRecordDetail(
+        # Cited as every record is; the store does not say its organization or last change.
+        linked = SourceRecord(
             record_type=view.linked.record_type,
             record_id=view.linked.id,
             name=view.linked.name,
+            organization_id=None,
             resource_url=view.linked.resource_url,
+            updated_at=None,
         )
     return PasswordDetail(
-        id=view.id,
-        name=view.name,
         username=view.username,
         url=view.url,
         password_category_name=view.password_category_name,
-        organization_id=view.organization_id,
-        organization_name=view.organization_name,
         archived=view.archived,
         password_updated_at=view.password_updated_at,
         linked=linked,
@@ -122,8 +117,9 @@ def _render(result: PasswordResult) -> str:
     for p in result.passwords:
         flag = " [archived]" if p.archived else ""
         lines.append(
-            f"- {p.name}{flag} ({p.password_category_name or 'no category'}) of "
-            f"{p.organization_name or '-'}: username {p.username or '-'}, URL {p.url or '-'}, "
+            f"- {p.source.name}{flag} ({p.password_category_name or 'no category'}) of "
+            f"{p.source.organization_name or '-'}: username {p.username or '-'}, "
+            f"URL {p.url or '-'}, "
             f"value last changed {p.password_updated_at or '-'}"
         )
         if p.linked is not None:
@@ -172,7 +168,7 @@ def register(mcp: FastMCP, services: Services) -> None:
 
     @mcp.tool(
         name=TOOL,
-        annotations={"title": "Get a password entry (metadata; value on reveal)", **READ_ONLY},
+        annotations={"title": "Get a password entry", **READ_ONLY},
         output_schema=PasswordResult.model_json_schema(),
     )
     async def get_password(
@@ -185,35 +181,27 @@ def register(mcp: FastMCP, services: Services) -> None:
         configuration: Annotated[
             Reference | None,
             Field(
-                description=(
-                    "A configuration's name, hostname or IT Glue id: only its passwords (all "
-                    "of them without a name)."
-                ),
+                description="A configuration's name, hostname or id: only its entries.",
             ),
         ] = None,
         organization: Annotated[Reference | None, SCOPE_FIELD] = None,
         limit: Annotated[
-            int, Field(ge=1, le=MAX_LIMIT, description="Most password entries to return.")
+            int, Field(ge=1, le=MAX_LIMIT, description="Most entries to return.")
         ] = 10,
         reveal: Annotated[
             bool,
             Field(
                 strict=True,  # a JSON boolean only, as step_up.reveals_secret decides
                 description=(
-                    "Also return the VALUE (and OTP seed), live from IT Glue. Only when the user "
-                    "asked for the secret itself; exactly one entry must match; needs the "
-                    "reveal permission; rate-limited and audited."
+                    "Also return the VALUE (and OTP seed), live, if the user asked for the "
+                    "secret itself; one entry must match; needs reveal permission; "
+                    "rate-limited, audited."
                 ),
             ),
         ] = False,
     ) -> ToolResult:
-        """Find password entries' metadata: username, login URL, category, the record it
-        belongs to, its IT Glue link, when the value last changed. Give a name or id, a
-        configuration, or both.
-
-        The VALUE comes only with reveal=true, for one entry, to a caller allowed to reveal
-        its organization's secrets; otherwise open the IT Glue link.
-        """
+        """Password entries' metadata, cited: username, URL, category, linked record, when
+        the value changed. The VALUE only with reveal=true; else open the IT Glue link."""
         with tool_errors():
             if name is None and configuration is None:
                 raise ValueError("name: give a password name or IT Glue id, or a configuration")
@@ -250,7 +238,7 @@ def register(mcp: FastMCP, services: Services) -> None:
                 view = single_credential(lookup, asked)
                 secret = await _reveal(revealer, permissions, view)
         result = PasswordResult(
-            organization=summarise(org) if org else None,
+            organization=organization_source(org) if org else None,
             query=name,
             configuration=configuration,
             passwords=[_detail(view) for view in lookup.passwords],
@@ -260,9 +248,7 @@ def register(mcp: FastMCP, services: Services) -> None:
             value_returned=secret is not None,
             revealed=_revealed(secret) if secret else None,
         )
-        return ToolResult(
-            content=_render(result), structured_content=result.model_dump(mode="json")
-        )
+        return ToolResult(content=_render(result), structured_content=structured_content(result))
 
 
 def _revealed(secret: RevealedPassword) -> RevealedSecret:
