@@ -45,6 +45,7 @@ from itglue_mcp.server.tools import (
     expirations,
     flexible_assets,
     health,
+    infrastructure,
     network,
     organizations,
     passwords,
@@ -66,6 +67,7 @@ TOOL_MODULES = (
     documents,
     dependencies,
     expirations,
+    infrastructure,
     health,
 )
 
