@@ -109,7 +109,7 @@ class DocumentEntry(BaseModel):
 class DocumentSection(BaseModel):
     """One section: its lines, and a note on what it leaves out."""
 
-    name: SectionName
+    name: str = Field(description="One of the tool's section names.")
     title: str
     entries: list[DocumentEntry] = Field(
         default_factory=list, description=f"At most {MAX_ENTRIES} lines."

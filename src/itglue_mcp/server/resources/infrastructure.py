@@ -52,8 +52,6 @@ def register(mcp: FastMCP, services: Services) -> None:
         scope = current_scope()
         assert scope.organization is not None
         async with services.catalog.reading() as session:
-            document = await build_document(
-                session, scope, scope.organization, today=today_utc()
-            )
+            document = await build_document(session, scope, scope.organization, today=today_utc())
         # Outside a tool call FencedText does not run: the text is finished here.
         return finish(render_markdown(document))

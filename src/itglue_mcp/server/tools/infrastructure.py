@@ -102,12 +102,10 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(min_length=1, description="Sections to include, in any order; omit for all."),
         ] = None,
     ) -> ToolResult:
-        """The infrastructure document of one organization, from the synced IT Glue data:
-        overview, key contacts, locations, network (LANs, subnets, gateways, firewalls and
-        WAN addresses, wireless), servers and what runs on them, other devices by type,
-        backups, licenses, domains and certificates with expiry, password entries
-        (metadata), a Mermaid dependency diagram and the gaps in the documentation. Markdown
-        in the text; every line cites its records. Each section lists at most 100 lines.
+        """One organization's infrastructure document from the synced IT Glue data, as
+        Markdown (sections also structured): overview, contacts, locations, network, servers,
+        devices by type, backups, licenses, domains and certificates with expiry, password
+        metadata, Mermaid diagram, gaps. Every line cites its records; at most 100 a section.
         """
         with tool_errors():
             scope = current_scope()
