@@ -239,7 +239,7 @@ def backups(inventory: Inventory) -> DocumentSection:
         entry.details += [
             cited(f"protects (named in its text): {view.name or '-'}", configuration_source(view))
             for view in inventory.of_role(*SERVER_ROLES)
-            if asset in inventory.protected_by.get(view.id, ())
+            if asset.id in {backup.id for backup in inventory.protected_by.get(view.id, ())}
             and citation_key(configuration_source(view)) not in tagged
         ]
         entries.append(entry)

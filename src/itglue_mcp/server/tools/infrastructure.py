@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
+from urllib.parse import quote
 
 from fastmcp import FastMCP
 from fastmcp.exceptions import ToolError
@@ -22,7 +23,6 @@ from pydantic import Field
 
 from itglue_mcp.query.expirations import today_utc
 from itglue_mcp.query.infrastructure import (
-    SECTION_NAMES,
     DocumentEntry,
     InfrastructureDocument,
     SectionName,
@@ -40,6 +40,11 @@ __all__ = ["register", "render_markdown"]
 # Markdown punctuation that could turn IT Glue text into a link, emphasis, code, HTML or a
 # table cell: escaped with a backslash (CommonMark, backslash escapes).
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+# RFC 3986 reserved and unreserved characters stay; anything else in an IT Glue link (a space,
+# "<", ">") is percent-encoded, so the link cannot end its angle brackets early.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
 def _escaped(text: str) -> str:
@@ -82,7 +87,7 @@ def render_markdown(document: InfrastructureDocument) -> str:
     for record in document.records:
         key = citation_key(record)
         title = _escaped(record.name or key).replace('"', "'")
-        link = record.resource_url or f"#{key}"
+        link = quote(record.resource_url, safe=_URL_SAFE) if record.resource_url else f"#{key}"
         lines.append(f'[{key}]: <{link}> "{title}"')
     return "\n".join(lines) + "\n"
 
@@ -116,7 +121,7 @@ def register(mcp: FastMCP, services: Services) -> None:
                     session,
                     scope,
                     scope.organization,
-                    sections=sections or SECTION_NAMES,
+                    sections=sections,
                     today=today_utc(),
                 )
         return ToolResult(
