@@ -86,11 +86,9 @@ async def test_a_backup_protects_the_servers_its_text_names(catalog: Catalog) ->
     [backup] = _section(document, "backups").entries
     assert backup.text.startswith("Veeam - nightly (Backup Job)")
     assert "Schedule: Mon-Fri 10:00 PM" in backup.text
-    protected = {detail.text for detail in backup.details}
-    assert protected == {
-        "protects (named in its text): SRV FILE 2",
-        "protects (named in its text): dc-01.contoso.local",
-    }
+    assert [detail.text for detail in backup.details] == [
+        "protects (linked or named in its text): dc-01.contoso.local, SRV FILE 2"
+    ]
     [unprotected, *_] = _section(document, "gaps").entries
     assert unprotected.text == "Servers no backup flexible asset protects: 2"
     assert sorted(d.text for d in unprotected.details) == ["dc-02.contoso.local", "hv-01"]

@@ -104,6 +104,31 @@ async def test_the_document_of_an_organization(mcp_url: str, tools_dataset_dir: 
     assert any(d.startswith("backed up by: ") for d in details)
 
 
+async def test_a_backup_protects_its_protected_devices_not_its_backup_server(
+    mcp_url: str, tools_dataset_dir: Path
+) -> None:
+    def tagged(field: str) -> set[str]:
+        return {
+            linked["name"]
+            for asset in _records(tools_dataset_dir, "flexible_assets")
+            if asset["attributes"]["organization-id"] == ACME
+            for linked in (asset["attributes"]["traits"].get(field) or {}).get("values", [])
+        }
+
+    protected, runners = tagged("protected-devices"), tagged("backup-server")
+    result = await _call(mcp_url, {"organization": "Acme Corporation", "sections": ["servers"]})
+
+    [servers] = result.structured_content["sections"]
+    backed_up = {
+        entry["text"].split(" (")[0]
+        for entry in servers["entries"]
+        if any(d["text"].startswith("backed up by: ") for d in entry.get("details", []))
+    }
+    listed = {entry["text"].split(" (")[0] for entry in servers["entries"]}
+    assert backed_up == protected
+    assert runners and runners <= listed and not runners & backed_up
+
+
 async def test_no_password_value_reaches_the_document(
     mcp_url: str, tools_dataset_dir: Path
 ) -> None:

@@ -60,6 +60,9 @@ MAX_PASSWORDS = 20_000
 """Most password entries of one organization read (metadata only)."""
 
 _EXPIRING_KINDS = ("license", "ssl certificate", "domain")
+_DEVICE = "configurations"
+# A backup type's field naming what the backup protects ("Protected Devices", "Protects").
+_PROTECTS = re.compile(r"protect", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,8 @@ class Inventory:
         device_links: related items of the devices with an infrastructure role, by id.
         asset_links: related items of the flexible assets, by id.
         tagged: citations of the readable records the assets' Tag traits link.
-        protected_by: server id → the backup flexible assets that protect it (a Tag or a
-            related item linking them, or the backup's text naming the server).
-        today: the day expiry days are counted from.
+        protected_by: server id → the backup flexible assets that protect it (see
+            :func:`_protection`).
     """
 
     organization: OrganizationView
@@ -100,7 +102,6 @@ class Inventory:
     asset_links: Mapping[int, tuple[LinkedSource, ...]]
     tagged: Mapping[tuple[str, int], SourceRecord]
     protected_by: Mapping[int, list[AssetWithTraits]]
-    today: date
 
     def of_role(self, *roles: str) -> list[ConfigurationView]:
         """The configurations of these roles, by name."""
@@ -127,18 +128,31 @@ def _protection(
     schemas: Mapping[int, AssetTypeSchema],
     asset_links: Mapping[int, tuple[LinkedSource, ...]],
 ) -> dict[int, list[AssetWithTraits]]:
+    """Server id → the backups that protect it.
+
+    A backup type with a Tag field named for what it protects ("Protected Devices") says so
+    there and only there: its other links (the "Backup Server" running the job, related
+    items) are not protection. A type without one protects the configurations its Tags or
+    related items link, and the servers its text names ("SRV FILE 2 and dc-01").
+    """
     protected: dict[int, list[AssetWithTraits]] = {}
     for backup in backups:
         schema = schemas.get(backup.flexible_asset_type_id or 0)
-        linked = {key[1] for _, key in tag_targets(backup, schema) if key[0] == "configurations"}
-        linked |= {
-            item.source.record_id
-            for item in asset_links.get(backup.id, ())
-            if item.source.record_type == "configurations"
-        }
-        text = trait_texts(backup, schema)
+        tags = list(tag_targets(backup, schema))
+        explicit = [key for field, key in tags if _PROTECTS.search(field.name)]
+        if schema is not None and any(_PROTECTS.search(f.name) for f in schema.fields):
+            linked = {record_id for record_type, record_id in explicit if record_type == _DEVICE}
+            text = ""
+        else:
+            linked = {record_id for _, (record_type, record_id) in tags if record_type == _DEVICE}
+            linked |= {
+                item.source.record_id
+                for item in asset_links.get(backup.id, ())
+                if item.source.record_type == _DEVICE
+            }
+            text = trait_texts(backup, schema)
         for server in servers:
-            named = any(
+            named = bool(text) and any(
                 re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
                 for name in _names_of(server)
             )
@@ -219,5 +233,4 @@ async def read_inventory(
         asset_links=asset_links,
         tagged=tagged,
         protected_by=_protection(servers, backups, by_type, asset_links),
-        today=today,
     )

@@ -34,7 +34,6 @@ from itglue_mcp.query.infrastructure.model import (
     SAMPLE_SOURCES,
     DocumentEntry,
     DocumentSection,
-    citation_key,
 )
 from itglue_mcp.query.infrastructure.roles import (
     DEVICE_ROLES,
@@ -230,18 +229,21 @@ def asset_entry(inventory: Inventory, asset: AssetWithTraits, *extra: str) -> Do
 
 
 def backups(inventory: Inventory) -> DocumentSection:
-    """The backup flexible assets, each with the records it links and the servers its text
-    names."""
+    """The backup flexible assets, each with the records its Tags link, then the servers it
+    protects otherwise (through a related item, or named in its text)."""
     entries = []
     for asset in inventory.assets_of("backup"):
         entry = asset_entry(inventory, asset)
-        tagged = {key for detail in entry.details for key in detail.sources}
-        entry.details += [
-            cited(f"protects (named in its text): {view.name or '-'}", configuration_source(view))
+        tagged = {key for _, key in tag_targets(asset, inventory.schema_of(asset))}
+        protected = [
+            view
             for view in inventory.of_role(*SERVER_ROLES)
             if asset.id in {backup.id for backup in inventory.protected_by.get(view.id, ())}
-            and citation_key(configuration_source(view)) not in tagged
+            and ("configurations", view.id) not in tagged
         ]
+        if protected:
+            sources = [configuration_source(view) for view in protected]
+            entry.details.append(listing("protects (linked or named in its text)", sources))
         entries.append(entry)
     note = "" if entries else "No backup is documented (no flexible asset of a backup type)."
     return capped("backups", entries, note=note)
