@@ -18,7 +18,13 @@ from fastmcp import Client
 from fastmcp.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
 
+from itglue_mcp.config import AuthSettings, Settings
+from itglue_mcp.config.rbac import RbacSettings
+from itglue_mcp.graph import SqlGraphStore
 from itglue_mcp.query.infrastructure import SECTION_NAMES
+from itglue_mcp.security.rbac import build_authorizer
+from itglue_mcp.server.app import build_server
+from itglue_mcp.server.services import Services
 from itglue_mcp.store import RecordType, unit_of_work, upsert_records
 from itglue_mcp.store.database import create_engine, create_session_factory
 from tests.conftest import _blocking
@@ -235,6 +241,35 @@ async def test_client_readonly_cannot_document_another_organization(secured_url:
 
     assert errors[0] == errors[1]
     assert "acme" not in errors[0].casefold()
+
+
+async def test_a_role_refused_the_tool_is_refused_its_resource(
+    synced_store_url: str, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.csv"
+    policy.write_text(
+        f"p, role:no-documents, *, *, read, allow\np, role:no-documents, *, {TOOL}, read, deny\n"
+    )
+    settings = Settings(rbac=RbacSettings(policy_source="file", policy_file=policy))
+    engine = create_engine(synced_store_url, null_pool=True)
+    sessions = create_session_factory(engine)
+    authorizer = await build_authorizer(settings, None)
+    services = Services(sessions=sessions, graph=SqlGraphStore(sessions), authorizer=authorizer)
+    # In memory the caller is the local one, holding auth.static_roles.
+    mcp = build_server(services, AuthSettings(static_roles=["no-documents"]))
+    try:
+        async with Client(mcp) as client:
+            listed = [str(r.uri) for r in await client.list_resources()]
+            templates = await client.list_resource_templates()
+            with pytest.raises(MCPError, match="Resource not found"):
+                await client.read_resource(URI.format(ACME))
+            tools = {tool.name for tool in await client.list_tools()}
+    finally:
+        await authorizer.aclose()
+        await engine.dispose()
+
+    assert (listed, templates) == ([], [])
+    assert TOOL not in tools and "get_organization" in tools
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ does the same for the resources an :class:`OrganizationResource` describes, with
 caller, permissions and :class:`~itglue_mcp.catalog.ReadScope`:
 
 - ``resources/list`` gains one resource per organization the caller may read, for each
-  organization resource whose tool the caller may call (the templates alone are listed by
-  ``resources/templates/list``);
+  organization resource whose tool the caller may call; ``resources/templates/list`` shows
+  an organization resource's template only to a caller who may call its tool;
 - ``resources/read`` of such a URI runs with the caller's permissions and a read scope naming
   that organization (:func:`~itglue_mcp.server.access.current_scope`), in one read-only unit
   of work. An organization the caller may not read, one that does not exist, a malformed id
@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import mcp_types as mt
 from fastmcp.exceptions import NotFoundError
 from fastmcp.resources.base import Resource, ResourceResult
+from fastmcp.resources.template import ResourceTemplate
 from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
 
 from itglue_mcp.catalog import ReadScope
@@ -129,6 +130,22 @@ class ResourceAccess(Middleware):
                 for organization in scope.organizations()
             ]
         return listed
+
+    async def on_list_resource_templates(
+        self,
+        context: MiddlewareContext[mt.ListResourceTemplatesRequest],
+        call_next: CallNext[mt.ListResourceTemplatesRequest, Sequence[ResourceTemplate]],
+    ) -> Sequence[ResourceTemplate]:
+        """The server's templates, without the organization resources whose tool the caller
+        may not call."""
+        templates = await call_next(context)
+        permissions, _ = await self._permitted()
+        refused = {
+            resource.uri_template
+            for resource in self._resources
+            if not permissions.may_call(resource.tool)
+        }
+        return [template for template in templates if template.uri_template not in refused]
 
     async def on_read_resource(
         self,
