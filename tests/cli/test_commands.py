@@ -118,6 +118,10 @@ async def test_sync_command_fills_the_store_and_the_index(
     assert indexed == dataset_records(simulator.dataset, DEFAULT_INDEXED_TYPES)
     assert hashes == expected_hashes and chunks == len(expected_hashes)
     assert await outbox_pending(database_url) == 0
+    # Away from a terminal the indexing phase's progress is logged in chunks, up to all of them.
+    logged = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    indexing = [line for line in logged if line.get("phase") == "semantic index"]
+    assert indexing and indexing[-1]["chunks"] == indexing[-1]["total"] == chunks
 
 
 async def test_index_rebuild_re_embeds_everything_with_a_new_model(

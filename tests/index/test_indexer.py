@@ -67,6 +67,28 @@ async def test_first_run_embeds_every_chunk_and_search_finds_them(
     assert {hit.organization_id for hit in hits} == {7}
 
 
+async def test_a_plan_counts_the_chunks_to_embed_before_any_is_embedded(
+    counting: CountingEmbedder, index: QdrantVectorIndex
+) -> None:
+    indexer = Indexer(counting, index, settings=SETTINGS.model_copy(update={"batch_size": 4}))
+    plan = await indexer.plan(ENTRIES)
+    assert counting.texts == [] and await index.count() == 0  # planning embeds nothing
+    assert plan.records_to_embed() == {
+        "documents": [1],
+        "configurations": [2, 3],
+        "contacts": [4],
+    }
+
+    written: list[int] = []
+    embedded = await indexer.embed(plan, on_embedded=written.append)
+
+    # One call per model batch of at most 4 chunks, written as it goes, adding up to the plan.
+    assert embedded == plan.to_embed == len(counting.texts) == await index.count() == sum(written)
+    assert all(0 < count <= 4 for count in written) and len(written) == -(-plan.to_embed // 4)
+    again = await indexer.plan(ENTRIES)
+    assert (again.to_embed, again.unchanged, again.stale) == (0, plan.to_embed, ())
+
+
 async def test_reindexing_unchanged_records_embeds_nothing(
     indexer: Indexer, counting: CountingEmbedder
 ) -> None:

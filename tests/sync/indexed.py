@@ -41,6 +41,7 @@ from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.store.search import SearchEntry
 from itglue_mcp.sync.engine import SyncEngine, SyncReport
 from itglue_mcp.sync.plan import SYNCED_TYPES
+from itglue_mcp.sync.progress import SyncProgress
 
 # Every type embedded: the hash embedder is free, and the tests check every record.
 ALL_TYPES = IndexSettings(record_types=list(SYNCED_TYPES), records_per_batch=64)
@@ -110,9 +111,11 @@ async def run_indexed_sync(
     embedder: HashEmbedder,
     *,
     settings: IndexSettings = ALL_TYPES,
+    progress: SyncProgress | None = None,
     **options: object,
 ) -> SyncReport:
-    """One sync run (``client_settings``: the simulator's), the indexing phase feeding ``index``."""
+    """One sync run (``client_settings``: the simulator's), the indexing phase feeding ``index``;
+    ``progress`` receives the run's progress (log lines by default)."""
     engine = create_engine(database_url)
     try:
         async with ItglueClient(client_settings) as client:
@@ -123,6 +126,7 @@ async def run_indexed_sync(
                 settings=SyncSettings(),
                 indexer=Indexer(embedder, index, settings=settings),
                 index_settings=settings,
+                progress=progress,
             )
             return await sync.run(**options)  # type: ignore[arg-type]
     finally:

@@ -12,13 +12,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
+from itglue_mcp.background import serve_in_thread
 from itglue_mcp.config import IndexSettings
 from itglue_mcp.errors import ConfigurationError
 from itglue_mcp.index import (
@@ -28,6 +29,8 @@ from itglue_mcp.index import (
     RecordKey,
     build_documents,
 )
+from itglue_mcp.itglue.dataset import generate_dataset
+from itglue_mcp.itglue.simulator import Dataset, SimulatorConfig, create_app
 from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.store.search import SearchEntry
 from itglue_mcp.sync.indexing import IndexFeed
@@ -44,7 +47,7 @@ from tests.sync.indexed import (
     run_indexed_sync,
     stored_entries,
 )
-from tests.tenant import Simulated, run_sync, stored_run
+from tests.tenant import API_KEY, Simulated, Switchable, run_sync, stored_run
 
 
 @pytest_asyncio.fixture
@@ -151,8 +154,9 @@ async def test_a_failed_indexing_phase_fails_the_run_and_the_next_run_finishes_i
 ) -> None:
     scope = {"types": ["configurations", "passwords"]}
     client = simulator.settings()
-    settings = ALL_TYPES.model_copy(update={"records_per_batch": 100})
-    failing = HashEmbedder(fail_on_call=4)  # three batches of 100 records get through
+    # 100 records per outbox batch, 50 chunks per model batch (these records have one each).
+    settings = ALL_TYPES.model_copy(update={"records_per_batch": 100, "batch_size": 50})
+    failing = HashEmbedder(fail_on_call=4)  # the first outbox batch and half the second
 
     with pytest.raises(EmbedderError, match="failing on call 4"):
         await run_indexed_sync(
@@ -163,8 +167,9 @@ async def test_a_failed_indexing_phase_fails_the_run_and_the_next_run_finishes_i
     first_run = await stored_run(database_url, 1)
     assert first_run is not None and first_run.status == "failed"
     assert "EmbedderError" in (first_run.error_message or "")
-    assert await outbox_pending(database_url) == len(records) - 300
-    assert len(await indexed_records(index, records)) == 300
+    assert await outbox_pending(database_url) == len(records) - 100
+    # Every model batch written stays written, acknowledged or not.
+    assert len(failing.texts) == 150 and await index.count() == 150
 
     resumed = HashEmbedder()
     report = await run_indexed_sync(
@@ -178,6 +183,7 @@ async def test_a_failed_indexing_phase_fails_the_run_and_the_next_run_finishes_i
     assert await index.count() == len(hashes)
     # Nothing was embedded twice: the second run did exactly what the first did not.
     assert len(failing.texts) + len(resumed.texts) == len(hashes)
+    assert report.indexing is not None and report.indexing.chunks.embedded == len(resumed.texts)
     assert await outbox_pending(database_url) == 0
     run = await stored_run(database_url, 1)
     assert run is not None and run.status == "succeeded"
@@ -290,17 +296,42 @@ async def test_a_sync_killed_mid_indexing_resumes_and_completes_the_index(
 
 
 class RecordingProgress:
-    """A progress sink that keeps what it is told (the terminal's bar draws the same calls)."""
+    """A progress sink that keeps what it is told, in order (the terminal's bar draws the same
+    calls)."""
 
     def __init__(self) -> None:
-        self.totals: dict[str, int] = {}
-        self.done: dict[str, int] = {}
+        self.events: list[tuple[str, str, int]] = []
 
-    def add_total(self, record_type: str, records: int) -> None:
-        self.totals[record_type] = self.totals.get(record_type, 0) + records
+    def add_total(self, name: str, count: int) -> None:
+        self.events.append(("total", name, count))
 
-    def advance(self, record_type: str, records: int) -> None:
-        self.done[record_type] = self.done.get(record_type, 0) + records
+    def advance(self, name: str, count: int) -> None:
+        self.events.append(("advance", name, count))
+
+    def of(self, name: str) -> list[tuple[str, int]]:
+        """The calls about ``name``: ("total" | "advance", count), in order."""
+        return [(kind, count) for kind, about, count in self.events if about == name]
+
+    def totals(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for kind, name, count in self.events:
+            if kind == "total":
+                totals[name] = totals.get(name, 0) + count
+        return totals
+
+    def done(self) -> dict[str, int]:
+        done: dict[str, int] = {}
+        for kind, name, count in self.events:
+            if kind == "advance":
+                done[name] = done.get(name, 0) + count
+        return done
+
+
+def _chunks(entries: list[SearchEntry], record_types: Sequence[str]) -> int:
+    """How many chunks these records' text makes (the hash embedder's name, default sizes)."""
+    return len(
+        expected_hashes([e for e in entries if e.record_type in record_types], HashEmbedder())
+    )
 
 
 async def test_a_run_without_indexer_leaves_the_work_queued_for_one_that_has_it(
@@ -326,11 +357,13 @@ async def test_a_run_without_indexer_leaves_the_work_queued_for_one_that_has_it(
 
     assert report.records == len(records)
     assert await indexed_records(index, records) == records
-    assert progress.totals == {INDEX_PHASE: len(records)}
-    assert progress.done == {INDEX_PHASE: len(records)}
+    chunks = await index.count()
+    assert report.chunks.embedded == chunks
+    assert progress.totals() == {INDEX_PHASE: chunks}
+    assert progress.done() == {INDEX_PHASE: chunks}
 
 
-async def test_the_progress_counts_the_records_it_embeds_not_keyword_only_ones(
+async def test_the_progress_counts_the_chunks_it_embeds_not_keyword_only_records(
     simulator: Simulated, database_url: str, index: QdrantVectorIndex
 ) -> None:
     """The demo's bar shows the model's work: keyword-only records are drained uncounted."""
@@ -354,6 +387,87 @@ async def test_the_progress_counts_the_records_it_embeds_not_keyword_only_ones(
         await engine.dispose()
 
     assert (report.records, report.keyword_only) == (len(embedded), len(keyword_only))
-    assert progress.totals == {INDEX_PHASE: len(embedded)}
-    assert progress.done == {INDEX_PHASE: len(embedded)}
+    chunks = _chunks(await stored_entries(database_url), ["configurations"])
+    assert report.chunks.embedded == chunks == await index.count()
+    assert progress.totals() == {INDEX_PHASE: chunks}
+    assert progress.done() == {INDEX_PHASE: chunks}
     assert await outbox_pending(database_url) == 0
+
+
+@pytest.fixture(scope="module")
+def demo_dataset_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dataset `itglue-mcp demo` generates by default: 10 organizations, seed 7."""
+    directory = tmp_path_factory.mktemp("demo-dataset")
+    generate_dataset(directory, organizations=10, seed=7)
+    return directory
+
+
+@pytest.fixture
+def demo_simulator(demo_dataset_dir: Path) -> Iterator[Simulated]:
+    """The simulator over a fresh copy of the demo's dataset."""
+    dataset = Dataset.load(demo_dataset_dir)
+    app = create_app(dataset, SimulatorConfig(api_keys={API_KEY: True}))
+    switch = Switchable(app)
+    with serve_in_thread(switch) as url:
+        yield Simulated(dataset, url, switch)
+
+
+def _assert_counts_up_to(events: list[tuple[str, int]], total: int) -> None:
+    """The indexing phase's calls: its total once, first, then advances that reach it."""
+    assert events[0] == ("total", total)
+    advances = [count for kind, count in events[1:] if kind == "advance"]
+    assert len(advances) == len(events) - 1  # one total, before any advance
+    assert all(count > 0 for count in advances)  # the bar only moves forward
+    assert sum(advances) == total
+
+
+async def test_the_demo_tenant_s_progress_counts_the_chunks_embedded_and_a_warm_start_none(
+    demo_simulator: Simulated, database_url: str, index: QdrantVectorIndex
+) -> None:
+    """What `itglue-mcp demo` shows while indexing: a bar of the chunks the model embeds,
+    announced before the first, and none at all when nothing changed."""
+    client = demo_simulator.settings()
+    settings = IndexSettings()  # the types the demo embeds
+    types = settings.record_types
+    embedder, progress = HashEmbedder(), RecordingProgress()
+
+    first = await run_indexed_sync(
+        client, database_url, index, embedder, settings=settings, progress=progress, full=True
+    )
+
+    entries = await stored_entries(database_url)
+    chunks = _chunks(entries, types)
+    assert first.indexing is not None and first.indexing.records < chunks
+    assert first.indexing.chunks.embedded == len(embedder.texts) == chunks
+    _assert_counts_up_to(progress.of(INDEX_PHASE), chunks)
+
+    warm, warm_progress = HashEmbedder(), RecordingProgress()
+    again = await run_indexed_sync(
+        client, database_url, index, warm, settings=settings, progress=warm_progress
+    )
+
+    assert again.mode == "incremental"
+    assert warm.texts == [] and warm_progress.of(INDEX_PHASE) == []
+    assert again.indexing is None or again.indexing.chunks.embedded == 0
+
+    # One document edited and one contact (keyword-only) renamed: the bar counts the
+    # document's chunks, nothing for the contact.
+    dataset = demo_simulator.dataset
+    document = _first(dataset, "documents")
+    spooler = "<p>" + "Restart the print spooler, then check the queue. " * 60 + "</p>"
+    document["attributes"]["content"] = [{"kind": "Text", "html": spooler}]
+    dataset.put("documents", document)
+    contact = _first(dataset, "contacts")
+    contact["attributes"]["first-name"] = "Renamed"
+    dataset.put("contacts", contact)
+    edited, edited_progress = HashEmbedder(), RecordingProgress()
+    third = await run_indexed_sync(
+        client, database_url, index, edited, settings=settings, progress=edited_progress
+    )
+
+    stored = _entry(await stored_entries(database_url), "documents", int(document["id"]))
+    document_chunks = _chunks([stored], types)
+    assert document_chunks > 1 and third.indexing is not None
+    assert (third.indexing.records, third.indexing.keyword_only) == (1, 1)
+    assert third.indexing.chunks.embedded == len(edited.texts) == document_chunks
+    _assert_counts_up_to(edited_progress.of(INDEX_PHASE), document_chunks)

@@ -2,8 +2,10 @@
 127.0.0.1 behind a development bearer token, all embedded.
 
 The first run generates the small dataset, syncs it in full and embeds every record (the
-longest part: minutes on a laptop CPU, shown by a progress bar); later runs reuse all of it
-and sync incrementally, so a warm start takes seconds. The bearer token is generated once and
+longest part: minutes on a laptop CPU, shown by a progress bar of the chunks the model embeds,
+:data:`~itglue_mcp.sync.progress.INDEX_PHASE`); later runs reuse all of it and sync
+incrementally, so a warm start takes seconds and, with nothing changed, embeds nothing and
+draws no such bar. The bearer token is generated once and
 kept (mode 0600) beside the data, so MCP client configurations keep working across restarts.
 Everything lives under the data directory (``ITGLUE_MCP_DATA_DIR``, default ``./.itglue-mcp``).
 """

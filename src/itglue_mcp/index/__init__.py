@@ -26,7 +26,7 @@ from itglue_mcp.index.documents import (
 )
 from itglue_mcp.index.embedder import Embedder, SentenceTransformerEmbedder, Vectors
 from itglue_mcp.index.errors import EmbedderError, VectorIndexError
-from itglue_mcp.index.indexer import Indexer, IndexReport
+from itglue_mcp.index.indexer import Indexer, IndexPlan, IndexReport
 from itglue_mcp.index.qdrant import QdrantVectorIndex
 from itglue_mcp.index.qdrant_layout import CollectionLayout, scope_key
 from itglue_mcp.index.vector_index import VectorHit, VectorIndex
@@ -38,6 +38,7 @@ __all__ = [
     "EmbedderError",
     "IndexDocument",
     "IndexEntry",
+    "IndexPlan",
     "IndexReport",
     "IndexSettings",
     "Indexer",
