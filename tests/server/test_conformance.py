@@ -4,7 +4,8 @@ server over Streamable HTTP.
 The suite's server scenarios connect as an MCP client to a running server and check its
 answers. Most of them call the suite's own fixture tools, prompts and resources
 (``test_simple_text``, ``test_simple_prompt``, ``test://static-text``…), which a reference
-"everything" server defines and this server, serving IT Glue, does not; those are listed in
+"everything" server defines and this server, serving IT Glue, does not (its resources are
+IT Glue documents, ``itglue://organizations/{id}/infrastructure.md``); those are listed in
 :data:`NOT_APPLICABLE` with the reason. The others must pass cleanly: no failed check and no
 warning. A suite upgrade that adds a scenario fails the test until the new scenario is classified
 here.
@@ -51,7 +52,10 @@ APPLICABLE = frozenset(
 
 _FIXTURE_TOOL = "calls the suite's fixture tool {}, which only its reference server defines"
 _FIXTURE_PROMPT = "gets the suite's fixture prompt {}; this server has no prompts"
-_FIXTURE_RESOURCE = "reads the suite's fixture resource {}; this server has no resources"
+_FIXTURE_RESOURCE = (
+    "reads the suite's fixture resource {}, which only its reference server defines (this "
+    "server's resources are IT Glue documents)"
+)
 
 NOT_APPLICABLE: dict[str, str] = {
     "completion-complete": "completes an argument of the suite's fixture prompt; this server "

@@ -38,6 +38,8 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("get_dependencies", {"name": "NW-FW01", "organization": "NW", "depth": 2}),
     ("list_expirations", {}),
     ("list_expirations", {"within_days": 365, "include_expired": True, "limit": 200}),
+    ("document_infrastructure", {"organization": "Northwind Traders"}),
+    ("document_infrastructure", {"organization": "NW", "sections": ["diagram", "gaps"]}),
     ("health", {}),
 ]
 

@@ -16,6 +16,7 @@ from fastmcp import Client, FastMCP
 
 from itglue_mcp.graph import SqlGraphStore
 from itglue_mcp.server.app import build_server
+from itglue_mcp.server.capabilities import CapabilitiesMiddleware
 from itglue_mcp.server.services import Services
 from itglue_mcp.store.database import create_engine, create_session_factory
 
@@ -60,9 +61,9 @@ async def test_handshake_clients_negotiate_their_version_and_call_tools(
         )
 
     assert opened["result"]["protocolVersion"] == version
-    # Only what the server has: tools, no prompts, no resources.
-    assert "tools" in opened["result"]["capabilities"]
-    assert not {"prompts", "resources"} & set(opened["result"]["capabilities"])
+    # Only what the server has: tools and resources (the infrastructure documents), no prompts.
+    assert {"tools", "resources"} <= set(opened["result"]["capabilities"])
+    assert "prompts" not in opened["result"]["capabilities"]
     # The tools never change while the server runs, and it never says they did.
     assert "listChanged" not in opened["result"]["capabilities"]["tools"]
     organizations = called["result"]["structuredContent"]["organizations"]
@@ -81,7 +82,7 @@ async def test_a_2026_07_28_client_calls_tools_without_a_handshake(mcp_url: str)
         discovered = probing.server_capabilities
     assert discovered is not None
     assert discovered.tools is not None
-    assert (discovered.prompts, discovered.resources) == (None, None)
+    assert discovered.prompts is None and discovered.resources is not None
     assert {"query_documentation", "search", "get_configuration"} <= tools
     assert result.structured_content is not None
     names = [
@@ -99,16 +100,22 @@ def _server() -> FastMCP:
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])  # initialize, server/discover
 async def test_prompts_and_resources_are_advertised_once_the_server_has_some(mode: str) -> None:
-    mcp = _server()
+    bare = FastMCP("bare")
+    bare.add_middleware(CapabilitiesMiddleware(bare))
+    async with Client(bare, mode=mode) as client:
+        nothing = client.server_capabilities
+    assert nothing is not None
+    assert (nothing.prompts, nothing.resources) == (None, None)
+
+    mcp = _server()  # its resource templates: the infrastructure documents
     async with Client(mcp, mode=mode) as client:
-        bare = client.server_capabilities
-    assert bare is not None
-    assert bare.tools is not None
-    assert (bare.prompts, bare.resources) == (None, None)
+        ours = client.server_capabilities
+    assert ours is not None
+    assert ours.tools is not None and ours.resources is not None
+    assert ours.prompts is None
 
     mcp = _server()
     mcp.prompt(lambda: "Which devices of @acme expire this month?", name="expiring")
-    mcp.resource("itglue://about")(lambda: "IT Glue knowledge base")
     async with Client(mcp, mode=mode) as client:
         full = client.server_capabilities
     assert full is not None

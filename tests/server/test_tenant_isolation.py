@@ -198,6 +198,7 @@ def _calls(others: Others) -> list[tuple[str, dict[str, Any]]]:
         ("find_ip_address", {"query": "firewall", "limit": 100}),
         ("find_ip_address", {"query": "10.0.0.0/8", "limit": 100}),
         ("reveal_flexible_asset_password", {"flexible_asset": "nw.local"}),
+        ("document_infrastructure", {"organization": "Northwind"}),
         ("health", {}),
     ]
 
@@ -225,6 +226,8 @@ async def test_client_readonly_sees_nothing_of_other_organizations(
         )
     ][1]
     assert expirations["expirations"]
+    document = outcomes[("document_infrastructure", json.dumps({"organization": "Northwind"}))]
+    assert len(document[1]["records"]) > 10, "Northwind Traders' infrastructure is documented"
     # Another organization's record is not found, as if it did not exist.
     for tool, arguments in (
         ("get_configuration", {"name": "ACME-FW01"}),
@@ -262,6 +265,7 @@ async def test_the_scan_sees_other_organizations_when_they_are_readable(
         ("get_dependencies", {"name": "FW01"}),
         ("get_document", {"document": "VPN"}),
         ("query_documentation", {"question": "what is the firewall IP"}),
+        ("document_infrastructure", {}),
     ],
 )
 async def test_other_organization_is_reported_as_unknown(

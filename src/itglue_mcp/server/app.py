@@ -33,6 +33,8 @@ from itglue_mcp.server.errors import ArgumentErrors
 from itglue_mcp.server.jsonrpc_guard import JsonRpcGuardMiddleware
 from itglue_mcp.server.rendering import FencedText
 from itglue_mcp.server.request_limit import request_limit_middleware
+from itglue_mcp.server.resources import infrastructure as infrastructure_resource
+from itglue_mcp.server.resources.access import ResourceAccess
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.static_challenge import StaticTokenChallenge
 from itglue_mcp.server.step_up import step_up_middleware
@@ -45,6 +47,7 @@ from itglue_mcp.server.tools import (
     expirations,
     flexible_assets,
     health,
+    infrastructure,
     network,
     organizations,
     passwords,
@@ -66,6 +69,7 @@ TOOL_MODULES = (
     documents,
     dependencies,
     expirations,
+    infrastructure,
     health,
 )
 
@@ -107,11 +111,14 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
     )
     for module in TOOL_MODULES:
         module.register(mcp, services)
+    infrastructure_resource.register(mcp, services)
     mcp.add_transform(CompactToolSchemas())
     # Outermost: it also finishes the messages the access middleware raises (an unknown
     # organization's close names come from IT Glue).
     mcp.add_middleware(FencedText())
-    mcp.add_middleware(AccessMiddleware(mcp, services, auth or AuthSettings()))
+    access = AccessMiddleware(mcp, services, auth or AuthSettings())
+    mcp.add_middleware(access)
+    mcp.add_middleware(ResourceAccess(access, services, [infrastructure_resource.INFRASTRUCTURE]))
     mcp.add_middleware(CapabilitiesMiddleware(mcp))
     mcp.add_middleware(ArgumentErrors())
 
