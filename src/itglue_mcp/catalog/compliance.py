@@ -19,7 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 
 from dateutil.relativedelta import relativedelta
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.citations import SourceRecord
@@ -88,13 +88,10 @@ class Finding(BaseModel):
     """A record failing a check, cited."""
 
     source: SourceRecord
-    date: date | None = Field(
-        default=None,
-        description="Expiration date, last password change or last document update.",
-    )
-    days: int | None = Field(
-        default=None, description="Days from today to that date (negative: in the past)."
-    )
+    when: date | None = None
+    """Expiration date, last password change or last document update."""
+    days: int | None = None
+    """Days from today to ``when`` (negative: past)."""
 
 
 def compliance_cutoffs(
@@ -148,7 +145,7 @@ def _finding(row: FailedRecord, today: date) -> Finding:
             resource_url=row.resource_url,
             updated_at=row.updated_at,
         ),
-        date=when,
+        when=when,
         days=None if when is None else (when - today).days,
     )
 

@@ -39,6 +39,7 @@ from itglue_mcp.server.step_up import step_up_middleware
 from itglue_mcp.server.tool_schemas import CompactToolSchemas
 from itglue_mcp.server.tools import (
     answers,
+    compliance,
     configurations,
     dependencies,
     documents,
@@ -66,6 +67,7 @@ TOOL_MODULES = (
     documents,
     dependencies,
     expirations,
+    compliance,
     health,
 )
 

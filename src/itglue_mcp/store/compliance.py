@@ -86,7 +86,7 @@ __all__ = [
 
 
 class ComplianceCheck(StrEnum):
-    """One documentation-hygiene check (the table in the module docstring)."""
+    """A documentation-hygiene check."""
 
     EXPIRING_WARRANTIES = "expiring_warranties"
     EXPIRING_SSL_CERTIFICATES = "expiring_ssl_certificates"
