@@ -61,7 +61,7 @@ def tag_links(dialect: Dialect, *, organization_ids: Collection[int] | None) -> 
         # jsonb_array_elements fails on anything but an array: give it an empty one instead.
         elements = (
             func.jsonb_array_elements(
-                case((func.jsonb_typeof(values) == "array", values), else_=cast("[]", JSONB))
+                case((func.jsonb_typeof(values) == "array", values), else_=func.jsonb_build_array())
             )
             .table_valued(column("value", JSONB))
             .lateral()
