@@ -10,7 +10,8 @@ What each check examines and fails: :mod:`itglue_mcp.store.compliance`.
 
 Counts cover every organization in scope (``GROUP BY`` in the database); findings are read
 only for the ``organization_limit`` lowest-scoring organizations, at most ``limit`` per check
-and organization, so an account-wide report stays a few kilobytes.
+and organization (0: scores only), and at most :data:`MAX_FINDINGS_PER_CHECK` per check in
+all, so the default report is about 25 KB and the largest a few hundred, at any account size.
 
 Example::
 
@@ -43,10 +44,10 @@ from itglue_mcp.catalog.compliance import (
 __all__ = [
     "DEFAULT_LIMIT",
     "DEFAULT_ORGANIZATION_LIMIT",
+    "MAX_FINDINGS_PER_CHECK",
     "MAX_LIMIT",
     "MAX_ORGANIZATION_LIMIT",
     "CheckResult",
-    "CheckTotal",
     "ComplianceReport",
     "OrganizationCompliance",
     "check_compliance",
@@ -55,19 +56,23 @@ __all__ = [
 DEFAULT_LIMIT = 2
 """Findings listed per check and organization unless asked for more."""
 MAX_LIMIT = 50
+MAX_FINDINGS_PER_CHECK = 50
+"""Most findings of one check in one report: ``limit`` times the organizations listed."""
 DEFAULT_ORGANIZATION_LIMIT = 3
 """Organizations listed (lowest score first) unless asked for more."""
 MAX_ORGANIZATION_LIMIT = 200
 
 
 class CheckResult(BaseModel):
-    """One check in one organization."""
+    """One check: over every organization in scope (``organizations`` set), or in one
+    organization (``findings`` set). One model for both keeps the schema small."""
 
     # The check's name as a string: the enum is listed once, in the tool's input schema.
     check: str
     examined: int
     failed: int
-    findings: list[Finding]
+    organizations: int | None = Field(default=None, description="With a finding (totals).")
+    findings: list[Finding] | None = Field(default=None, description="Most urgent first.")
 
 
 class OrganizationCompliance(BaseModel):
@@ -75,42 +80,32 @@ class OrganizationCompliance(BaseModel):
 
     organization: SourceRecord
     score: float | None = None
-    failed: int
     checks: list[CheckResult]
-
-
-class CheckTotal(BaseModel):
-    """One check over every organization in scope."""
-
-    check: str
-    examined: int
-    failed: int
-    organizations: int
 
 
 class ComplianceReport(BaseModel):
     """Documentation hygiene across organizations, lowest score first."""
 
     today: date = Field(description="Day the thresholds count from (UTC).")
-    checks: list[CheckTotal] = Field(description="Checks run, over every organization.")
+    checks: list[CheckResult] = Field(description="Checks run: totals.")
     hidden_checks: list[str] | None = Field(
         default=None, description="Not run: they read records hidden from you."
     )
-    within_days: int
-    password_max_age_days: int
-    document_max_age_months: int
     score: float | None = Field(default=None, description="Mean of the organizations' scores.")
     organizations: list[OrganizationCompliance] = Field(description="Lowest score first.")
     organizations_total: int
-    limit: int
-    organization_limit: int
     truncated: bool = Field(description="More organizations or findings than listed.")
     next_step: str | None = Field(default=None, description="How to see more.")
 
 
 def _score(results: Sequence[CheckCount]) -> float | None:
+    """The unrounded score of one organization's check counts (reports round to 0.1)."""
     shares = [1 - count.failed / count.examined for count in results if count.examined]
-    return round(100 * sum(shares) / len(shares), 1) if shares else None
+    return 100 * sum(shares) / len(shares) if shares else None
+
+
+def _rounded(score: float | None) -> float | None:
+    return None if score is None else round(score, 1)
 
 
 def _next_step(hidden_organizations: int, truncated_checks: bool, named: bool) -> str:
@@ -122,7 +117,10 @@ def _next_step(hidden_organizations: int, truncated_checks: bool, named: bool) -
             f"(max {MAX_ORGANIZATION_LIMIT})" + ("" if named else " or name organizations")
         )
     if truncated_checks:
-        ways.append(f"more findings per check: raise limit (max {MAX_LIMIT}) or select checks")
+        ways.append(
+            "more findings per check: raise limit (limit * organization_limit at most "
+            f"{MAX_FINDINGS_PER_CHECK}) or select checks"
+        )
     return "; ".join(ways) + "."
 
 
@@ -153,17 +151,25 @@ async def check_compliance(
         document_max_age_months: a document not updated this many months is a finding.
         hidden_checks: checks asked for but not run (the caller may not see what they read).
         named: the caller named the organizations (the next step does not suggest it).
-        limit: most findings per check and organization (1-``MAX_LIMIT``).
+        limit: most findings per check and organization (0-``MAX_LIMIT``; 0: scores only).
         organization_limit: most organizations listed (1-``MAX_ORGANIZATION_LIMIT``).
+            ``limit`` times the organizations listed is at most :data:`MAX_FINDINGS_PER_CHECK`.
 
     Raises:
-        ValueError: a threshold, ``limit`` or ``organization_limit`` out of bounds (naming it).
+        ValueError: a threshold, ``limit`` or ``organization_limit`` out of bounds (naming it),
+            or their product above :data:`MAX_FINDINGS_PER_CHECK` (naming ``limit``).
         StoreError: the database failed.
     """
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit: must be between 1 and {MAX_LIMIT}")
+    if not 0 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit: must be between 0 and {MAX_LIMIT}")
     if not 1 <= organization_limit <= MAX_ORGANIZATION_LIMIT:
         raise ValueError(f"organization_limit: must be between 1 and {MAX_ORGANIZATION_LIMIT}")
+    # Only organizations that can be listed count: naming one allows its MAX_LIMIT findings.
+    if limit * min(organization_limit, len(organizations)) > MAX_FINDINGS_PER_CHECK:
+        raise ValueError(
+            f"limit: limit * organization_limit must be at most {MAX_FINDINGS_PER_CHECK} "
+            "(name fewer organizations, or ask for fewer)"
+        )
     cutoffs = compliance_cutoffs(
         today,
         within_days=within_days,
@@ -198,14 +204,13 @@ async def check_compliance(
         await failing_records(
             session, checks, cutoffs, organization_ids=listed, limit=limit, today=today
         )
-        if counts and listed
+        if counts and listed and limit
         else {}
     )
     rows = [
         OrganizationCompliance(
             organization=by_id[org_id],
-            score=scores[org_id],
-            failed=failed[org_id],
+            score=_rounded(scores[org_id]),
             checks=[
                 CheckResult(
                     check=count.check,
@@ -218,7 +223,7 @@ async def check_compliance(
         )
         for org_id in listed
     ]
-    truncated_checks = any(len(c.findings) < c.failed for row in rows for c in row.checks)
+    truncated_checks = any(len(c.findings or ()) < c.failed for row in rows for c in row.checks)
     hidden_organizations = len(ranked) - len(listed)
     truncated = truncated_checks or hidden_organizations > 0
     known = [score for score in scores.values() if score is not None]
@@ -226,22 +231,17 @@ async def check_compliance(
         today=today,
         checks=[_total(check, counts) for check in checks],
         hidden_checks=list(hidden_checks) or None,
-        within_days=within_days,
-        password_max_age_days=password_max_age_days,
-        document_max_age_months=document_max_age_months,
-        score=round(sum(known) / len(known), 1) if known else None,
+        score=_rounded(sum(known) / len(known)) if known else None,
         organizations=rows,
         organizations_total=len(ranked),
-        limit=limit,
-        organization_limit=organization_limit,
         truncated=truncated,
         next_step=_next_step(hidden_organizations, truncated_checks, named) if truncated else None,
     )
 
 
-def _total(check: ComplianceCheck, counts: Sequence[CheckCount]) -> CheckTotal:
+def _total(check: ComplianceCheck, counts: Sequence[CheckCount]) -> CheckResult:
     mine = [count for count in counts if count.check is check]
-    return CheckTotal(
+    return CheckResult(
         check=check,
         examined=sum(count.examined for count in mine),
         failed=sum(count.failed for count in mine),

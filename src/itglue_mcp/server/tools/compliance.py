@@ -25,10 +25,12 @@ from itglue_mcp.catalog.compliance import (
     Finding,
     visible_checks,
 )
-from itglue_mcp.catalog.organizations import organization_source
+from itglue_mcp.catalog.errors import OrganizationResolutionError
+from itglue_mcp.catalog.organizations import OrganizationView, organization_source
 from itglue_mcp.query.compliance import (
     DEFAULT_LIMIT,
     DEFAULT_ORGANIZATION_LIMIT,
+    MAX_FINDINGS_PER_CHECK,
     MAX_LIMIT,
     MAX_ORGANIZATION_LIMIT,
     ComplianceReport,
@@ -83,27 +85,32 @@ def _detail(name: str, finding: Finding) -> str:
 def _organization_lines(row: OrganizationCompliance) -> list[str]:
     score = "nothing to check" if row.score is None else f"score {row.score}"
     name = row.organization.name or "-"
-    lines = [f"{name}: {score}, {row.failed} finding(s). {cite(row.organization)}"]
+    failed = sum(result.failed for result in row.checks)
+    lines = [f"{name}: {score}, {failed} finding(s). {cite(row.organization)}"]
     for result in row.checks:
         if not result.failed:
             continue
         lines.append(f"  {result.check}: {result.failed} of {result.examined}")
         lines += [
             f"  - {_detail(result.check, finding)}: {cite(finding.source)}"
-            for finding in result.findings
+            for finding in result.findings or ()
         ]
     return lines
 
 
-def render_compliance(report: ComplianceReport) -> str:
+def render_compliance(report: ComplianceReport, thresholds: tuple[int, int, int]) -> str:
     """The readable text of a compliance report: the thresholds and overall score, each
-    check's totals, then each listed organization's score and findings, each cited."""
+    check's totals, then each listed organization's score and findings, each cited.
+
+    ``thresholds`` are the call's ``(within_days, password_max_age_days,
+    document_max_age_months)``.
+    """
+    within_days, password_days, document_months = thresholds
     overall = "no score" if report.score is None else f"overall score {report.score}"
     lines = [
         f"Compliance of {report.organizations_total} organization(s) on {report.today} "
-        f"(expirations within {report.within_days} days, passwords unchanged "
-        f"{report.password_max_age_days} days, documents not updated "
-        f"{report.document_max_age_months} months): {overall} (0-100, mean of the "
+        f"(expirations within {within_days} days, passwords unchanged {password_days} days, "
+        f"documents not updated {document_months} months): {overall} (0-100, mean of the "
         "organizations' scores; an organization's score is the mean share of records "
         "passing each check that examined any)."
     ]
@@ -125,6 +132,26 @@ def render_compliance(report: ComplianceReport) -> str:
     if not report.organizations:
         lines.append("No organization to check.")
     return "\n".join(lines)
+
+
+def _named(references: list[str]) -> list[OrganizationView]:
+    """The readable organizations ``references`` name, once each, in the order named.
+
+    Raises:
+        ValueError: ``organizations[i]`` names no readable organization, or several (an
+            organization the caller may not read is unknown to it, as in every tool).
+    """
+    scope = current_scope()
+    views: dict[int, OrganizationView] = {}
+    for index, reference in enumerate(references):
+        try:
+            view = scope.resolve(reference)
+        except OrganizationResolutionError as error:
+            # The resolver names the field "organization"; this argument is a list.
+            problem = str(error).removeprefix("organization")
+            raise ValueError(f"organizations[{index}]{problem}") from None
+        views.setdefault(view.id, view)
+    return list(views.values())
 
 
 def register(mcp: FastMCP, services: Services) -> None:
@@ -165,7 +192,13 @@ def register(mcp: FastMCP, services: Services) -> None:
             ),
         ] = DEFAULT_DOCUMENT_MAX_AGE_MONTHS,
         limit: Annotated[
-            int, Field(ge=1, le=MAX_LIMIT, description="Findings per check and organization.")
+            int,
+            Field(
+                ge=0,
+                le=MAX_LIMIT,
+                description=f"Findings per check and organization; 0: scores only. "
+                f"limit * organization_limit <= {MAX_FINDINGS_PER_CHECK}.",
+            ),
         ] = DEFAULT_LIMIT,
         organization_limit: Annotated[
             int,
@@ -174,18 +207,12 @@ def register(mcp: FastMCP, services: Services) -> None:
             ),
         ] = DEFAULT_ORGANIZATION_LIMIT,
     ) -> ToolResult:
-        """Documentation gaps per organization, each finding cited: expired or expiring
-        warranties, certificates, domains, licences; configurations lacking serial, IP,
-        location, OS; servers no backup asset protects; stale or unlinked passwords; no
-        important contact or primary location; stale documents. Score 0-100: mean over
-        checks of the share passing. 2 findings per check for the 3 lowest scores by
-        default."""
+        """Documentation gaps per organization (the checks below), each finding cited, and a
+        score 0-100: the mean over checks of the share of records passing. By default 2
+        findings per check for the 3 lowest-scoring organizations."""
         with tool_errors():
             scope = current_scope()
-            if organizations is None:
-                views = scope.organizations()
-            else:
-                views = list({view.id: view for view in map(scope.resolve, organizations)}.values())
+            views = scope.organizations() if organizations is None else _named(organizations)
             asked = list(ComplianceCheck) if checks is None else checks
             run = visible_checks(asked, scope.hidden_record_types)
             async with services.catalog.reading() as session:
@@ -203,6 +230,8 @@ def register(mcp: FastMCP, services: Services) -> None:
                     organization_limit=organization_limit,
                 )
         return ToolResult(
-            content=render_compliance(report),
+            content=render_compliance(
+                report, (within_days, password_max_age_days, document_max_age_months)
+            ),
             structured_content=report.model_dump(mode="json", exclude_none=True),
         )
