@@ -38,6 +38,8 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("get_dependencies", {"name": "NW-FW01", "organization": "NW", "depth": 2}),
     ("list_expirations", {}),
     ("list_expirations", {"within_days": 365, "include_expired": True, "limit": 200}),
+    ("compliance_check", {}),
+    ("compliance_check", {"checks": ["stale_documents"], "organizations": ["NW"], "limit": 0}),
     ("health", {}),
 ]
 
