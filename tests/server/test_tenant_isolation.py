@@ -189,6 +189,8 @@ def _calls(others: Others) -> list[tuple[str, dict[str, Any]]]:
         ("get_dependencies", {"name": fw}),
         ("get_dependencies", {"record_type": "configurations", "record_id": others.firewall_id}),
         ("list_expirations", {"within_days": 365, "include_expired": True, "limit": 200}),
+        ("compliance_check", {"limit": 50, "organization_limit": 1}),
+        ("compliance_check", {"limit": 0, "organization_limit": 200}),
         ("get_document", {"document": str(others.document_id)}),
         ("get_document", {"document": others.document_name}),
         ("get_configuration", {"name": fw}),
@@ -252,6 +254,7 @@ async def test_the_scan_sees_other_organizations_when_they_are_readable(
 
     assert {"list_organizations", "search", "get_configuration", "find_ip_address"} <= set(flagged)
     assert {"query_documentation", "list_expirations", "get_dependencies"} <= set(flagged)
+    assert "compliance_check" in flagged
 
 
 @pytest.mark.parametrize(

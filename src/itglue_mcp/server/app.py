@@ -41,6 +41,7 @@ from itglue_mcp.server.step_up import step_up_middleware
 from itglue_mcp.server.tool_schemas import CompactToolSchemas
 from itglue_mcp.server.tools import (
     answers,
+    compliance,
     configurations,
     dependencies,
     documents,
@@ -70,6 +71,7 @@ TOOL_MODULES = (
     dependencies,
     expirations,
     infrastructure,
+    compliance,
     health,
 )
 
