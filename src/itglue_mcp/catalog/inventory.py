@@ -18,21 +18,28 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from itglue_mcp.catalog.citations import SourceRecord, cited_source
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.flexible_assets import (
     AssetTypeSchema,
     AssetWithTraits,
     asset_type_schemas,
     assets_of_types,
 )
+from itglue_mcp.catalog.passwords import PasswordView, get_passwords
 from itglue_mcp.catalog.scope import ReadScope
 from itglue_mcp.store.citations import cite_records
+from itglue_mcp.store.errors import translate_errors
 from itglue_mcp.store.inventory import organization_configurations as _configurations
-from itglue_mcp.store.inventory import organization_passwords as _passwords
-from itglue_mcp.store.passwords import PasswordView
-from itglue_mcp.store.queries import ConfigurationView, RelatedItemView, related_items
+from itglue_mcp.store.queries import (
+    ConfigurationView,
+    RelatedItemView,
+    check_page,
+    related_items,
+)
+from itglue_mcp.store.queries import scope as store_scope
 from itglue_mcp.store.record_types import RecordType
 
 __all__ = [
@@ -90,7 +97,19 @@ async def organization_passwords(
         return None
     if not scope.may_read(organization_id):
         return []
-    return await _passwords(session, organization_id, limit=limit)
+    check_page(limit)
+    table = RecordType.PASSWORDS.table
+    statement = (
+        select(table.c.id)
+        .where(*store_scope(table, [organization_id]), table.c.archived.is_(False))
+        .order_by(func.lower(table.c.name), table.c.id)
+        .limit(limit)
+    )
+    with translate_errors("read passwords"):
+        ids = list((await session.scalars(statement)).all())
+    views = await get_passwords(session, ids, organization_ids=[organization_id])
+    order = {password_id: position for position, password_id in enumerate(ids)}
+    return sorted(views, key=lambda view: order[view.id])
 
 
 async def organization_assets(
@@ -124,7 +143,7 @@ async def readable_sources(
     """
     cited = await cite_records(session, [key for key in keys if scope.may_see(key[0])])
     return {
-        key: cited_source(record)
+        key: record
         for key, record in cited.items()
         if (record.organization_id is None and scope.readable is None)
         or (record.organization_id is not None and scope.may_read(record.organization_id))
