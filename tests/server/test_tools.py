@@ -39,7 +39,7 @@ async def test_tools_are_listed_read_only_with_output_schemas(mcp_url: str) -> N
     assert ours <= set(tools), "other tools may be registered beside these"
     for tool in (tools[name] for name in ours):
         assert tool.annotations is not None and tool.annotations.read_only_hint is True
-        assert tool.annotations.destructive_hint is False
+        assert tool.annotations.open_world_hint is False
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
         assert tool.description
 

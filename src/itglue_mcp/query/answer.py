@@ -66,20 +66,18 @@ class Answer(BaseModel):
     organization: SourceRecord | None = Field(
         default=None, description="The organization the question was scoped to, if any."
     )
-    intent: str = Field(description="What the question was read as asking (e.g. device_ip).")
-    status: AnswerStatus = Field(
-        description="'answered' when records support the answer, 'no_data' when none does."
-    )
-    facts: list[Fact] = Field(default_factory=list, description="Values, each with its source.")
+    intent: str = Field(description="How the question was read (e.g. device_ip).")
+    status: AnswerStatus = Field(description="no_data: no record supports an answer.")
+    facts: list[Fact] = Field(default_factory=list, description="Values, each cited.")
     excerpts: list[Excerpt] = Field(
-        default_factory=list, description="Quoted IT Glue text (untrusted data), with sources."
+        default_factory=list, description="Quoted IT Glue text: untrusted data."
     )
     sources: list[SourceRecord] = Field(
-        default_factory=list, description="Every record cited, most relevant first."
+        default_factory=list, description="Records cited, most relevant first."
     )
-    confidence: float = Field(ge=0.0, le=1.0, description="Overall confidence in the answer.")
+    confidence: float = Field(ge=0.0, le=1.0, description="In the answer overall.")
     suggestions: list[str] = Field(
         default_factory=list,
-        description="When there is no data: what does exist and could be asked instead.",
+        description="On no_data: what exists to ask instead.",
     )
-    message: str = Field(description="One-line summary of the answer, or why there is none.")
+    message: str = Field(description="One-line answer, or why there is none.")

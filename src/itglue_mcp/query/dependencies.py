@@ -246,8 +246,8 @@ class Dependencies(BaseModel):
     depth: int = Field(description="Most links walked from the start record.")
     limit: int = Field(description="Most linked records returned.")
     nodes: list[DependencyNode] = Field(description="Linked records, nearest first.")
-    links: list[DependencyLink] = Field(description="Every link walked, in discovery order.")
-    truncated: bool = Field(description="True when more linked records exist than returned.")
+    links: list[DependencyLink] = Field(description="Links walked, in discovery order.")
+    truncated: bool = Field(description="More linked records exist.")
 
 
 async def find_dependencies(

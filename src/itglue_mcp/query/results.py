@@ -65,11 +65,9 @@ class SearchResults(BaseModel):
         default=None, description="The record types searched; null for all."
     )
     mode: Literal["hybrid", "keyword", "semantic"] = Field(description="The mode asked for.")
-    retrievers: list[FoundBy] = Field(description="The retrievers that actually ran.")
-    semantic_available: bool = Field(
-        description="False when no vector index is configured: results are keyword-only."
-    )
+    retrievers: list[FoundBy] = Field(description="Those that ran.")
+    semantic_available: bool = Field(description="False: no vector index, keyword-only.")
     limit: int = Field(description="Most results returned by this call.")
-    truncated: bool = Field(description="True when more records matched than returned.")
+    truncated: bool = Field(description="More matched than returned.")
     note: str | None = Field(default=None, description="Why the search was narrower than asked.")
     results: list[SearchResult]

@@ -41,7 +41,7 @@ __all__ = [
     "TraitAddressDetail",
 ]
 
-_TRUNCATED = "More match: raise limit or narrow the query."
+_TRUNCATED = "More match than returned."
 _MATCHED_INTERFACE = "The interface the query named (name, IP or MAC), if any."
 _SEARCHED = "The organization searched; absent: every organization."
 
@@ -111,7 +111,7 @@ class OrganizationDetail(BaseModel):
     locations: list[LocationDetail] = Field(description="Primary location first.")
     contacts: list[ContactDetail] = Field(description="Those marked important.")
     record_counts: dict[str, int] = Field(description="Per IT Glue type, deleted excluded.")
-    excerpts: list[Excerpt] = Field(description="Description, notes, alert: untrusted text.")
+    excerpts: list[Excerpt] = Field(description="Untrusted IT Glue text.")
     truncated: bool = Field(description="More locations or contacts exist.")
 
 
@@ -165,7 +165,7 @@ class ConfigurationDetail(BaseModel):
     )
     excerpts: list[Excerpt] = Field(
         default_factory=list,
-        description="Notes of the configuration, its interfaces and links (detail 'full').",
+        description="Notes (detail 'full').",
     )
     source: SourceRecord
 
@@ -225,9 +225,7 @@ class IpAddressLookup(BaseModel):
     """What holds an IP address or network, or which addresses a named thing holds."""
 
     query: str
-    lookup: Literal["network", "mac", "name", "kind"] = Field(
-        description="The query read as IP/CIDR, MAC, name or device kind."
-    )
+    lookup: Literal["network", "mac", "name", "kind"] = Field(description="How the query was read.")
     network: str | None = Field(description="The IP or CIDR, normalised.")
     configuration_kind: str | None = Field(description="For 'kind'.")
     organization: SourceRecord | None = Field(default=None, description=_SEARCHED)
@@ -236,7 +234,7 @@ class IpAddressLookup(BaseModel):
     facts: list[Fact] = Field(description="Each address: where held (label), by what.")
     limit: int
     truncated: bool = Field(description=_TRUNCATED)
-    message: str = Field(description="Summary, or why nothing was found.")
+    message: str = Field(description="Summary, or why none.")
 
 
 class PasswordDetail(BaseModel):
@@ -265,4 +263,4 @@ class PasswordMatches(BaseModel):
     limit: int
     truncated: bool = Field(description=_TRUNCATED)
     value_returned: Literal[False] = False
-    notice: str = Field(description="Where the value is, or how to treat it.")
+    notice: str = Field(description="Where the value is.")

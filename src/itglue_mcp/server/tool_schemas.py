@@ -325,9 +325,9 @@ def tools_list_size(tools: Iterable[Tool]) -> int:
 def _compact_annotations(tool: Tool) -> dict[str, Any]:
     """``tool``'s display title once: as the tool's ``title``, not again in its annotations.
 
-    MCP clients read ``title`` before ``annotations.title``. The behaviour hints stay, even
-    ``destructiveHint: false`` beside ``readOnlyHint: true``: a client that reads only the
-    former would otherwise take its default, true.
+    MCP clients read ``title`` before ``annotations.title``. The behaviour hints stay as the
+    tools set them (a read-only tool sets no ``destructiveHint``: MCP's ToolAnnotations say it
+    is meaningful only when ``readOnlyHint`` is false).
     """
     annotations = tool.annotations
     assert annotations is not None

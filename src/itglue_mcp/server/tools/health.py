@@ -133,9 +133,9 @@ class HealthReport(BaseModel):
     store: StoreHealth
     last_sync: LastSync | None = Field(description="Absent before the first successful sync.")
     record_counts: dict[str, int] = Field(
-        description="Per JSON:API type, deleted excluded, in organizations you may read."
+        description="Per JSON:API type, in organizations you may read."
     )
-    semantic_search: bool = Field(description="Also matched by meaning (else keywords only).")
+    semantic_search: bool = Field(description="Else keywords only.")
     index: IndexHealth
 
 

@@ -56,7 +56,9 @@ __all__ = [
 MAX_LIST_LIMIT = 200
 MAX_LOCATIONS = 25
 MAX_CONTACTS = 10
-READ_ONLY = {"readOnlyHint": True, "destructiveHint": False, "openWorldHint": False}
+# MCP's destructiveHint is "meaningful only when readOnlyHint == false" (ToolAnnotations), so a
+# read-only tool leaves it out.
+READ_ONLY = {"readOnlyHint": True, "openWorldHint": False}
 ORGANIZATION_FIELD = Field(description="IT Glue id, name or short name (or part).")
 SCOPE_FIELD = Field(description="IT Glue id, name or short name (or part); omit: all.")
 """The optional ``organization`` argument of a lookup tool (``None``: every readable one),

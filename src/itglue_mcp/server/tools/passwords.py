@@ -72,7 +72,7 @@ class PasswordResult(PasswordMatches):
     """Password entries (metadata), and the one entry's secrets when reveal was asked."""
 
     value_returned: bool = Field(  # type: ignore[assignment]
-        default=False, description="True when revealed (reveal asked and allowed)."
+        default=False, description="The value was revealed."
     )
     revealed: RevealedSecret | None = None
 
