@@ -6,12 +6,21 @@ an exact numpy search: an organization-filtered query over one big collection co
 proportion to *all* points (about 190 ms at 20k points here). Nearly every question is scoped to
 one organization, so local mode files each organization's chunks in a collection of its own
 (``<prefix>-org-<id>``, account-wide records in ``<prefix>-account``): an org-scoped search
-touches only that organization's points and needs no filter at all, and a search over everything
-queries each collection and merges the best hits. Measured by ``benchmarks/test_index_scoping.py``
-at 20 organizations x 1,000 chunks (2-core machine): an org-scoped query takes 0.54 ms here
-against 154 ms on the single payload-filtered collection (x285); a query over all points
-11 ms (x21, the same as one unfiltered collection). A record-type filter inside an organization
-is still evaluated in Python, but over that organization's points only (8 ms at 1,000).
+touches only that organization's points and needs no filter at all. Measured by
+``benchmarks/test_index_scoping.py`` at 20 organizations x 1,000 chunks (2-core machine): an
+org-scoped query takes 0.54 ms here against 154 ms on the single payload-filtered collection
+(x285). A record-type filter inside an organization is still evaluated in Python, but over that
+organization's points only (8 ms at 1,000).
+
+**Why every chunk a second time.** Querying every collection costs a fixed ~0.4 ms each (65 ms
+at 151 organizations), so a search over every organization would grow with the tenant. Each
+chunk is therefore also written to ``<prefix>-chunks`` (the all-chunks collection, same point
+id and payload, written and deleted together with the organization's copy): a scope wider than
+a few organizations is one unfiltered numpy query there, its out-of-scope hits dropped (see
+:meth:`QdrantVectorIndex.search`). A data directory written before this collection existed, or
+one whose two copies differ in size (a write interrupted between them), gets it (re)built at
+open from the stored vectors (nothing re-embedded; logged). The price: every
+chunk is stored, loaded and written twice in local mode.
 
 A Qdrant server builds real payload indexes, and its multitenancy guidance is one collection
 partitioned by a tenant key, so with ``qdrant_url`` set every chunk goes into one collection,
@@ -38,12 +47,14 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
+import structlog
 from numpy.typing import NDArray
 from opentelemetry import trace
 from qdrant_client import AsyncQdrantClient, models
@@ -53,8 +64,12 @@ from itglue_mcp.index.documents import ChunkKey, IndexDocument, RecordKey
 from itglue_mcp.index.errors import VectorIndexError
 from itglue_mcp.index.qdrant_layout import (
     ACCOUNT_SCOPE,
+    HIT_PAYLOAD,
+    MAX_FETCH,
+    ChunkFilter,
     CollectionLayout,
     FiledRecord,
+    all_chunks_fetch,
     chunk_point_id,
     qdrant_errors,
     record_point_id,
@@ -68,6 +83,10 @@ __all__ = ["QdrantVectorIndex"]
 
 
 _tracer = trace.get_tracer(__name__)
+_log = structlog.get_logger(__name__)
+
+# Points copied per round trip when the all-chunks collection is rebuilt.
+_COPY_BATCH = 1_000
 
 
 class QdrantVectorIndex:
@@ -101,7 +120,7 @@ class QdrantVectorIndex:
         self._prefix = prefix
         self._payload_indexes = payload_indexes
         self._directory = f"{prefix}-records"
-        self._single = f"{prefix}-chunks"
+        self._all_chunks = f"{prefix}-chunks"
         self._collections: set[str] = set()
         self._creating = asyncio.Lock()
 
@@ -182,6 +201,61 @@ class QdrantVectorIndex:
             for name in sorted(names):
                 if self._is_chunk_collection(name):
                     await self._adopt(name)
+            if self._layout is CollectionLayout.PER_ORGANIZATION:
+                await self._complete_all_chunks()
+
+    async def _complete_all_chunks(self) -> None:
+        """Make the all-chunks collection hold exactly the per-organization collections' points.
+
+        Per-organization layout only, at open: when the all-chunks collection is missing (a
+        data directory written before it existed) or holds another number of points (a write
+        interrupted between the two copies), it is rebuilt from the vectors and payloads the
+        per-organization collections store (nothing is re-embedded), and the rebuild is logged
+        as ``qdrant.all_chunks_rebuilt``. Checking costs one count per collection, at open
+        only.
+        """
+        partitions = self._partitions()
+        expected = 0
+        for name in partitions:
+            expected += (await self._client.count(name, exact=True)).count
+        present = (
+            (await self._client.count(self._all_chunks, exact=True)).count
+            if self._all_chunks in self._collections
+            else None
+        )
+        if present == expected or (present is None and expected == 0):
+            return
+        started = time.perf_counter()
+        if present is not None:
+            await self._client.delete_collection(self._all_chunks)
+            self._collections.discard(self._all_chunks)
+        await self._ensure_collection(self._all_chunks)
+        for name in partitions:
+            offset: models.ExtendedPointId | None = None
+            while True:
+                records, offset = await self._client.scroll(
+                    name, limit=_COPY_BATCH, offset=offset, with_payload=True, with_vectors=True
+                )
+                await self._client.upsert(
+                    self._all_chunks,
+                    points=[
+                        models.PointStruct(
+                            id=record.id,
+                            vector=cast(list[float], record.vector),
+                            payload=record.payload,
+                        )
+                        for record in records
+                    ],
+                )
+                if offset is None:
+                    break
+        _log.info(
+            "qdrant.all_chunks_rebuilt",
+            reason="missing" if present is None else "out of step",
+            points=expected,
+            collections=len(partitions),
+            duration_s=round(time.perf_counter() - started, 2),
+        )
 
     async def _adopt(self, name: str) -> None:
         """Remember an existing chunk collection after checking its vector size."""
@@ -206,14 +280,26 @@ class QdrantVectorIndex:
         return True
 
     def _is_chunk_collection(self, name: str) -> bool:
+        if name == self._all_chunks:
+            return True
         if self._layout is CollectionLayout.SINGLE:
-            return name == self._single
+            return False
         return name == f"{self._prefix}-{ACCOUNT_SCOPE}" or name.startswith(f"{self._prefix}-org-")
 
     def _collection(self, scope: str) -> str:
+        """The collection holding ``scope``'s chunks and no other scope's (per-organization
+        layout), or the one collection (single layout)."""
         if self._layout is CollectionLayout.SINGLE:
-            return self._single
+            return self._all_chunks
         return f"{self._prefix}-{scope}"
+
+    def _homes(self, scope: str) -> list[str]:
+        """Every collection a chunk of ``scope`` is written to and deleted from."""
+        return list(dict.fromkeys([self._collection(scope), self._all_chunks]))
+
+    def _partitions(self) -> list[str]:
+        """The per-organization layout's collections of one scope each (known so far)."""
+        return sorted(name for name in self._collections if name != self._all_chunks)
 
     async def _ensure_collection(self, name: str) -> None:
         if name in self._collections:
@@ -282,11 +368,14 @@ class QdrantVectorIndex:
             )
 
     async def _delete_points(self, by_scope: dict[str, list[str]]) -> None:
+        by_collection: dict[str, list[str]] = defaultdict(list)
         for scope, point_ids in by_scope.items():
-            name = self._collection(scope)
+            for name in self._homes(scope):
+                by_collection[name].extend(point_ids)
+        for name, point_ids in by_collection.items():
             if point_ids and await self._exists(name):
                 await self._client.delete(
-                    name, points_selector=models.PointIdsList(points=list(point_ids))
+                    name, points_selector=models.PointIdsList(points=point_ids)
                 )
 
     async def upsert(
@@ -333,20 +422,20 @@ class QdrantVectorIndex:
             points: dict[str, list[models.PointStruct]] = defaultdict(list)
             for document, vector in zip(documents, matrix, strict=True):
                 scope = scope_key(document.organization_id)
-                points[self._collection(scope)].append(
-                    models.PointStruct(
-                        id=chunk_point_id(document.record_type, document.record_id, document.chunk),
-                        vector=vector.tolist(),
-                        payload={
-                            "organization_id": document.organization_id,
-                            "scope": scope,
-                            "record_type": document.record_type,
-                            "record_id": document.record_id,
-                            "chunk": document.chunk,
-                            "content_hash": document.content_hash,
-                        },
-                    )
+                point = models.PointStruct(
+                    id=chunk_point_id(document.record_type, document.record_id, document.chunk),
+                    vector=vector.tolist(),
+                    payload={
+                        "organization_id": document.organization_id,
+                        "scope": scope,
+                        "record_type": document.record_type,
+                        "record_id": document.record_id,
+                        "chunk": document.chunk,
+                        "content_hash": document.content_hash,
+                    },
                 )
+                for name in self._homes(scope):
+                    points[name].append(point)
             for name, batch in points.items():
                 await self._ensure_collection(name)
                 await self._client.upsert(name, points=batch)
@@ -390,58 +479,92 @@ class QdrantVectorIndex:
         record_types: Collection[str] | None = None,
         limit: int = 10,
     ) -> list[VectorHit]:
-        """See :meth:`VectorIndex.search`. Per-organization layout: one unfiltered query per
-        scoped collection (a ``record_types`` filter scans only that organization's points);
-        single layout: one query filtered on the indexed ``scope`` and ``record_type``."""
+        """See :meth:`VectorIndex.search`.
+
+        Single layout: one query filtered on the indexed ``scope`` and ``record_type``.
+        Per-organization layout: a scope of at most
+        :data:`~itglue_mcp.index.qdrant_layout.MAX_PARTITION_QUERIES` collections
+        (or too small a share of the account for the all-chunks collection to find its hits
+        among the nearest :data:`MAX_FETCH` points) queries each of its collections, unfiltered
+        but for ``record_types``; any wider scope, every organization included, is one
+        unfiltered query on the all-chunks collection whose hits outside the scope or the
+        record types are dropped, fetching more when too few are left (see
+        :meth:`_search_all_chunks`).
+        """
         if limit < 1:
             raise ValueError(f"search: limit must be at least 1, got {limit}")
         query = [float(value) for value in np.asarray(vector, dtype=np.float32).ravel()]
         if len(query) != self._dimension:
             raise ValueError(f"search: expected {self._dimension} floats, got {len(query)}")
-        scopes = (
-            None if organization_ids is None else sorted({scope_key(o) for o in organization_ids})
-        )
-        if scopes == [] or (record_types is not None and not record_types):
+        wanted = ChunkFilter.of(organization_ids, record_types)
+        if wanted.finds_nothing:
             return []
-        conditions: list[models.Condition] = []
-        if record_types is not None:
-            conditions.append(
-                models.FieldCondition(
-                    key="record_type", match=models.MatchAny(any=sorted(set(record_types)))
-                )
-            )
-        if self._layout is CollectionLayout.SINGLE:
-            if scopes is not None:
-                conditions.append(
-                    models.FieldCondition(key="scope", match=models.MatchAny(any=scopes))
-                )
-            targets = [self._single]
-        elif scopes is None:
-            targets = sorted(self._collections)
-        else:
-            targets = [self._collection(scope) for scope in scopes]
-        query_filter = models.Filter(must=conditions) if conditions else None
-        hits: list[VectorHit] = []
         with (
             _tracer.start_as_current_span(
-                "qdrant.search",
-                attributes={
-                    "db.system.name": "qdrant",
-                    "itglue_mcp.qdrant.collections": len(targets),
-                },
+                "qdrant.search", attributes={"db.system.name": "qdrant"}
             ) as span,
             qdrant_errors("search"),
         ):
-            for name in targets:
-                if not await self._exists(name):
-                    continue
-                response = await self._client.query_points(
-                    name, query=query, query_filter=query_filter, limit=limit, with_payload=True
+            if self._layout is CollectionLayout.SINGLE:
+                hits = await self._query(self._all_chunks, query, limit, wanted.payload_filter())
+                span.set_attribute("itglue_mcp.qdrant.collections", 1)
+            else:
+                partitions = await self._partitions_in(wanted.scopes)
+                fetch = all_chunks_fetch(
+                    limit, wanted.scopes is None, len(partitions), len(self._partitions())
                 )
-                hits.extend(vector_hit(point) for point in response.points)
+                if fetch is not None:
+                    hits = await self._search_all_chunks(query, wanted, limit, fetch)
+                    span.set_attribute("itglue_mcp.qdrant.collections", 1)
+                else:
+                    hits = []
+                    for name in partitions:
+                        hits.extend(
+                            await self._query(
+                                name, query, limit, wanted.payload_filter(scope=False)
+                            )
+                        )
+                    span.set_attribute("itglue_mcp.qdrant.collections", len(partitions))
             span.set_attribute("itglue_mcp.qdrant.hits", len(hits))
         hits.sort(key=lambda hit: (-hit.score, hit.record_type, hit.record_id, hit.chunk))
         return hits[:limit]
+
+    async def _partitions_in(self, scopes: Collection[str] | None) -> list[str]:
+        """The existing per-organization collections of ``scopes`` (``None``: all known)."""
+        if scopes is None:
+            return self._partitions()
+        names = [self._collection(scope) for scope in sorted(scopes)]
+        return [name for name in names if await self._exists(name)]
+
+    async def _query(
+        self, name: str, query: list[float], limit: int, query_filter: models.Filter | None
+    ) -> list[VectorHit]:
+        response = await self._client.query_points(
+            name, query=query, query_filter=query_filter, limit=limit, with_payload=HIT_PAYLOAD
+        )
+        return [vector_hit(point) for point in response.points]
+
+    async def _search_all_chunks(
+        self, query: list[float], wanted: ChunkFilter, limit: int, fetch: int
+    ) -> list[VectorHit]:
+        """The best ``limit`` hits of ``wanted`` from the all-chunks collection.
+
+        Local mode evaluates a payload filter in Python over every point, so the collection
+        is asked unfiltered for the nearest ``fetch`` points (numpy over the vectors, then
+        Python for the points returned only) and those ``wanted`` does not admit are dropped.
+        When fewer than ``limit`` are left and more points exist, the fetch is widened 4x up to
+        :data:`MAX_FETCH`; past it (a rare record type), one filtered query answers exactly.
+        """
+        if not await self._exists(self._all_chunks):
+            return []
+        while True:
+            fetched = await self._query(self._all_chunks, query, fetch, None)
+            hits = [hit for hit in fetched if wanted.admits(hit)]
+            if len(hits) >= limit or len(fetched) < fetch:
+                return hits
+            if fetch >= MAX_FETCH:
+                return await self._query(self._all_chunks, query, limit, wanted.payload_filter())
+            fetch = min(4 * fetch, MAX_FETCH)
 
     async def known_hashes(self, records: Collection[RecordKey]) -> dict[ChunkKey, str]:
         """See :meth:`VectorIndex.known_hashes`: a directory lookup, then chunk lookups by id."""
@@ -474,9 +597,9 @@ class QdrantVectorIndex:
     async def count(self) -> int:
         """See :meth:`VectorIndex.count` (exact)."""
         if self._layout is CollectionLayout.SINGLE:
-            names = [self._single]
+            names = [self._all_chunks]
         else:
-            names = sorted(self._collections)
+            names = self._partitions()
         total = 0
         with qdrant_errors("count"):
             for name in names:
