@@ -4,14 +4,17 @@ Run with ``uv run pytest benchmarks/test_index_scoping.py -s``; nothing here is 
 threshold. 20 organizations x 1,000 chunks (384-dimensional unit vectors, four record types)
 are written, in the same run, to both layouts of ``QdrantVectorIndex`` on disk:
 
-- ``per-organization`` (the embedded default): one collection per organization;
+- ``per-organization`` (the embedded default): one collection per organization, and every
+  chunk again in one all-chunks collection that answers wide scopes;
 - ``single`` (the naive layout, what a Qdrant server runs): one collection filtered by payload,
   which local mode evaluates in Python over every point.
 
 The baseline is an organization-scoped query on the per-organization layout; every other case
 is reported as its median time over that baseline's: the same query on the single filtered
-collection, a query over all points (both layouts), and each scoped query with a record-type
-filter too. Both layouts must return the same hits for the same scoped query.
+collection, a query over all points (both layouts), the widest scope still queried one
+collection at a time (``MAX_PARTITION_QUERIES`` organizations) against one organization more
+(the all-chunks collection, out-of-scope hits dropped), and each scoped query with a
+record-type filter too. Both layouts must return the same hits for the same scoped query.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from numpy.typing import NDArray
 from qdrant_client import AsyncQdrantClient
 
 from itglue_mcp.index import CollectionLayout, IndexDocument, QdrantVectorIndex, VectorHit
+from itglue_mcp.index.qdrant_layout import MAX_PARTITION_QUERIES
 
 ORGANIZATIONS = 20
 CHUNKS_PER_ORGANIZATION = 1_000
@@ -115,6 +119,8 @@ def test_org_scoped_query_cost(benchmark, built: Built) -> None:  # type: ignore
     single = built.indexes[CollectionLayout.SINGLE]
     scope = {ORGANIZATION}
     typed = {"documents"}
+    one_by_one = set(range(1, MAX_PARTITION_QUERIES + 1))
+    wide = set(range(1, MAX_PARTITION_QUERIES + 2))
     cases: dict[str, Search] = {
         "per-organization, one organization (baseline)": lambda q: per_org.search(
             q, organization_ids=scope
@@ -122,8 +128,17 @@ def test_org_scoped_query_cost(benchmark, built: Built) -> None:  # type: ignore
         "single collection, payload filter on the organization": lambda q: single.search(
             q, organization_ids=scope
         ),
-        "per-organization, all points (20 collections)": lambda q: per_org.search(q),
+        "per-organization, all points (all-chunks collection)": lambda q: per_org.search(q),
         "single collection, all points": lambda q: single.search(q),
+        f"per-organization, {len(one_by_one)} organizations (one query each)": lambda q: (
+            per_org.search(q, organization_ids=one_by_one)
+        ),
+        f"per-organization, {len(wide)} organizations (all-chunks, others dropped)": lambda q: (
+            per_org.search(q, organization_ids=wide)
+        ),
+        f"single collection, {len(wide)} organizations, payload filter": lambda q: single.search(
+            q, organization_ids=wide
+        ),
         "per-organization, one organization + record type": lambda q: per_org.search(
             q, organization_ids=scope, record_types=typed
         ),
@@ -132,9 +147,10 @@ def test_org_scoped_query_cost(benchmark, built: Built) -> None:  # type: ignore
         ),
     }
     for query in built.queries[:5]:
-        assert built.runner.run(cases["per-organization, one organization (baseline)"](query)) == (
-            built.runner.run(cases["single collection, payload filter on the organization"](query))
-        )
+        for organization_ids in (scope, wide, None):
+            assert built.runner.run(per_org.search(query, organization_ids=organization_ids)) == (
+                built.runner.run(single.search(query, organization_ids=organization_ids))
+            )
     medians = {
         name: _median_ms(built.runner, search, built.queries) for name, search in cases.items()
     }
