@@ -99,7 +99,7 @@ async def twins() -> AsyncIterator[Twins]:
         documents,
         vectors,
     )
-    await built.write(documents, vectors)
+    await built.write(documents, vectors * 2.5)  # cosine similarity ignores the length
     yield built
     await built.per_organization.close()
     await built.single.close()
@@ -135,6 +135,14 @@ async def test_both_layouts_find_the_same_hits_for_every_scope(
             )
         )
         assert wide, "every case has chunks to find"
+
+
+async def test_scores_are_cosine_similarities_in_both_layouts(twins: Twins) -> None:
+    query = _unit_rows(np.random.default_rng(2), 1)[0]
+    wide = await twins.per_organization.search(query * 0.3)
+    single = await twins.single.search(query)
+    assert [hit.score for hit in wide] == pytest.approx([hit.score for hit in single], abs=1e-5)
+    assert wide[0].score == pytest.approx(float(np.max(twins.vectors @ query)), abs=1e-5)
 
 
 async def test_a_wide_scope_is_the_union_of_its_organizations_answers(twins: Twins) -> None:

@@ -89,6 +89,12 @@ _log = structlog.get_logger(__name__)
 _COPY_BATCH = 1_000
 
 
+def _unit_rows(matrix: NDArray[np.float32]) -> NDArray[np.float32]:
+    """``matrix`` with each nonzero row scaled to length 1 (cosine scores as dot products)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.where(norms == 0.0, 1.0, norms)).astype(np.float32)
+
+
 class QdrantVectorIndex:
     """A :class:`~itglue_mcp.index.vector_index.VectorIndex` on qdrant-client.
 
@@ -304,15 +310,23 @@ class QdrantVectorIndex:
     async def _ensure_collection(self, name: str) -> None:
         if name in self._collections:
             return
+        # Local mode renormalizes every stored vector of a cosine collection on each query
+        # (two more passes over all of them); the per-organization layout's all-chunks
+        # collection, the one large enough for that to cost, holds unit vectors (normalized
+        # on upsert, or copied from cosine collections) and ranks by dot product instead:
+        # the same scores.
+        distance = (
+            models.Distance.DOT
+            if name == self._all_chunks and self._layout is CollectionLayout.PER_ORGANIZATION
+            else models.Distance.COSINE
+        )
         async with self._creating:
             if name in self._collections:
                 return
             if not await self._client.collection_exists(name):
                 await self._client.create_collection(
                     name,
-                    vectors_config=models.VectorParams(
-                        size=self._dimension, distance=models.Distance.COSINE
-                    ),
+                    vectors_config=models.VectorParams(size=self._dimension, distance=distance),
                 )
                 if self._payload_indexes:
                     await self._client.create_payload_index(
@@ -389,6 +403,7 @@ class QdrantVectorIndex:
                 f"upsert: expected vectors of shape ({len(documents)}, {self._dimension}), "
                 f"got {matrix.shape}"
             )
+        matrix = _unit_rows(matrix)
         if not documents:
             return
         organization_of: dict[RecordKey, int | None] = {}
@@ -493,7 +508,7 @@ class QdrantVectorIndex:
         """
         if limit < 1:
             raise ValueError(f"search: limit must be at least 1, got {limit}")
-        query = [float(value) for value in np.asarray(vector, dtype=np.float32).ravel()]
+        query = _unit_rows(np.asarray(vector, dtype=np.float32).reshape(1, -1))[0].tolist()
         if len(query) != self._dimension:
             raise ValueError(f"search: expected {self._dimension} floats, got {len(query)}")
         wanted = ChunkFilter.of(organization_ids, record_types)
