@@ -1,13 +1,15 @@
-"""The per-organization layout's all-chunks collection: wide scopes answered from one collection.
+"""The per-organization layout's all-chunks mirror: wide scopes answered from one collection.
 
-Every chunk is written to its organization's collection and to ``itglue-chunks``; a search over
-more than ``MAX_PARTITION_QUERIES`` organizations (or over everything) asks the all-chunks
-collection and drops what is out of scope. The single layout (one payload-filtered collection,
-an independent way to answer) holds the same data, so both must give the same hits for every
-scope; a scoped search must never return another organization's chunk.
+Every chunk is written to its organization's collection and mirrored in memory; a search over
+more than ``MAX_PARTITION_QUERIES`` organizations (or over everything) asks the mirror and
+drops what is out of scope. The single layout (one payload-filtered collection, an independent
+way to answer) holds the same data, so both must give the same hits for every scope; a scoped
+search must never return another organization's chunk.
 
 The search cases run on in-memory clients (local mode commits every point to SQLite one by
-one, which is slow under load); the upgrade cases reopen a small index on disk.
+one, which is slow under load); the mirror's own cases reopen a small index on disk: built at
+open from the stored vectors, kept in step by writes and deletes, answering as the
+per-organization collections do.
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from qdrant_client import AsyncQdrantClient, models
-from structlog.testing import capture_logs
+from qdrant_client import AsyncQdrantClient
 
 from itglue_mcp.index import (
     ChunkKey,
@@ -200,56 +201,105 @@ async def test_writes_and_deletes_reach_wide_and_narrow_searches_alike(twins: Tw
     assert await twins.per_organization.count() == await twins.single.count()
 
 
+ON_DISK_ORGANIZATIONS = MAX_PARTITION_QUERIES + 4
+NEW_ORGANIZATION = 2 * ON_DISK_ORGANIZATIONS  # its first chunk is written after the open
+
+
+@dataclass
+class OnDisk:
+    """A per-organization index written to ``path`` and closed, and what was written."""
+
+    path: Path
+    documents: list[IndexDocument]
+    vectors: np.ndarray
+
+
 @pytest.fixture
-async def on_disk(tmp_path: Path) -> Path:
-    """A small per-organization index written to disk and closed; its directory."""
-    documents = _documents(organizations=5, per_organization=3)
+async def on_disk(tmp_path: Path) -> OnDisk:
+    documents = _documents(organizations=ON_DISK_ORGANIZATIONS, per_organization=2)
+    vectors = _unit_rows(np.random.default_rng(3), len(documents))
     index = await _open(CollectionLayout.PER_ORGANIZATION, tmp_path)
-    await index.upsert(documents, _unit_rows(np.random.default_rng(3), len(documents)))
+    await index.upsert(documents, vectors * 0.4)
     await index.close()
-    return tmp_path
+    return OnDisk(tmp_path, documents, vectors)
 
 
-async def _reopen(path: Path) -> tuple[QdrantVectorIndex, list[str]]:
-    """The index at ``path`` reopened, and the reasons of the rebuilds it logged."""
-    with capture_logs() as logs:
-        index = await _open(CollectionLayout.PER_ORGANIZATION, path)
-    return index, [log["reason"] for log in logs if log["event"] == "qdrant.all_chunks_rebuilt"]
+async def _one_by_one(
+    index: QdrantVectorIndex, query: np.ndarray, scope: set[int | None], limit: int
+) -> list[VectorHit]:
+    """The best hits of ``scope`` merged from one-organization searches (each answered by
+    that organization's own collection, never the all-chunks one)."""
+    hits: list[VectorHit] = []
+    for organization in scope:
+        hits += await index.search(query, organization_ids={organization}, limit=limit)
+    hits.sort(key=lambda hit: (-hit.score, hit.record_type, hit.record_id, hit.chunk))
+    return hits[:limit]
 
 
-async def test_an_index_without_the_all_chunks_collection_is_upgraded_on_open(
-    on_disk: Path,
-) -> None:
-    query = _unit_rows(np.random.default_rng(8), 1)[0]
-    index, rebuilds = await _reopen(on_disk)
-    assert rebuilds == []
-    before = _keys(await index.search(query, limit=50))
-    await index.close()
-    client = AsyncQdrantClient(path=str(on_disk))
-    await client.delete_collection("itglue-chunks")  # as written before the collection existed
-    await client.close()
-    index, rebuilds = await _reopen(on_disk)
+WIDE: dict[str, set[int | None]] = {
+    "everything": {*range(1, NEW_ORGANIZATION + 1), None},
+    "every organization": set(range(1, ON_DISK_ORGANIZATIONS + 1)),
+    "one more than queried one by one": set(range(2, MAX_PARTITION_QUERIES + 3)),
+}
+
+
+async def _wide_answers(index: QdrantVectorIndex, queries: np.ndarray) -> list[list[VectorHit]]:
+    """Each query's hits over every wide scope (and unscoped), after checking each against
+    the per-organization collections' own answers."""
+    answers = []
+    for query in queries:
+        for name, scope in WIDE.items():
+            wide = await index.search(query, organization_ids=scope, limit=12)
+            expected = await _one_by_one(index, query, scope, 12)
+            assert _keys(wide) == _keys(expected), name
+            assert [hit.score for hit in wide] == pytest.approx(
+                [hit.score for hit in expected], abs=1e-5
+            )
+            answers.append(wide)
+        unscoped = await index.search(query, limit=12)
+        assert _keys(unscoped) == _keys(answers[-len(WIDE)]), "unscoped is everything"
+    return answers
+
+
+async def test_the_mirror_is_built_at_open_from_the_stored_vectors(on_disk: OnDisk) -> None:
+    index = await _open(CollectionLayout.PER_ORGANIZATION, on_disk.path)
     try:
-        assert rebuilds == ["missing"]
-        assert _keys(await index.search(query, limit=50)) == before
-        assert len(before) == await index.count() == 5 * 3 + 20
+        queries = on_disk.vectors[[0, 17, 41]]  # organizations 1 and 9, account-wide
+        answers = await _wide_answers(index, queries)
+        # Nearest to itself, with a cosine similarity of 1 (written at length 0.4).
+        assert _keys(answers[0][:1]) == [(RARE, 1_000, 1)]
+        assert answers[0][0].score == pytest.approx(1.0, abs=1e-5)
+        assert len(await index.search(queries[0], limit=500)) == len(on_disk.documents)
     finally:
         await index.close()
-    index, rebuilds = await _reopen(on_disk)
-    await index.close()
-    assert rebuilds == [], "rebuilt once"
 
 
-async def test_an_all_chunks_collection_out_of_step_is_rebuilt(on_disk: Path) -> None:
-    client = AsyncQdrantClient(path=str(on_disk))
-    # A write interrupted between the two copies: a point in its organization's collection only.
-    [stray], _ = await client.scroll("itglue-org-4", limit=1)
-    await client.delete("itglue-chunks", points_selector=models.PointIdsList(points=[stray.id]))
-    await client.close()
-    index, rebuilds = await _reopen(on_disk)
+async def test_the_mirror_kept_by_writes_equals_one_built_from_disk(on_disk: OnDisk) -> None:
+    rng = np.random.default_rng(9)
+    queries = np.vstack([on_disk.vectors[[3, 20, 30]], _unit_rows(rng, 3)])
+    index = await _open(CollectionLayout.PER_ORGANIZATION, on_disk.path)
     try:
-        assert rebuilds == ["out of step"]
-        found = await index.search(np.zeros(DIM, dtype=np.float32) + 1, limit=50)
-        assert len(found) == await index.count() == 5 * 3 + 20
+        moved = on_disk.documents[3]  # record 2001 of organization 2, moved to organization 20
+        await index.upsert(
+            [
+                IndexDocument(moved.record_type, moved.record_id, 20, 0, "", "moved"),
+                IndexDocument("documents", 77, NEW_ORGANIZATION, 0, "", "a new organization"),
+            ],
+            np.vstack([on_disk.vectors[3], queries[3]]),
+        )
+        await index.delete("configurations", [5_000, 5_001])  # all of organization 5
+        await index.delete_chunks([ChunkKey("documents", 900_004, 0)])
+        kept = await _wide_answers(index, queries)
+        assert ("configurations", 2_001, 20) in _keys(kept[0])
+        assert _keys(await index.search(queries[3]))[0] == ("documents", 77, NEW_ORGANIZATION)
+        everything = _keys(await index.search(queries[0], limit=500))
+        assert len(everything) == len(on_disk.documents) + 1 - 2 - 1
+        assert not {key for key in everything if key[2] == 5 or key[1] == 900_004}
     finally:
         await index.close()
+    index = await _open(CollectionLayout.PER_ORGANIZATION, on_disk.path)
+    try:
+        built = await _wide_answers(index, queries)
+    finally:
+        await index.close()
+    assert [_keys(hits) for hits in built] == [_keys(hits) for hits in kept]

@@ -12,15 +12,14 @@ org-scoped query takes 0.54 ms here against 154 ms on the single payload-filtere
 (x285). A record-type filter inside an organization is still evaluated in Python, but over that
 organization's points only (8 ms at 1,000).
 
-**Why every chunk a second time.** Querying every collection costs a fixed ~0.4 ms each (65 ms
-at 151 organizations), so a search over every organization would grow with the tenant. Each
-chunk is therefore also written to ``<prefix>-chunks`` (the all-chunks collection, same point
-id and payload, written and deleted together with the organization's copy): a scope wider than
-a few organizations is one unfiltered numpy query there, its out-of-scope hits dropped (see
-:meth:`QdrantVectorIndex.search`). A data directory written before this collection existed, or
-one whose two copies differ in size (a write interrupted between them), gets it (re)built at
-open from the stored vectors (nothing re-embedded; logged). The price: every
-chunk is stored, loaded and written twice in local mode.
+**Why every chunk a second time, in memory.** Querying every collection costs a fixed ~0.4 ms
+each (65 ms at 151 organizations), so a search over every organization would grow with the
+tenant. Local mode therefore also keeps every chunk in an in-memory all-chunks collection
+(:class:`~itglue_mcp.index.qdrant_mirror.AllChunksMirror`), built at open from the stored
+vectors and updated after each write and delete: a scope wider than a few organizations is one
+unfiltered numpy query there, its out-of-scope hits dropped (see
+:meth:`QdrantVectorIndex.search`). The price: every vector is held in memory twice, and opening
+copies them (about 1 s at 7,700 chunks).
 
 A Qdrant server builds real payload indexes, and its multitenancy guidance is one collection
 partitioned by a tenant key, so with ``qdrant_url`` set every chunk goes into one collection,
@@ -47,14 +46,12 @@ Example::
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
-import structlog
 from numpy.typing import NDArray
 from opentelemetry import trace
 from qdrant_client import AsyncQdrantClient, models
@@ -77,16 +74,13 @@ from itglue_mcp.index.qdrant_layout import (
     scope_key,
     vector_hit,
 )
+from itglue_mcp.index.qdrant_mirror import AllChunksMirror
 from itglue_mcp.index.vector_index import VectorHit
 
 __all__ = ["QdrantVectorIndex"]
 
 
 _tracer = trace.get_tracer(__name__)
-_log = structlog.get_logger(__name__)
-
-# Points copied per round trip when the all-chunks collection is rebuilt.
-_COPY_BATCH = 1_000
 
 
 def _unit_rows(matrix: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -126,8 +120,10 @@ class QdrantVectorIndex:
         self._prefix = prefix
         self._payload_indexes = payload_indexes
         self._directory = f"{prefix}-records"
-        self._all_chunks = f"{prefix}-chunks"
+        self._single = f"{prefix}-chunks"
         self._collections: set[str] = set()
+        # Per-organization layout only (built by _prepare); see the module docstring.
+        self._mirror: AllChunksMirror | None = None
         self._creating = asyncio.Lock()
 
     @classmethod
@@ -208,60 +204,9 @@ class QdrantVectorIndex:
                 if self._is_chunk_collection(name):
                     await self._adopt(name)
             if self._layout is CollectionLayout.PER_ORGANIZATION:
-                await self._complete_all_chunks()
-
-    async def _complete_all_chunks(self) -> None:
-        """Make the all-chunks collection hold exactly the per-organization collections' points.
-
-        Per-organization layout only, at open: when the all-chunks collection is missing (a
-        data directory written before it existed) or holds another number of points (a write
-        interrupted between the two copies), it is rebuilt from the vectors and payloads the
-        per-organization collections store (nothing is re-embedded), and the rebuild is logged
-        as ``qdrant.all_chunks_rebuilt``. Checking costs one count per collection, at open
-        only.
-        """
-        partitions = self._partitions()
-        expected = 0
-        for name in partitions:
-            expected += (await self._client.count(name, exact=True)).count
-        present = (
-            (await self._client.count(self._all_chunks, exact=True)).count
-            if self._all_chunks in self._collections
-            else None
-        )
-        if present == expected or (present is None and expected == 0):
-            return
-        started = time.perf_counter()
-        if present is not None:
-            await self._client.delete_collection(self._all_chunks)
-            self._collections.discard(self._all_chunks)
-        await self._ensure_collection(self._all_chunks)
-        for name in partitions:
-            offset: models.ExtendedPointId | None = None
-            while True:
-                records, offset = await self._client.scroll(
-                    name, limit=_COPY_BATCH, offset=offset, with_payload=True, with_vectors=True
+                self._mirror = await AllChunksMirror.build(
+                    self._client, self._partitions(), self._dimension
                 )
-                await self._client.upsert(
-                    self._all_chunks,
-                    points=[
-                        models.PointStruct(
-                            id=record.id,
-                            vector=cast(list[float], record.vector),
-                            payload=record.payload,
-                        )
-                        for record in records
-                    ],
-                )
-                if offset is None:
-                    break
-        _log.info(
-            "qdrant.all_chunks_rebuilt",
-            reason="missing" if present is None else "out of step",
-            points=expected,
-            collections=len(partitions),
-            duration_s=round(time.perf_counter() - started, 2),
-        )
 
     async def _adopt(self, name: str) -> None:
         """Remember an existing chunk collection after checking its vector size."""
@@ -286,47 +231,33 @@ class QdrantVectorIndex:
         return True
 
     def _is_chunk_collection(self, name: str) -> bool:
-        if name == self._all_chunks:
-            return True
         if self._layout is CollectionLayout.SINGLE:
-            return False
+            return name == self._single
         return name == f"{self._prefix}-{ACCOUNT_SCOPE}" or name.startswith(f"{self._prefix}-org-")
 
     def _collection(self, scope: str) -> str:
         """The collection holding ``scope``'s chunks and no other scope's (per-organization
         layout), or the one collection (single layout)."""
         if self._layout is CollectionLayout.SINGLE:
-            return self._all_chunks
+            return self._single
         return f"{self._prefix}-{scope}"
-
-    def _homes(self, scope: str) -> list[str]:
-        """Every collection a chunk of ``scope`` is written to and deleted from."""
-        return list(dict.fromkeys([self._collection(scope), self._all_chunks]))
 
     def _partitions(self) -> list[str]:
         """The per-organization layout's collections of one scope each (known so far)."""
-        return sorted(name for name in self._collections if name != self._all_chunks)
+        return sorted(self._collections)
 
     async def _ensure_collection(self, name: str) -> None:
         if name in self._collections:
             return
-        # Local mode renormalizes every stored vector of a cosine collection on each query
-        # (two more passes over all of them); the per-organization layout's all-chunks
-        # collection, the one large enough for that to cost, holds unit vectors (normalized
-        # on upsert, or copied from cosine collections) and ranks by dot product instead:
-        # the same scores.
-        distance = (
-            models.Distance.DOT
-            if name == self._all_chunks and self._layout is CollectionLayout.PER_ORGANIZATION
-            else models.Distance.COSINE
-        )
         async with self._creating:
             if name in self._collections:
                 return
             if not await self._client.collection_exists(name):
                 await self._client.create_collection(
                     name,
-                    vectors_config=models.VectorParams(size=self._dimension, distance=distance),
+                    vectors_config=models.VectorParams(
+                        size=self._dimension, distance=models.Distance.COSINE
+                    ),
                 )
                 if self._payload_indexes:
                     await self._client.create_payload_index(
@@ -382,15 +313,14 @@ class QdrantVectorIndex:
             )
 
     async def _delete_points(self, by_scope: dict[str, list[str]]) -> None:
-        by_collection: dict[str, list[str]] = defaultdict(list)
         for scope, point_ids in by_scope.items():
-            for name in self._homes(scope):
-                by_collection[name].extend(point_ids)
-        for name, point_ids in by_collection.items():
+            name = self._collection(scope)
             if point_ids and await self._exists(name):
                 await self._client.delete(
-                    name, points_selector=models.PointIdsList(points=point_ids)
+                    name, points_selector=models.PointIdsList(points=list(point_ids))
                 )
+                if self._mirror is not None:
+                    await self._mirror.delete(point_ids)
 
     async def upsert(
         self, documents: Sequence[IndexDocument], vectors: NDArray[np.float32]
@@ -403,6 +333,7 @@ class QdrantVectorIndex:
                 f"upsert: expected vectors of shape ({len(documents)}, {self._dimension}), "
                 f"got {matrix.shape}"
             )
+        # Unit vectors for the mirror (cosine collections score them the same).
         matrix = _unit_rows(matrix)
         if not documents:
             return
@@ -449,11 +380,13 @@ class QdrantVectorIndex:
                         "content_hash": document.content_hash,
                     },
                 )
-                for name in self._homes(scope):
-                    points[name].append(point)
+                points[self._collection(scope)].append(point)
             for name, batch in points.items():
                 await self._ensure_collection(name)
                 await self._client.upsert(name, points=batch)
+                # After the write it mirrors: a failed write leaves the mirror as the disk.
+                if self._mirror is not None:
+                    await self._mirror.upsert(batch)
 
     async def delete(self, record_type: str, record_ids: Collection[int]) -> int:
         """See :meth:`VectorIndex.delete`."""
@@ -521,15 +454,15 @@ class QdrantVectorIndex:
             qdrant_errors("search"),
         ):
             if self._layout is CollectionLayout.SINGLE:
-                hits = await self._query(self._all_chunks, query, limit, wanted.payload_filter())
+                hits = await self._query(self._single, query, limit, wanted.payload_filter())
                 span.set_attribute("itglue_mcp.qdrant.collections", 1)
             else:
                 partitions = await self._partitions_in(wanted.scopes)
                 fetch = all_chunks_fetch(
                     limit, wanted.scopes is None, len(partitions), len(self._partitions())
                 )
-                if fetch is not None:
-                    hits = await self._search_all_chunks(query, wanted, limit, fetch)
+                if fetch is not None and self._mirror is not None:
+                    hits = await self._search_all_chunks(self._mirror, query, wanted, limit, fetch)
                     span.set_attribute("itglue_mcp.qdrant.collections", 1)
                 else:
                     hits = []
@@ -559,10 +492,11 @@ class QdrantVectorIndex:
         )
         return [vector_hit(point) for point in response.points]
 
+    @staticmethod
     async def _search_all_chunks(
-        self, query: list[float], wanted: ChunkFilter, limit: int, fetch: int
+        mirror: AllChunksMirror, query: list[float], wanted: ChunkFilter, limit: int, fetch: int
     ) -> list[VectorHit]:
-        """The best ``limit`` hits of ``wanted`` from the all-chunks collection.
+        """The best ``limit`` hits of ``wanted`` from the in-memory all-chunks collection.
 
         Local mode evaluates a payload filter in Python over every point, so the collection
         is asked unfiltered for the nearest ``fetch`` points (numpy over the vectors, then
@@ -570,15 +504,13 @@ class QdrantVectorIndex:
         When fewer than ``limit`` are left and more points exist, the fetch is widened 4x up to
         :data:`MAX_FETCH`; past it (a rare record type), one filtered query answers exactly.
         """
-        if not await self._exists(self._all_chunks):
-            return []
         while True:
-            fetched = await self._query(self._all_chunks, query, fetch, None)
+            fetched = await mirror.query(query, fetch, None)
             hits = [hit for hit in fetched if wanted.admits(hit)]
             if len(hits) >= limit or len(fetched) < fetch:
                 return hits
             if fetch >= MAX_FETCH:
-                return await self._query(self._all_chunks, query, limit, wanted.payload_filter())
+                return await mirror.query(query, limit, wanted.payload_filter())
             fetch = min(4 * fetch, MAX_FETCH)
 
     async def known_hashes(self, records: Collection[RecordKey]) -> dict[ChunkKey, str]:
@@ -611,10 +543,7 @@ class QdrantVectorIndex:
 
     async def count(self) -> int:
         """See :meth:`VectorIndex.count` (exact)."""
-        if self._layout is CollectionLayout.SINGLE:
-            names = [self._all_chunks]
-        else:
-            names = self._partitions()
+        names = [self._single] if self._layout is CollectionLayout.SINGLE else self._partitions()
         total = 0
         with qdrant_errors("count"):
             for name in names:
@@ -623,6 +552,8 @@ class QdrantVectorIndex:
         return total
 
     async def close(self) -> None:
-        """Close the client (local mode: release the directory lock)."""
+        """Close the client (local mode: release the directory lock) and drop the mirror."""
         with qdrant_errors("close"):
+            if self._mirror is not None:
+                await self._mirror.close()
             await self._client.close()

@@ -56,9 +56,9 @@ HIT_PAYLOAD = ["organization_id", "record_type", "record_id", "chunk"]
 
 MAX_PARTITION_QUERIES = 16
 """Most per-organization collections one search queries one by one. Each local-mode query
-costs a fixed ~0.4 ms (65 ms for 151 collections); one query on the all-chunks collection
-costs numpy time over all its points (about as much as 16 such queries at 50k points), so a
-wider scope goes to the all-chunks collection (see :func:`all_chunks_fetch`)."""
+costs a fixed ~0.4 ms (65 ms for 151 collections); one query on the in-memory all-chunks
+collection costs numpy time over all its points (about as much as 16 such queries at 50k
+points), so a wider scope goes to the all-chunks collection (see :func:`all_chunks_fetch`)."""
 
 MAX_FETCH = 2_000
 """Most points one unfiltered query on the all-chunks collection returns before the hits
@@ -67,15 +67,12 @@ it evaluates a payload filter point by point, so fetching more costs as much as 
 
 
 class CollectionLayout(StrEnum):
-    """How chunks are spread over Qdrant collections.
-
-    Both layouts have one collection holding every chunk, ``<prefix>-chunks`` (the
-    all-chunks collection): the single layout's only one, the per-organization layout's copy
-    of all its collections, which answers searches over a wide scope.
-    """
+    """How chunks are spread over Qdrant collections."""
 
     PER_ORGANIZATION = "per-organization"
-    """One collection per organization (+ one account-wide, + all chunks); for local mode."""
+    """One collection per organization (+ one account-wide); for local mode, where every chunk
+    is also mirrored in memory for searches over a wide scope (see
+    :class:`~itglue_mcp.index.qdrant_mirror.AllChunksMirror`)."""
     SINGLE = "single"
     """One collection filtered by payload; for a Qdrant server with payload indexes."""
 
