@@ -7,7 +7,7 @@ are written, in the same run, to both layouts of ``QdrantVectorIndex`` in local 
 one by one, which makes the 60k writes take minutes under load):
 
 - ``per-organization`` (the embedded default): one collection per organization, and every
-  chunk again in one all-chunks collection that answers wide scopes;
+  chunk mirrored in one in-memory all-chunks collection that answers wide scopes;
 - ``single`` (the naive layout, what a Qdrant server runs): one collection filtered by payload,
   which local mode evaluates in Python over every point.
 
@@ -127,7 +127,7 @@ def test_org_scoped_query_cost(benchmark, built: Built) -> None:  # type: ignore
         "single collection, payload filter on the organization": lambda q: single.search(
             q, organization_ids=scope
         ),
-        "per-organization, all points (all-chunks collection)": lambda q: per_org.search(q),
+        "per-organization, all points (all-chunks mirror)": lambda q: per_org.search(q),
         "single collection, all points": lambda q: single.search(q),
         f"per-organization, {len(one_by_one)} organizations (one query each)": lambda q: (
             per_org.search(q, organization_ids=one_by_one)

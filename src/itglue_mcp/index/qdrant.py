@@ -19,7 +19,7 @@ tenant. Local mode therefore also keeps every chunk in an in-memory all-chunks c
 vectors and updated after each write and delete: a scope wider than a few organizations is one
 unfiltered numpy query there, its out-of-scope hits dropped (see
 :meth:`QdrantVectorIndex.search`). The price: every vector is held in memory twice, and opening
-copies them (about 1 s at 7,700 chunks).
+copies them (0.8 s more at 7,700 chunks; figures in ``benchmarks/README.md``).
 
 A Qdrant server builds real payload indexes, and its multitenancy guidance is one collection
 partitioned by a tenant key, so with ``qdrant_url`` set every chunk goes into one collection,
