@@ -435,7 +435,7 @@ class QdrantVectorIndex:
         (or too small a share of the account for the all-chunks collection to find its hits
         among the nearest :data:`MAX_FETCH` points) queries each of its collections, unfiltered
         but for ``record_types``; any wider scope, every organization included, is one
-        unfiltered query on the all-chunks collection whose hits outside the scope or the
+        unfiltered query on the in-memory all-chunks mirror whose hits outside the scope or the
         record types are dropped, fetching more when too few are left (see
         :meth:`_search_all_chunks`).
         """
