@@ -6,12 +6,20 @@ an exact numpy search: an organization-filtered query over one big collection co
 proportion to *all* points (about 190 ms at 20k points here). Nearly every question is scoped to
 one organization, so local mode files each organization's chunks in a collection of its own
 (``<prefix>-org-<id>``, account-wide records in ``<prefix>-account``): an org-scoped search
-touches only that organization's points and needs no filter at all, and a search over everything
-queries each collection and merges the best hits. Measured by ``benchmarks/test_index_scoping.py``
-at 20 organizations x 1,000 chunks (2-core machine): an org-scoped query takes 0.54 ms here
-against 154 ms on the single payload-filtered collection (x285); a query over all points
-11 ms (x21, the same as one unfiltered collection). A record-type filter inside an organization
-is still evaluated in Python, but over that organization's points only (8 ms at 1,000).
+touches only that organization's points and needs no filter at all. Measured by
+``benchmarks/test_index_scoping.py`` at 20 organizations x 1,000 chunks (2-core machine): an
+org-scoped query takes 0.54 ms here against 154 ms on the single payload-filtered collection
+(x285). A record-type filter inside an organization is still evaluated in Python, but over that
+organization's points only (8 ms at 1,000).
+
+**Why every chunk a second time, in memory.** Querying every collection costs a fixed ~0.4 ms
+each (65 ms at 151 organizations), so a search over every organization would grow with the
+tenant. Local mode therefore also keeps every chunk in an in-memory all-chunks collection
+(:class:`~itglue_mcp.index.qdrant_mirror.AllChunksMirror`), built at open from the stored
+vectors and updated after each write and delete: a scope wider than a few organizations is one
+unfiltered numpy query there, its out-of-scope hits dropped (see
+:meth:`QdrantVectorIndex.search`). The price: every vector is held in memory twice, and opening
+copies them (0.8 s more at 7,700 chunks; figures in ``benchmarks/README.md``).
 
 A Qdrant server builds real payload indexes, and its multitenancy guidance is one collection
 partitioned by a tenant key, so with ``qdrant_url`` set every chunk goes into one collection,
@@ -53,8 +61,12 @@ from itglue_mcp.index.documents import ChunkKey, IndexDocument, RecordKey
 from itglue_mcp.index.errors import VectorIndexError
 from itglue_mcp.index.qdrant_layout import (
     ACCOUNT_SCOPE,
+    HIT_PAYLOAD,
+    MAX_FETCH,
+    ChunkFilter,
     CollectionLayout,
     FiledRecord,
+    all_chunks_fetch,
     chunk_point_id,
     qdrant_errors,
     record_point_id,
@@ -62,12 +74,19 @@ from itglue_mcp.index.qdrant_layout import (
     scope_key,
     vector_hit,
 )
+from itglue_mcp.index.qdrant_mirror import AllChunksMirror
 from itglue_mcp.index.vector_index import VectorHit
 
 __all__ = ["QdrantVectorIndex"]
 
 
 _tracer = trace.get_tracer(__name__)
+
+
+def _unit_rows(matrix: NDArray[np.float32]) -> NDArray[np.float32]:
+    """``matrix`` with each nonzero row scaled to length 1 (cosine scores as dot products)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.where(norms == 0.0, 1.0, norms)).astype(np.float32)
 
 
 class QdrantVectorIndex:
@@ -103,6 +122,8 @@ class QdrantVectorIndex:
         self._directory = f"{prefix}-records"
         self._single = f"{prefix}-chunks"
         self._collections: set[str] = set()
+        # Per-organization layout only (built by _prepare); see the module docstring.
+        self._mirror: AllChunksMirror | None = None
         self._creating = asyncio.Lock()
 
     @classmethod
@@ -182,6 +203,10 @@ class QdrantVectorIndex:
             for name in sorted(names):
                 if self._is_chunk_collection(name):
                     await self._adopt(name)
+            if self._layout is CollectionLayout.PER_ORGANIZATION:
+                self._mirror = await AllChunksMirror.build(
+                    self._client, self._partitions(), self._dimension
+                )
 
     async def _adopt(self, name: str) -> None:
         """Remember an existing chunk collection after checking its vector size."""
@@ -211,9 +236,15 @@ class QdrantVectorIndex:
         return name == f"{self._prefix}-{ACCOUNT_SCOPE}" or name.startswith(f"{self._prefix}-org-")
 
     def _collection(self, scope: str) -> str:
+        """The collection holding ``scope``'s chunks and no other scope's (per-organization
+        layout), or the one collection (single layout)."""
         if self._layout is CollectionLayout.SINGLE:
             return self._single
         return f"{self._prefix}-{scope}"
+
+    def _partitions(self) -> list[str]:
+        """The per-organization layout's collections of one scope each (known so far)."""
+        return sorted(self._collections)
 
     async def _ensure_collection(self, name: str) -> None:
         if name in self._collections:
@@ -288,6 +319,8 @@ class QdrantVectorIndex:
                 await self._client.delete(
                     name, points_selector=models.PointIdsList(points=list(point_ids))
                 )
+                if self._mirror is not None:
+                    await self._mirror.delete(point_ids)
 
     async def upsert(
         self, documents: Sequence[IndexDocument], vectors: NDArray[np.float32]
@@ -300,6 +333,8 @@ class QdrantVectorIndex:
                 f"upsert: expected vectors of shape ({len(documents)}, {self._dimension}), "
                 f"got {matrix.shape}"
             )
+        # Unit vectors for the mirror (cosine collections score them the same).
+        matrix = _unit_rows(matrix)
         if not documents:
             return
         organization_of: dict[RecordKey, int | None] = {}
@@ -333,23 +368,25 @@ class QdrantVectorIndex:
             points: dict[str, list[models.PointStruct]] = defaultdict(list)
             for document, vector in zip(documents, matrix, strict=True):
                 scope = scope_key(document.organization_id)
-                points[self._collection(scope)].append(
-                    models.PointStruct(
-                        id=chunk_point_id(document.record_type, document.record_id, document.chunk),
-                        vector=vector.tolist(),
-                        payload={
-                            "organization_id": document.organization_id,
-                            "scope": scope,
-                            "record_type": document.record_type,
-                            "record_id": document.record_id,
-                            "chunk": document.chunk,
-                            "content_hash": document.content_hash,
-                        },
-                    )
+                point = models.PointStruct(
+                    id=chunk_point_id(document.record_type, document.record_id, document.chunk),
+                    vector=vector.tolist(),
+                    payload={
+                        "organization_id": document.organization_id,
+                        "scope": scope,
+                        "record_type": document.record_type,
+                        "record_id": document.record_id,
+                        "chunk": document.chunk,
+                        "content_hash": document.content_hash,
+                    },
                 )
+                points[self._collection(scope)].append(point)
             for name, batch in points.items():
                 await self._ensure_collection(name)
                 await self._client.upsert(name, points=batch)
+                # After the write it mirrors: a failed write leaves the mirror as the disk.
+                if self._mirror is not None:
+                    await self._mirror.upsert(batch)
 
     async def delete(self, record_type: str, record_ids: Collection[int]) -> int:
         """See :meth:`VectorIndex.delete`."""
@@ -390,58 +427,91 @@ class QdrantVectorIndex:
         record_types: Collection[str] | None = None,
         limit: int = 10,
     ) -> list[VectorHit]:
-        """See :meth:`VectorIndex.search`. Per-organization layout: one unfiltered query per
-        scoped collection (a ``record_types`` filter scans only that organization's points);
-        single layout: one query filtered on the indexed ``scope`` and ``record_type``."""
+        """See :meth:`VectorIndex.search`.
+
+        Single layout: one query filtered on the indexed ``scope`` and ``record_type``.
+        Per-organization layout: a scope of at most
+        :data:`~itglue_mcp.index.qdrant_layout.MAX_PARTITION_QUERIES` collections
+        (or too small a share of the account for the all-chunks collection to find its hits
+        among the nearest :data:`MAX_FETCH` points) queries each of its collections, unfiltered
+        but for ``record_types``; any wider scope, every organization included, is one
+        unfiltered query on the in-memory all-chunks mirror whose hits outside the scope or the
+        record types are dropped, fetching more when too few are left (see
+        :meth:`_search_all_chunks`).
+        """
         if limit < 1:
             raise ValueError(f"search: limit must be at least 1, got {limit}")
-        query = [float(value) for value in np.asarray(vector, dtype=np.float32).ravel()]
+        query = _unit_rows(np.asarray(vector, dtype=np.float32).reshape(1, -1))[0].tolist()
         if len(query) != self._dimension:
             raise ValueError(f"search: expected {self._dimension} floats, got {len(query)}")
-        scopes = (
-            None if organization_ids is None else sorted({scope_key(o) for o in organization_ids})
-        )
-        if scopes == [] or (record_types is not None and not record_types):
+        wanted = ChunkFilter.of(organization_ids, record_types)
+        if wanted.finds_nothing:
             return []
-        conditions: list[models.Condition] = []
-        if record_types is not None:
-            conditions.append(
-                models.FieldCondition(
-                    key="record_type", match=models.MatchAny(any=sorted(set(record_types)))
-                )
-            )
-        if self._layout is CollectionLayout.SINGLE:
-            if scopes is not None:
-                conditions.append(
-                    models.FieldCondition(key="scope", match=models.MatchAny(any=scopes))
-                )
-            targets = [self._single]
-        elif scopes is None:
-            targets = sorted(self._collections)
-        else:
-            targets = [self._collection(scope) for scope in scopes]
-        query_filter = models.Filter(must=conditions) if conditions else None
-        hits: list[VectorHit] = []
         with (
             _tracer.start_as_current_span(
-                "qdrant.search",
-                attributes={
-                    "db.system.name": "qdrant",
-                    "itglue_mcp.qdrant.collections": len(targets),
-                },
+                "qdrant.search", attributes={"db.system.name": "qdrant"}
             ) as span,
             qdrant_errors("search"),
         ):
-            for name in targets:
-                if not await self._exists(name):
-                    continue
-                response = await self._client.query_points(
-                    name, query=query, query_filter=query_filter, limit=limit, with_payload=True
+            if self._layout is CollectionLayout.SINGLE:
+                hits = await self._query(self._single, query, limit, wanted.payload_filter())
+                span.set_attribute("itglue_mcp.qdrant.collections", 1)
+            else:
+                partitions = await self._partitions_in(wanted.scopes)
+                fetch = all_chunks_fetch(
+                    limit, wanted.scopes is None, len(partitions), len(self._partitions())
                 )
-                hits.extend(vector_hit(point) for point in response.points)
+                if fetch is not None and self._mirror is not None:
+                    hits = await self._search_all_chunks(self._mirror, query, wanted, limit, fetch)
+                    span.set_attribute("itglue_mcp.qdrant.collections", 1)
+                else:
+                    hits = []
+                    for name in partitions:
+                        hits.extend(
+                            await self._query(
+                                name, query, limit, wanted.payload_filter(scope=False)
+                            )
+                        )
+                    span.set_attribute("itglue_mcp.qdrant.collections", len(partitions))
             span.set_attribute("itglue_mcp.qdrant.hits", len(hits))
         hits.sort(key=lambda hit: (-hit.score, hit.record_type, hit.record_id, hit.chunk))
         return hits[:limit]
+
+    async def _partitions_in(self, scopes: Collection[str] | None) -> list[str]:
+        """The existing per-organization collections of ``scopes`` (``None``: all known)."""
+        if scopes is None:
+            return self._partitions()
+        names = [self._collection(scope) for scope in sorted(scopes)]
+        return [name for name in names if await self._exists(name)]
+
+    async def _query(
+        self, name: str, query: list[float], limit: int, query_filter: models.Filter | None
+    ) -> list[VectorHit]:
+        response = await self._client.query_points(
+            name, query=query, query_filter=query_filter, limit=limit, with_payload=HIT_PAYLOAD
+        )
+        return [vector_hit(point) for point in response.points]
+
+    @staticmethod
+    async def _search_all_chunks(
+        mirror: AllChunksMirror, query: list[float], wanted: ChunkFilter, limit: int, fetch: int
+    ) -> list[VectorHit]:
+        """The best ``limit`` hits of ``wanted`` from the in-memory all-chunks collection.
+
+        Local mode evaluates a payload filter in Python over every point, so the collection
+        is asked unfiltered for the nearest ``fetch`` points (numpy over the vectors, then
+        Python for the points returned only) and those ``wanted`` does not admit are dropped.
+        When fewer than ``limit`` are left and more points exist, the fetch is widened 4x up to
+        :data:`MAX_FETCH`; past it (a rare record type), one filtered query answers exactly.
+        """
+        while True:
+            fetched = await mirror.query(query, fetch, None)
+            hits = [hit for hit in fetched if wanted.admits(hit)]
+            if len(hits) >= limit or len(fetched) < fetch:
+                return hits
+            if fetch >= MAX_FETCH:
+                return await mirror.query(query, limit, wanted.payload_filter())
+            fetch = min(4 * fetch, MAX_FETCH)
 
     async def known_hashes(self, records: Collection[RecordKey]) -> dict[ChunkKey, str]:
         """See :meth:`VectorIndex.known_hashes`: a directory lookup, then chunk lookups by id."""
@@ -473,10 +543,7 @@ class QdrantVectorIndex:
 
     async def count(self) -> int:
         """See :meth:`VectorIndex.count` (exact)."""
-        if self._layout is CollectionLayout.SINGLE:
-            names = [self._single]
-        else:
-            names = sorted(self._collections)
+        names = [self._single] if self._layout is CollectionLayout.SINGLE else self._partitions()
         total = 0
         with qdrant_errors("count"):
             for name in names:
@@ -485,6 +552,8 @@ class QdrantVectorIndex:
         return total
 
     async def close(self) -> None:
-        """Close the client (local mode: release the directory lock)."""
+        """Close the client (local mode: release the directory lock) and drop the mirror."""
         with qdrant_errors("close"):
+            if self._mirror is not None:
+                await self._mirror.close()
             await self._client.close()
