@@ -64,13 +64,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from itglue_mcp.store.database import Dialect
 from itglue_mcp.store.errors import translate_errors
 
-# The one home of the expiration-kind rule and of "its record is not deleted": reused, not
-# restated, so the checks count exactly what list_expirations lists.
-from itglue_mcp.store.expirations import (
-    ExpirationKind,
-    _kind_expression,
-    _resource_not_deleted,
-)
+# Reused, not restated: the checks count exactly the expirations list_expirations lists.
+from itglue_mcp.store.expirations import ExpirationKind, kind_expression, resource_not_deleted
 from itglue_mcp.store.queries import scope
 from itglue_mcp.store.record_types import RecordType
 from itglue_mcp.store.tag_links import tag_links
@@ -249,7 +244,7 @@ def _checks(
     contacts = RecordType.CONTACTS.table
     locations = RecordType.LOCATIONS.table
     documents = RecordType.DOCUMENTS.table
-    kind = _kind_expression()
+    kind = kind_expression()
     by_name = (func.lower(configurations.c.name), configurations.c.id)
     any_configuration = literal(True)
     server = _of_type_kind("server")
@@ -361,7 +356,7 @@ def _subject(
     else:
         conditions.append(organization.is_not(None))
     if record_type is RecordType.EXPIRATIONS:
-        conditions += [table.c.expiration_date.is_not(None), _resource_not_deleted()]
+        conditions += [table.c.expiration_date.is_not(None), resource_not_deleted()]
     return table, conditions, organization
 
 
