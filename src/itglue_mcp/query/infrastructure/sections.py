@@ -243,7 +243,7 @@ def backups(inventory: Inventory) -> DocumentSection:
         ]
         if protected:
             sources = [configuration_source(view) for view in protected]
-            entry.details.append(listing("protects (related items)", sources))
+            entry.with_detail(listing("protects (related items)", sources))
         entries.append(entry)
     note = "" if entries else "No backup is documented (no flexible asset of a backup type)."
     return capped("backups", entries, note=note)
