@@ -1,20 +1,11 @@
 """Which configurations a backup flexible asset protects, in SQL (SQLite and PostgreSQL).
 
-The rule (:func:`itglue_mcp.catalog.inventory.backup_protection` documents it for readers):
-
-1. A *backup* is a live, unarchived flexible asset whose type's name contains "backup"
-   (IT Glue leaves type names to the MSP: "Backup", "Backup Job", "Veeam Backups").
-2. When its type has a Tag field whose name contains "protect" ("Protected Devices",
-   "Protects"), the backup protects the configurations that field links, and only those:
-   its other Tags ("Backup Server", the machine running the job) and related items are not
-   protection.
-3. Otherwise it protects every configuration it links: through a Tag trait of type
-   Configurations, or a related item in either direction.
-
-Names written in a backup's free text are not links: they cannot be cited, and the same text
-names targets and backup servers ("NAS-OLD (until replaced) + Backblaze").
-
-:func:`backup_protection` is the one implementation: ``compliance_check`` counts with it
+The rule is defined, for every reader, at
+:func:`itglue_mcp.catalog.inventory.protecting_backups`: a live, unarchived flexible asset
+whose type's name contains :data:`BACKUP_TYPE_WORD` protects what its type's Tag field named
+for :data:`PROTECTS_FIELD_WORD` links; a backup type without such a field protects every
+configuration its Configurations Tags or related items (either direction) link.
+:func:`backup_protection` is its one implementation: ``compliance_check`` counts with it
 (:mod:`itglue_mcp.store.compliance`) and the infrastructure document reads its pairs.
 
 Example::
