@@ -1,7 +1,8 @@
 """Infrastructure documents over the hand-written fixture (tests/fixtures/handwritten), whose
 flexible asset types the generator does not make ("Backup Job", "Wi-Fi", "Software Licence",
 "ISP Circuit", "Certificates"), whose devices lack serials and locations, and whose backups
-name what they protect in free text; on SQLite and PostgreSQL."""
+name what they protect only in free text (which protects nothing: the one backup rule counts
+links); on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import pytest
 import pytest_asyncio
 
 from itglue_mcp.catalog import Catalog, ReadScope
+from itglue_mcp.catalog.compliance import ComplianceCheck
+from itglue_mcp.query.compliance import check_compliance
 from itglue_mcp.query.infrastructure import (
     SECTION_NAMES,
     DocumentEntry,
@@ -62,7 +65,7 @@ def _section(document: InfrastructureDocument, name: str) -> DocumentSection:
 
 
 def _lines(entries: list[DocumentEntry]) -> list[str]:
-    return [line for e in entries for line in (e.text, *_lines(e.details))]
+    return [line for e in entries for line in (e.text, *_lines(e.details or []))]
 
 
 def _secrets() -> list[str]:
@@ -80,18 +83,48 @@ def _secrets() -> list[str]:
     return [value for value in values if isinstance(value, str) and value]
 
 
-async def test_a_backup_protects_the_servers_its_text_names(catalog: Catalog) -> None:
+async def test_a_backup_naming_servers_only_in_its_text_protects_none(catalog: Catalog) -> None:
+    # The one backup rule (catalog.inventory.protecting_backups) counts links, not names in
+    # free text: "SRV FILE 2 and dc-01" in the job's notes is a gap to link, as
+    # compliance_check's unprotected_servers reports it.
     document = await _document(catalog, "Contoso Legal")
 
     [backup] = _section(document, "backups").entries
     assert backup.text.startswith("Veeam - nightly (Backup Job)")
     assert "Schedule: Mon-Fri 10:00 PM" in backup.text
-    assert [detail.text for detail in backup.details] == [
-        "protects (linked or named in its text): dc-01.contoso.local, SRV FILE 2"
-    ]
+    assert backup.details is None
     [unprotected, *_] = _section(document, "gaps").entries
-    assert unprotected.text == "Servers no backup flexible asset protects: 2"
-    assert sorted(d.text for d in unprotected.details) == ["dc-02.contoso.local", "hv-01"]
+    assert unprotected.text == "Servers no backup flexible asset protects: 4"
+    assert sorted(d.text for d in unprotected.details or ()) == [
+        "SRV FILE 2",
+        "dc-01.contoso.local",
+        "dc-02.contoso.local",
+        "hv-01",
+    ]
+
+
+async def test_the_document_and_compliance_check_agree_on_unprotected_servers(
+    catalog: Catalog,
+) -> None:
+    document = await _document(catalog, "Contoso Legal")
+    async with catalog.reading() as session:
+        report = await check_compliance(
+            session,
+            organizations=[document.organization],
+            checks=[ComplianceCheck.UNPROTECTED_SERVERS],
+            today=TODAY,
+            limit=50,
+        )
+
+    [row] = report.organizations
+    [result] = row.checks
+    flagged = {finding.source.record_id for finding in result.findings or ()}
+    [gap, *_] = _section(document, "gaps").entries
+    in_gaps = {int(key.split("/")[1]) for d in gap.details or () for key in d.sources}
+    # Both read one rule; the compliance check's servers are those of kind or type "server"
+    # (the hypervisor hv-01 is the document's alone).
+    assert flagged == {73021, 73022, 73023}
+    assert flagged <= in_gaps
 
 
 async def test_gaps_list_devices_without_a_serial_number(catalog: Catalog) -> None:
@@ -107,7 +140,7 @@ async def test_gaps_list_devices_without_a_serial_number(catalog: Catalog) -> No
 
     by_title = {entry.text.split(":")[0]: entry for entry in gaps}
     serial = by_title["Devices without a serial number"]
-    assert sorted(d.text for d in serial.details) == no_serial
+    assert sorted(d.text for d in serial.details or ()) == no_serial
     assert serial.text == f"Devices without a serial number: {len(no_serial)}"
     # The fixture places every device at a location.
     assert "Devices without a location" not in by_title
@@ -142,17 +175,19 @@ async def test_every_line_cites_records_of_the_organization(catalog: Catalog) ->
     document = await _document(catalog, "Contoso Legal")
 
     assert [section.name for section in document.sections] == list(SECTION_NAMES)
-    keys = {f"{r.record_type}/{r.record_id}" for r in document.records}
+    keys = {f"{r.record_type}/{r.record_id}" for r in document.cited_records()}
 
     def check(entries: list[DocumentEntry]) -> None:
         for entry in entries:
             assert entry.sources, entry.text
             assert set(entry.sources) <= keys
-            check(entry.details)
+            check(entry.details or [])
 
     for section in document.sections:
         check(section.entries)
-    assert {record.organization_id for record in document.records} == {CONTOSO}
+    assert {record.organization_id for record in document.cited_records()} == {CONTOSO}
+    assert document.organization.record_id == CONTOSO
+    assert document.organization not in document.records  # its identity once
 
 
 async def test_hidden_password_entries_are_withheld_not_absent(catalog: Catalog) -> None:
@@ -172,8 +207,10 @@ def _mermaid_nodes(mermaid: str) -> dict[str, Any]:
 async def test_the_diagram_draws_devices_and_their_links(catalog: Catalog) -> None:
     diagram = _section(await _document(catalog, "Contoso Legal"), "diagram")
 
+    assert diagram.mermaid is not None
     nodes = _mermaid_nodes(diagram.mermaid)
     assert diagram.mermaid.startswith("flowchart TD")
     assert {"c73024", "c73025", "c73021", "c73022", "c73023"} <= nodes.keys()
-    assert "  a67024 -->|protects| c73023" in diagram.mermaid.splitlines()
+    assert "a67024" in nodes  # the backup is drawn; it links no server to protect
+    assert not [line for line in diagram.mermaid.splitlines() if "|protects|" in line]
     assert len(diagram.entries) == len(nodes)

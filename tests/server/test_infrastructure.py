@@ -68,7 +68,9 @@ async def test_the_document_of_an_organization(mcp_url: str, tools_dataset_dir: 
     assert [section["name"] for section in document["sections"]] == list(SECTION_NAMES)
     assert text.startswith("# Infrastructure of Acme Corporation\n")
     assert "```mermaid\nflowchart TD\n" in text
-    records = {f"{r['record_type']}/{r['record_id']}": r for r in document["records"]}
+    cited = [document["organization"], *document["records"]]
+    records = {f"{r['record_type']}/{r['record_id']}": r for r in cited}
+    assert len(records) == len(cited)  # each record's identity once
     assert {record["organization_id"] for record in records.values()} == {ACME}
     for section in document["sections"]:
         for entry in _entries(section):

@@ -34,10 +34,10 @@ def _document(name: str, url: str) -> InfrastructureDocument:
     )
     entry = cited(f"{name}: a server", source)
     return InfrastructureDocument(
-        organization="organizations/7",
+        organization=organization,
         generated_on=date(2026, 12, 6),
-        sections=[DocumentSection(name="servers", title="Servers", entries=[entry])],
-        records=[organization, source],
+        sections=[DocumentSection(name="servers", entries=[entry])],
+        records=[source],
     )
 
 

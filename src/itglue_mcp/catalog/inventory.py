@@ -1,7 +1,9 @@
 """One organization's inventory as the caller may see it: devices, flexible assets, password
 entries and the records linked to them, each read once and bounded.
 
-What an infrastructure document (:mod:`itglue_mcp.query.infrastructure`) is built from. Every
+What an infrastructure document (:mod:`itglue_mcp.query.infrastructure`) is built from, and
+the home of the one rule of which backup protects which server (:func:`protecting_backups`,
+which ``compliance_check`` counts with too). Every
 function takes the request's :class:`ReadScope`: an organization the caller may not read
 yields nothing, and a record type hidden from the caller is not read at all (``None`` for
 password entries, so the document can say they are withheld rather than absent).
@@ -30,7 +32,9 @@ from itglue_mcp.catalog.flexible_assets import (
 )
 from itglue_mcp.catalog.passwords import PasswordView, get_passwords
 from itglue_mcp.catalog.scope import ReadScope
+from itglue_mcp.store.backups import backup_protection
 from itglue_mcp.store.citations import cite_records
+from itglue_mcp.store.database import Dialect
 from itglue_mcp.store.errors import translate_errors
 from itglue_mcp.store.inventory import organization_configurations as _configurations
 from itglue_mcp.store.queries import (
@@ -48,6 +52,7 @@ __all__ = [
     "organization_assets",
     "organization_configurations",
     "organization_passwords",
+    "protecting_backups",
     "readable_sources",
 ]
 
@@ -179,4 +184,41 @@ async def linked_sources(
         )
         if kept:
             found[record_id] = kept
+    return found
+
+
+async def protecting_backups(
+    session: AsyncSession, scope: ReadScope, organization_id: int
+) -> dict[int, tuple[int, ...]]:
+    """Configuration id → ids of the backup flexible assets of a readable organization that
+    protect it, in id order. The one definition of "a server protected by a backup":
+
+    - a *backup* is a live, unarchived flexible asset whose type's name contains "backup";
+    - when its type has a Tag field named for what it protects ("Protected Devices"), it
+      protects the configurations that field links and nothing else (its "Backup Server"
+      Tag is the machine running the job, not one it protects);
+    - otherwise it protects every configuration it links through a Configurations Tag or a
+      related item (either direction).
+
+    A server named only in a backup's free text is not protected: a name in text is no link
+    to cite, and the same text names targets and backup servers. ``compliance_check``'s
+    ``unprotected_servers`` counts with the same SQL (:mod:`itglue_mcp.store.backups`).
+    Empty when the caller may not see configurations or flexible assets.
+
+    Raises:
+        StoreError: the store failed.
+    """
+    if not _readable(scope, organization_id, RecordType.FLEXIBLE_ASSETS) or not scope.may_see(
+        RecordType.CONFIGURATIONS
+    ):
+        return {}
+    pairs = backup_protection(Dialect.of(session), organization_ids=[organization_id])
+    statement = select(pairs.c.configuration_id, pairs.c.backup_id).order_by(
+        pairs.c.configuration_id, pairs.c.backup_id
+    )
+    with translate_errors("read backup protection"):
+        rows = (await session.execute(statement)).all()
+    found: dict[int, tuple[int, ...]] = {}
+    for configuration_id, backup_id in rows:
+        found[int(configuration_id)] = (*found.get(int(configuration_id), ()), int(backup_id))
     return found

@@ -65,7 +65,8 @@ MAX_ORGANIZATION_LIMIT = 200
 
 class CheckResult(BaseModel):
     """One check: over every organization in scope (``organizations`` set), or in one
-    organization (``findings`` set). One model for both keeps the schema small."""
+    organization (``findings`` set when any is listed). One model for both keeps the schema
+    small."""
 
     # The check's name as a string: the enum is listed once, in the tool's input schema.
     check: str
@@ -216,7 +217,8 @@ async def check_compliance(
                     check=count.check,
                     examined=count.examined,
                     failed=count.failed,
-                    findings=findings.get((org_id, count.check), []),
+                    # Absent when none is listed (nothing failed, or limit 0).
+                    findings=findings.get((org_id, count.check)),
                 )
                 for count in sorted(per_organization.get(org_id, ()), key=lambda c: order[c.check])
             ],

@@ -17,11 +17,10 @@ Each :class:`ComplianceCheck` examines one kind of record and fails some of them
 | ``no_primary_location`` | organizations | no live location marked primary |
 | ``stale_documents`` | documents | last updated before ``documents_updated_before`` |
 
-A backup asset is a flexible asset whose type's name contains "backup"; it protects every
-configuration it points at, through a Tag trait of type Configurations or a related item in
-either direction (IT Glue leaves the field names of a type to the MSP, so no one field is
-read as "the protected devices"). A password entry is linked when it belongs to a record
-(``resource_id``), carries or is the target of a related item, or a Tag trait points at it.
+Which backup flexible asset protects which configuration is the one rule of
+:mod:`itglue_mcp.store.backups` (the infrastructure document reads the same). A password
+entry is linked when it belongs to a record (``resource_id``), carries or is the target of a
+related item, or a Tag trait points at it.
 A server is a configuration of ``configuration_type_kind`` "server", or with none recorded,
 of a type whose name holds the word (the rule of :mod:`itglue_mcp.store.network`). A password
 entry never changed since it was created counts from its creation.
@@ -61,17 +60,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.store.backups import backup_protection
 from itglue_mcp.store.database import Dialect
 from itglue_mcp.store.errors import translate_errors
 
-# The one home of the expiration-kind rule and of "its record is not deleted": reused, not
-# restated, so the checks count exactly what list_expirations lists.
-from itglue_mcp.store.expirations import (
-    ExpirationKind,
-    _kind_expression,
-    _resource_not_deleted,
-)
-from itglue_mcp.store.queries import scope
+# Reused, not restated: the checks count exactly the expirations list_expirations lists.
+from itglue_mcp.store.expirations import ExpirationKind, kind_expression, resource_not_deleted
 from itglue_mcp.store.record_types import RecordType
 from itglue_mcp.store.tag_links import tag_links
 
@@ -156,8 +150,7 @@ _EXPIRATION_KINDS = {
     ComplianceCheck.EXPIRING_DOMAINS: ExpirationKind.DOMAIN,
     ComplianceCheck.EXPIRING_LICENSES: ExpirationKind.LICENSE,
 }
-# Tag trait types (IT Glue API) that point at configurations and at password entries.
-_CONFIGURATIONS_TAG = "Configurations"
+# Tag trait type (IT Glue API) that points at password entries.
 _PASSWORDS_TAG = "Passwords"
 
 
@@ -188,35 +181,9 @@ def _of_type_kind(kind: str) -> ColumnElement[bool]:
 
 
 def _backup_protected(dialect: Dialect, organization_ids: Collection[int] | None) -> Any:
-    """Configurations a backup flexible asset points at (a Tag trait or a related item)."""
-    configurations = RecordType.CONFIGURATIONS.table
-    assets = RecordType.FLEXIBLE_ASSETS.table
-    related = RecordType.RELATED_ITEMS.table
-    backups = select(assets.c.id).where(
-        *scope(assets, organization_ids),
-        func.lower(assets.c.flexible_asset_type_name).like("%backup%"),
-    )
-    links = tag_links(dialect, organization_ids=organization_ids)
-    tagged = configurations.c.id.in_(
-        select(links.c.target_id).where(
-            links.c.tag_type == _CONFIGURATIONS_TAG,
-            links.c.target_id.is_not(None),
-            links.c.flexible_asset_id.in_(backups),
-        )
-    )
-    carried = exists().where(
-        related.c.source_type == RecordType.FLEXIBLE_ASSETS.value,
-        related.c.source_id.in_(backups),
-        related.c.asset_type == "configuration",
-        related.c.resource_id == configurations.c.id,
-    )
-    carrying = exists().where(
-        related.c.source_type == RecordType.CONFIGURATIONS.value,
-        related.c.source_id == configurations.c.id,
-        related.c.asset_type == "flexible_asset",
-        related.c.resource_id.in_(backups),
-    )
-    return or_(tagged, carried, carrying)
+    """The configuration is protected by a backup (the rule of :mod:`itglue_mcp.store.backups`)."""
+    pairs = backup_protection(dialect, organization_ids=organization_ids)
+    return RecordType.CONFIGURATIONS.table.c.id.in_(select(pairs.c.configuration_id))
 
 
 def _password_linked(dialect: Dialect, organization_ids: Collection[int] | None) -> Any:
@@ -249,7 +216,7 @@ def _checks(
     contacts = RecordType.CONTACTS.table
     locations = RecordType.LOCATIONS.table
     documents = RecordType.DOCUMENTS.table
-    kind = _kind_expression()
+    kind = kind_expression()
     by_name = (func.lower(configurations.c.name), configurations.c.id)
     any_configuration = literal(True)
     server = _of_type_kind("server")
@@ -361,7 +328,7 @@ def _subject(
     else:
         conditions.append(organization.is_not(None))
     if record_type is RecordType.EXPIRATIONS:
-        conditions += [table.c.expiration_date.is_not(None), _resource_not_deleted()]
+        conditions += [table.c.expiration_date.is_not(None), resource_not_deleted()]
     return table, conditions, organization
 
 

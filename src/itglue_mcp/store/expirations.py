@@ -41,7 +41,9 @@ __all__ = [
     "ExpirationPage",
     "ExpirationView",
     "ExpiringRecord",
+    "kind_expression",
     "list_expirations",
+    "resource_not_deleted",
     "resource_record_type",
 ]
 
@@ -123,8 +125,9 @@ class ExpirationPage:
     total: int
 
 
-def _kind_expression() -> ColumnElement[str]:
-    """SQL CASE giving each expiration's :class:`ExpirationKind` value."""
+def kind_expression() -> ColumnElement[str]:
+    """SQL CASE giving each expiration's :class:`ExpirationKind` value: the one home of the
+    kind rule (list_expirations and the compliance checks both read it)."""
     table = RecordType.EXPIRATIONS.table
     type_name = func.lower(func.coalesce(table.c.resource_type_name, ""))
     words = func.lower(
@@ -148,8 +151,9 @@ def _kind_expression() -> ColumnElement[str]:
     )
 
 
-def _resource_not_deleted() -> ColumnElement[bool]:
-    """The expiring record is not marked deleted (or is not held at all)."""
+def resource_not_deleted() -> ColumnElement[bool]:
+    """SQL condition on an expiration: the record it expires is not marked deleted (or is
+    not held at all). Every reader of expirations applies it."""
     table = RecordType.EXPIRATIONS.table
     conditions = []
     for record_type, names in RESOURCE_TYPE_NAMES.items():
@@ -172,7 +176,7 @@ def _filters(
     conditions: list[ColumnElement[bool]] = [
         table.c.deleted_at.is_(None),
         table.c.expiration_date.is_not(None),
-        _resource_not_deleted(),
+        resource_not_deleted(),
     ]
     if start is not None:
         conditions.append(table.c.expiration_date >= start)
@@ -227,7 +231,7 @@ async def list_expirations(
             raise ValueError(f"kind: {value!r} is not one of {choices}")
     table = RecordType.EXPIRATIONS.table
     organizations = RecordType.ORGANIZATIONS.table
-    kind = _kind_expression()
+    kind = kind_expression()
     conditions = _filters(start, end, kinds, organization_ids, kind)
     statement = (
         select(

@@ -44,7 +44,8 @@ __all__ = ["tag_links"]
 def tag_links(dialect: Dialect, *, organization_ids: Collection[int] | None) -> Subquery:
     """One row per record a live flexible asset's Tag trait points at.
 
-    Columns: ``flexible_asset_id``, ``organization_id``, ``flexible_asset_type_name``,
+    Columns: ``flexible_asset_id``, ``organization_id``, ``flexible_asset_type_id``,
+    ``flexible_asset_type_name``, ``trait_key`` (the trait's key: its field's ``name_key``),
     ``tag_type`` (the trait's ``type``, e.g. ``"Configurations"``) and ``target_id`` (the
     tagged record's IT Glue id; NULL when the trait holds no integer id).
 
@@ -56,7 +57,11 @@ def tag_links(dialect: Dialect, *, organization_ids: Collection[int] | None) -> 
     tag_type: ColumnElement[str]
     target: ColumnElement[int]
     if dialect is Dialect.POSTGRESQL:
-        trait = func.jsonb_each(assets.c.traits).table_valued(column("value", JSONB)).lateral()
+        trait = (
+            func.jsonb_each(assets.c.traits)
+            .table_valued(column("key", Text), column("value", JSONB))
+            .lateral()
+        )
         values = trait.c.value["values"]
         # jsonb_array_elements fails on anything but an array: give it an empty one instead.
         elements = (
@@ -70,7 +75,7 @@ def tag_links(dialect: Dialect, *, organization_ids: Collection[int] | None) -> 
         raw = elements.c.value["id"].astext
         target = case((raw.regexp_match("^[0-9]{1,18}$"), cast(raw, BigInteger)))
     else:
-        trait = func.json_each(assets.c.traits).table_valued("value", "type")
+        trait = func.json_each(assets.c.traits).table_valued("key", "value", "type")
         # json_each of a string trait's text would fail: only objects are looked into.
         elements = func.json_each(
             case((trait.c.type == "object", trait.c.value), else_=literal("{}", Text)),
@@ -95,7 +100,9 @@ def tag_links(dialect: Dialect, *, organization_ids: Collection[int] | None) -> 
         select(
             assets.c.id.label("flexible_asset_id"),
             assets.c.organization_id,
+            assets.c.flexible_asset_type_id,
             assets.c.flexible_asset_type_name,
+            trait.c.key.label("trait_key"),
             tag_type.label("tag_type"),
             target.label("target_id"),
         )

@@ -20,6 +20,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.organizations import OrganizationView
 from itglue_mcp.catalog.scope import ReadScope
 from itglue_mcp.query.infrastructure import sections as _sections
@@ -93,12 +94,13 @@ async def build_document(
         raise ValueError("sections: name at least one section, or omit it for all")
     inventory = await read_inventory(session, scope, organization, today=today)
     built = [_BUILDERS[name](inventory) for name in SECTION_NAMES if name in wanted]
-    records = {citation_key(inventory.source): inventory.source}
+    records: dict[str, SourceRecord] = {}
     for section in built:
         for entry in section.entries:
             records.update(entry.cited())
+    records.pop(citation_key(inventory.source), None)
     return InfrastructureDocument(
-        organization=citation_key(inventory.source),
+        organization=inventory.source,
         generated_on=today,
         sections=built,
         records=list(records.values()),

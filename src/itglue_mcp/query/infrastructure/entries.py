@@ -16,7 +16,6 @@ from itglue_mcp.query.expirations import ExpirationItem
 from itglue_mcp.query.infrastructure.model import (
     MAX_ENTRIES,
     SAMPLE_SOURCES,
-    SECTION_TITLES,
     DocumentEntry,
     DocumentSection,
     SectionName,
@@ -52,10 +51,9 @@ def capped(
         notes.append(f"{len(entries) - MAX_ENTRIES} more not listed (at most {MAX_ENTRIES}).")
     return DocumentSection(
         name=name,
-        title=SECTION_TITLES[name],
         entries=list(entries[:MAX_ENTRIES]),
-        note=" ".join(notes),
-        mermaid=mermaid,
+        note=" ".join(notes) or None,
+        mermaid=mermaid or None,
     )
 
 

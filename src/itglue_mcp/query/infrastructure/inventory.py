@@ -15,7 +15,6 @@ Example::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +31,7 @@ from itglue_mcp.catalog.inventory import (
     organization_assets,
     organization_configurations,
     organization_passwords,
+    protecting_backups,
     readable_sources,
 )
 from itglue_mcp.catalog.organizations import OrganizationView, organization_source
@@ -47,7 +47,6 @@ from itglue_mcp.query.infrastructure.roles import (
     asset_role,
     device_role,
     tag_targets,
-    trait_texts,
 )
 
 __all__ = ["MAX_ASSETS", "MAX_CONFIGURATIONS", "MAX_PASSWORDS", "Inventory", "read_inventory"]
@@ -60,9 +59,6 @@ MAX_PASSWORDS = 20_000
 """Most password entries of one organization read (metadata only)."""
 
 _EXPIRING_KINDS = ("license", "ssl certificate", "domain")
-_DEVICE = "configurations"
-# A backup type's field naming what the backup protects ("Protected Devices", "Protects").
-_PROTECTS = re.compile(r"protect", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,8 +79,8 @@ class Inventory:
         device_links: related items of the devices with an infrastructure role, by id.
         asset_links: related items of the flexible assets, by id.
         tagged: citations of the readable records the assets' Tag traits link.
-        protected_by: server id → the backup flexible assets that protect it (see
-            :func:`_protection`).
+        protected_by: server id → the backup flexible assets that protect it (the one rule:
+            :func:`itglue_mcp.catalog.inventory.protecting_backups`).
     """
 
     organization: OrganizationView
@@ -114,51 +110,6 @@ class Inventory:
     def schema_of(self, asset: AssetWithTraits) -> AssetTypeSchema | None:
         """The fields of the asset's type."""
         return self.schemas.get(asset.flexible_asset_type_id or 0)
-
-
-def _names_of(view: ConfigurationView) -> set[str]:
-    """How a backup's text may name a configuration: its name, hostname, hostname's first label."""
-    names = {view.name or "", view.hostname or "", (view.hostname or "").split(".")[0]}
-    return {name.lower() for name in names if len(name) >= 3}
-
-
-def _protection(
-    servers: list[ConfigurationView],
-    backups: list[AssetWithTraits],
-    schemas: Mapping[int, AssetTypeSchema],
-    asset_links: Mapping[int, tuple[LinkedSource, ...]],
-) -> dict[int, list[AssetWithTraits]]:
-    """Server id → the backups that protect it.
-
-    A backup type with a Tag field named for what it protects ("Protected Devices") says so
-    there and only there: its other links (the "Backup Server" running the job, related
-    items) are not protection. A type without one protects the configurations its Tags or
-    related items link, and the servers its text names ("SRV FILE 2 and dc-01").
-    """
-    protected: dict[int, list[AssetWithTraits]] = {}
-    for backup in backups:
-        schema = schemas.get(backup.flexible_asset_type_id or 0)
-        tags = list(tag_targets(backup, schema))
-        explicit = [key for field, key in tags if _PROTECTS.search(field.name)]
-        if schema is not None and any(_PROTECTS.search(f.name) for f in schema.fields):
-            linked = {record_id for record_type, record_id in explicit if record_type == _DEVICE}
-            text = ""
-        else:
-            linked = {record_id for _, (record_type, record_id) in tags if record_type == _DEVICE}
-            linked |= {
-                item.source.record_id
-                for item in asset_links.get(backup.id, ())
-                if item.source.record_type == _DEVICE
-            }
-            text = trait_texts(backup, schema)
-        for server in servers:
-            named = bool(text) and any(
-                re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
-                for name in _names_of(server)
-            )
-            if server.id in linked or named:
-                protected.setdefault(server.id, []).append(backup)
-    return protected
 
 
 async def read_inventory(
@@ -215,8 +166,13 @@ async def read_inventory(
             if item.resource is not None:
                 # Soonest first: a record's latest expiration is the one in force.
                 expirations[item.resource.record_type, item.resource.record_id] = item
-    servers = [view for view in configurations if roles.get(view.id) in SERVER_ROLES]
-    backups = [asset for asset in assets if asset_roles.get(asset.id) == "backup"]
+    protection = await protecting_backups(session, scope, org_id)
+    by_id = {asset.id: asset for asset in assets}
+    protected_by = {
+        view.id: [by_id[backup_id] for backup_id in protection[view.id] if backup_id in by_id]
+        for view in configurations
+        if roles.get(view.id) in SERVER_ROLES and view.id in protection
+    }
     return Inventory(
         organization=organization,
         source=organization_source(organization),
@@ -232,5 +188,5 @@ async def read_inventory(
         device_links=device_links,
         asset_links=asset_links,
         tagged=tagged,
-        protected_by=_protection(servers, backups, by_type, asset_links),
+        protected_by={server: backups for server, backups in protected_by.items() if backups},
     )

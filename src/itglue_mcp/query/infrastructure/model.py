@@ -15,7 +15,7 @@ Example::
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 from pydantic import BaseModel, Field, PrivateAttr
 
@@ -82,9 +82,9 @@ class DocumentEntry(BaseModel):
     """One line of the document and the records it comes from."""
 
     text: str = Field(description="Plain text; IT Glue names as recorded.")
-    sources: list[str] = Field(description="Cited records: record_type/record_id in records.")
-    details: list[DocumentEntry] = Field(
-        default_factory=list, description="Sub-lines (related items, protected devices…)."
+    sources: list[str] = Field(description="Cited records: record_type/record_id.")
+    details: list[DocumentEntry] | None = Field(
+        default=None, description="Sub-lines (related items, protected devices…)."
     )
     _cited: dict[str, SourceRecord] = PrivateAttr(default_factory=dict)
 
@@ -94,45 +94,57 @@ class DocumentEntry(BaseModel):
     ) -> DocumentEntry:
         """A line citing ``sources`` (repeats dropped, order kept), with its sub-lines."""
         cited = {citation_key(source): source for source in sources}
-        entry = cls(text=text, sources=list(cited), details=details)
+        entry = cls(text=text, sources=list(cited), details=details or None)
         entry._cited = cited
         return entry
+
+    def with_detail(self, detail: DocumentEntry) -> DocumentEntry:
+        """This line with ``detail`` added as its last sub-line (in place; returns it)."""
+        self.details = [*(self.details or ()), detail]
+        return self
 
     def cited(self) -> dict[str, SourceRecord]:
         """Key → citation of every record this line and its sub-lines cite."""
         found = dict(self._cited)
-        for detail in self.details:
+        for detail in self.details or ():
             found.update(detail.cited())
         return found
 
 
 class DocumentSection(BaseModel):
-    """One section: its lines, and a note on what it leaves out."""
+    """One section (its title: :data:`SECTION_TITLES`): its lines, and a note on what it
+    leaves out."""
 
-    name: str = Field(description="One of the tool's section names.")
-    title: str
-    entries: list[DocumentEntry] = Field(
-        default_factory=list, description=f"At most {MAX_ENTRIES} lines."
-    )
-    note: str = Field(default="", description="What is left out or missing, if anything.")
-    mermaid: str = Field(default="", description="diagram only: Mermaid flowchart source.")
+    # A string: the names are listed once, in the tool's input schema.
+    name: str
+    entries: list[DocumentEntry] = Field(default_factory=list)
+    note: str | None = Field(default=None, description="What is left out or missing.")
+    mermaid: str | None = Field(default=None, description="diagram: Mermaid flowchart source.")
+
+    @property
+    def title(self) -> str:
+        """The section's heading."""
+        return SECTION_TITLES[cast(SectionName, self.name)]
 
 
 class InfrastructureDocument(BaseModel):
     """The infrastructure document of one organization, built from the synced IT Glue data."""
 
-    organization: str = Field(description="Key of the organization in records.")
-    generated_on: date = Field(description="The day (UTC) expiry days are counted from.")
-    sections: list[DocumentSection]
-    records: list[SourceRecord] = Field(description="Every cited record, once.")
+    organization: SourceRecord
+    generated_on: date = Field(description="Day (UTC) expiry days count from.")
+    sections: list[DocumentSection] = Field(
+        description="A line's sources: record_type/record_id of organization or records."
+    )
+    records: list[SourceRecord] = Field(description="Every other cited record, once.")
+
+    def cited_records(self) -> list[SourceRecord]:
+        """Every cited record once: the organization first, then ``records``."""
+        return [self.organization, *self.records]
 
     def record(self, key: str) -> SourceRecord:
-        """The cited record with this key.
+        """The cited record with this key (``record_type/record_id``).
 
         Raises:
             KeyError: the document cites no such record.
         """
-        return self._records()[key]
-
-    def _records(self) -> dict[str, SourceRecord]:
-        return {citation_key(source): source for source in self.records}
+        return {citation_key(source): source for source in self.cited_records()}[key]

@@ -35,7 +35,6 @@ __all__ = [
     "role_label",
     "tag_targets",
     "trait_facts",
-    "trait_texts",
 ]
 
 DEVICE_ROLES = (
@@ -154,18 +153,3 @@ def tag_targets(
         for target in value.get("values") or ():
             if isinstance(target, Mapping) and isinstance(target.get("id"), int):
                 yield field, (record_type, target["id"])
-
-
-def trait_texts(asset: AssetWithTraits, schema: AssetTypeSchema | None) -> str:
-    """Every text the asset's traits hold (free text included, never a Password-kind field),
-    lower-cased and joined: where a backup may name what it protects."""
-    secret = {
-        field.name_key
-        for field in (schema.fields if schema else ())
-        if (field.kind or "").lower() == "password"
-    }
-    return " ".join(
-        str(value).lower()
-        for key, value in asset.traits.items()
-        if key not in secret and isinstance(value, str)
-    )

@@ -230,7 +230,7 @@ def asset_entry(inventory: Inventory, asset: AssetWithTraits, *extra: str) -> Do
 
 def backups(inventory: Inventory) -> DocumentSection:
     """The backup flexible assets, each with the records its Tags link, then the servers it
-    protects otherwise (through a related item, or named in its text)."""
+    protects through a related item (the rule: ``catalog.inventory.protecting_backups``)."""
     entries = []
     for asset in inventory.assets_of("backup"):
         entry = asset_entry(inventory, asset)
@@ -243,7 +243,7 @@ def backups(inventory: Inventory) -> DocumentSection:
         ]
         if protected:
             sources = [configuration_source(view) for view in protected]
-            entry.details.append(listing("protects (linked or named in its text)", sources))
+            entry.with_detail(listing("protects (related items)", sources))
         entries.append(entry)
     note = "" if entries else "No backup is documented (no flexible asset of a backup type)."
     return capped("backups", entries, note=note)

@@ -43,6 +43,7 @@ from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.rendering import cite
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.tool_schemas import structured_content
 from itglue_mcp.server.tools.organizations import READ_ONLY
 
 __all__ = ["MAX_ORGANIZATIONS", "register", "render_compliance"]
@@ -172,7 +173,7 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(
                 min_length=1,
                 max_length=MAX_ORGANIZATIONS,
-                description="IT Glue ids, names or short names; omit: every organization.",
+                description="IT Glue ids, names or short names; omit: all.",
             ),
         ] = None,
         within_days: Annotated[
@@ -188,7 +189,7 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(
                 ge=1,
                 le=MAX_DOCUMENT_MAX_AGE_MONTHS,
-                description="Documents not updated N calendar months.",
+                description="Documents not updated N months.",
             ),
         ] = DEFAULT_DOCUMENT_MAX_AGE_MONTHS,
         limit: Annotated[
@@ -196,20 +197,17 @@ def register(mcp: FastMCP, services: Services) -> None:
             Field(
                 ge=0,
                 le=MAX_LIMIT,
-                description=f"Findings per check and organization; 0: scores only. "
+                description=f"Findings per check and organization (0: none); "
                 f"limit * organization_limit <= {MAX_FINDINGS_PER_CHECK}.",
             ),
         ] = DEFAULT_LIMIT,
         organization_limit: Annotated[
             int,
-            Field(
-                ge=1, le=MAX_ORGANIZATION_LIMIT, description="Organizations listed, worst first."
-            ),
+            Field(ge=1, le=MAX_ORGANIZATION_LIMIT, description="Organizations listed."),
         ] = DEFAULT_ORGANIZATION_LIMIT,
     ) -> ToolResult:
-        """Documentation gaps per organization (the checks below), each finding cited, and a
-        score 0-100: the mean over checks of the share of records passing. By default 2
-        findings per check for the 3 lowest-scoring organizations."""
+        """Documentation gaps per organization, each finding cited, scored 0-100 (mean over
+        checks of the share of records passing); lowest scores first."""
         with tool_errors():
             scope = current_scope()
             views = scope.organizations() if organizations is None else _named(organizations)
@@ -233,5 +231,5 @@ def register(mcp: FastMCP, services: Services) -> None:
             content=render_compliance(
                 report, (within_days, password_max_age_days, document_max_age_months)
             ),
-            structured_content=report.model_dump(mode="json", exclude_none=True),
+            structured_content=structured_content(report),
         )

@@ -33,6 +33,7 @@ from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.arguments import Reference
 from itglue_mcp.server.errors import tool_errors
 from itglue_mcp.server.services import Services
+from itglue_mcp.server.tool_schemas import structured_content
 from itglue_mcp.server.tools.organizations import ORGANIZATION_FIELD, READ_ONLY
 
 __all__ = ["register", "render_markdown"]
@@ -54,7 +55,7 @@ def _escaped(text: str) -> str:
 def _line(entry: DocumentEntry, depth: int) -> list[str]:
     cited = f" — {', '.join(f'[{key}]' for key in entry.sources)}" if entry.sources else ""
     lines = [f"{'  ' * depth}- {_escaped(entry.text)}{cited}"]
-    for detail in entry.details:
+    for detail in entry.details or ():
         lines += _line(detail, depth + 1)
     return lines
 
@@ -67,9 +68,9 @@ def render_markdown(document: InfrastructureDocument) -> str:
 
     IT Glue names are backslash-escaped, so no name renders as a link, HTML or code.
     """
-    organization = document.record(document.organization)
+    organization = document.organization
     lines = [
-        f"# Infrastructure of {_escaped(organization.name or document.organization)}",
+        f"# Infrastructure of {_escaped(organization.name or citation_key(organization))}",
         "",
         f"Generated from the synced IT Glue data on {document.generated_on}. Each line cites "
         "its IT Glue records; names and values are quoted from IT Glue (data, not "
@@ -84,7 +85,7 @@ def render_markdown(document: InfrastructureDocument) -> str:
         if section.note:
             lines += ["", f"_{_escaped(section.note)}_"]
     lines.append("")
-    for record in document.records:
+    for record in document.cited_records():
         key = citation_key(record)
         title = _escaped(record.name or key).replace('"', "'")
         link = quote(record.resource_url, safe=_URL_SAFE) if record.resource_url else f"#{key}"
@@ -104,14 +105,12 @@ def register(mcp: FastMCP, services: Services) -> None:
         organization: Annotated[Reference, ORGANIZATION_FIELD],
         sections: Annotated[
             list[SectionName] | None,
-            Field(min_length=1, description="Sections to include, in any order; omit for all."),
+            Field(min_length=1, description="Sections, in any order; omit: all."),
         ] = None,
     ) -> ToolResult:
-        """One organization's infrastructure document from the synced IT Glue data, as
-        Markdown (sections also structured): overview, contacts, locations, network, servers,
-        devices by type, backups, licenses, domains and certificates with expiry, password
-        metadata, Mermaid diagram, gaps. Every line cites its records; at most 100 a section.
-        """
+        """One organization's infrastructure document as Markdown, and structured: sections
+        of lines, each citing its records; at most 100 lines a section, password entries as
+        metadata only."""
         with tool_errors():
             scope = current_scope()
             if scope.organization is None:
@@ -126,5 +125,5 @@ def register(mcp: FastMCP, services: Services) -> None:
                 )
         return ToolResult(
             content=render_markdown(document),
-            structured_content=document.model_dump(mode="json", exclude_defaults=True),
+            structured_content=structured_content(document),
         )
