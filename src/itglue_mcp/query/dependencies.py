@@ -247,7 +247,7 @@ class Dependencies(BaseModel):
     limit: int = Field(description="Most linked records returned.")
     nodes: list[DependencyNode] = Field(description="Linked records, nearest first.")
     links: list[DependencyLink] = Field(description="Links walked, in discovery order.")
-    truncated: bool = Field(description="More linked records exist.")
+    truncated: bool
 
 
 async def find_dependencies(

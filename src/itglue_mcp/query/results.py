@@ -68,6 +68,6 @@ class SearchResults(BaseModel):
     retrievers: list[FoundBy] = Field(description="Those that ran.")
     semantic_available: bool = Field(description="False: no vector index, keyword-only.")
     limit: int = Field(description="Most results returned by this call.")
-    truncated: bool = Field(description="More matched than returned.")
+    truncated: bool
     note: str | None = Field(default=None, description="Why the search was narrower than asked.")
     results: list[SearchResult]

@@ -6,6 +6,9 @@ the one place its identity is said: its IT Glue type and id, name, organization 
 link and last change are read there, never repeated beside it; the organization a lookup was
 narrowed to is its ``SourceRecord`` too. IT Glue free text (notes, descriptions) travels as an
 :class:`Excerpt`, marked untrusted. No schema has a field for a password value.
+
+A result's ``truncated`` is true when more records match than its ``limit`` returned; the field
+carries no description on the wire, where the name and ``limit`` beside it say as much.
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ __all__ = [
     "TraitAddressDetail",
 ]
 
-_TRUNCATED = "More match than returned."
 _MATCHED_INTERFACE = "The interface the query named (name, IP or MAC), if any."
 _SEARCHED = "The organization searched; absent: every organization."
 
@@ -61,7 +63,7 @@ class OrganizationList(BaseModel):
 
     organizations: list[OrganizationSummary]
     limit: int
-    truncated: bool = Field(description=_TRUNCATED)
+    truncated: bool
 
 
 class LocationDetail(BaseModel):
@@ -179,7 +181,7 @@ class ConfigurationMatches(BaseModel):
     detail: Literal["summary", "full"]
     configurations: list[ConfigurationDetail]
     limit: int
-    truncated: bool = Field(description=_TRUNCATED)
+    truncated: bool
 
 
 class AddressConfiguration(BaseModel):
@@ -233,7 +235,7 @@ class IpAddressLookup(BaseModel):
     flexible_assets: list[AssetAddressDetail]
     facts: list[Fact] = Field(description="Each address: where held (label), by what.")
     limit: int
-    truncated: bool = Field(description=_TRUNCATED)
+    truncated: bool
     message: str = Field(description="Summary, or why none.")
 
 
@@ -261,6 +263,6 @@ class PasswordMatches(BaseModel):
     configuration: str | None = None
     passwords: list[PasswordDetail]
     limit: int
-    truncated: bool = Field(description=_TRUNCATED)
+    truncated: bool
     value_returned: Literal[False] = False
     notice: str = Field(description="Where the value is.")
