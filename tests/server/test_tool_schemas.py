@@ -62,10 +62,11 @@ nullable (arguments too); ``find_ip_address`` returns a configuration summary (i
 where each address is held; ``get_configuration`` gives the rest); a ``type`` beside a
 ``const`` or full ``enum`` goes from results; a read-only tool sets no ``destructiveHint``
 (MCP: meaningful only when ``readOnlyHint`` is false); descriptions are shorter, none for a
-result's ``truncated`` or ``untrusted`` flag, and the organization argument is described once. What is left is mostly field names and types: the
-citation ``$defs`` entry in every tool (about 300 bytes each), the bounded string arguments
-(length and character rules), and FastMCP's own ``_meta`` (30 bytes a tool). Lower this as
-schemas shrink; never raise it without a reason in the commit."""
+result's ``truncated`` or ``untrusted`` flag, and the organization argument is described
+once. What is left is mostly field names and types: the citation ``$defs`` entry in every
+tool (about 300 bytes each), the bounded string arguments (length and character rules), and
+FastMCP's own ``_meta`` (30 bytes a tool). Lower this as schemas shrink; never raise it
+without a reason in the commit."""
 
 TOOLS_LIST_BUDGET = 45_000
 """Most bytes of compact JSON ``tools/list`` may take for every tool together: issue #13's
