@@ -542,10 +542,13 @@ class QdrantVectorIndex:
         return hashes
 
     async def count(self) -> int:
-        """See :meth:`VectorIndex.count` (exact)."""
+        """See :meth:`VectorIndex.count` (exact). In local mode the mirror holds every chunk,
+        so one count answers instead of one per organization (``health`` asks on every call)."""
         names = [self._single] if self._layout is CollectionLayout.SINGLE else self._partitions()
         total = 0
         with qdrant_errors("count"):
+            if self._mirror is not None:
+                return await self._mirror.count()
             for name in names:
                 if await self._exists(name):
                     total += (await self._client.count(name, exact=True)).count

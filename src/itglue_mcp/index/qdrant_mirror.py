@@ -117,6 +117,10 @@ class AllChunksMirror:
         )
         return [vector_hit(point) for point in response.points]
 
+    async def count(self) -> int:
+        """Points in the mirror: every chunk of the per-organization collections."""
+        return (await self._client.count(_COLLECTION, exact=True)).count
+
     async def close(self) -> None:
         """Release the in-memory client."""
         await self._client.close()
