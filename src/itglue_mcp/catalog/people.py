@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, case, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,9 +43,11 @@ __all__ = [
     "ContactView",
     "LocationView",
     "OrganizationProfile",
+    "PostalAddress",
     "find_contacts",
     "find_locations",
     "organization_profile",
+    "postal_address",
 ]
 
 
@@ -102,6 +104,48 @@ class LocationView:
     archived: bool
     resource_url: str | None
     updated_at: datetime | None
+
+
+class PostalAddress(Protocol):
+    """A location's address fields as IT Glue names them (a :class:`LocationView` fits)."""
+
+    @property
+    def address_1(self) -> str | None:
+        """First street line."""
+
+    @property
+    def address_2(self) -> str | None:
+        """Second street line."""
+
+    @property
+    def city(self) -> str | None:
+        """City."""
+
+    @property
+    def region_name(self) -> str | None:
+        """State, province or region."""
+
+    @property
+    def postal_code(self) -> str | None:
+        """Postal code."""
+
+    @property
+    def country_name(self) -> str | None:
+        """Country."""
+
+
+def postal_address(place: PostalAddress) -> str:
+    """``place``'s address on one line, the recorded parts in IT Glue's order joined by ", "
+    (``""`` when none is recorded)."""
+    parts = (
+        place.address_1,
+        place.address_2,
+        place.city,
+        place.region_name,
+        place.postal_code,
+        place.country_name,
+    )
+    return ", ".join(part for part in parts if part)
 
 
 def _points(items: Sequence[Mapping[str, Any]] | None) -> tuple[ContactPoint, ...]:

@@ -20,6 +20,7 @@ from itglue_mcp.catalog.configurations import ConfigurationView, configuration_s
 from itglue_mcp.catalog.domains import domain_source
 from itglue_mcp.catalog.flexible_assets import AssetWithTraits, flexible_asset_source
 from itglue_mcp.catalog.passwords import PasswordView, password_source
+from itglue_mcp.catalog.people import postal_address
 from itglue_mcp.query.infrastructure.entries import (
     capped,
     cited,
@@ -127,18 +128,7 @@ def locations(inventory: Inventory) -> DocumentSection:
     held = Counter(view.location_id for view in inventory.configurations)
     entries = []
     for place in inventory.profile.locations:
-        address = ", ".join(
-            part
-            for part in (
-                place.address_1,
-                place.address_2,
-                place.city,
-                place.region_name,
-                place.postal_code,
-                place.country_name,
-            )
-            if part
-        )
+        address = postal_address(place)
         devices = held.get(place.id, 0)
         entries.append(
             cited(

@@ -27,6 +27,7 @@ from itglue_mcp.catalog.people import (
     ContactView,
     LocationView,
     organization_profile,
+    postal_address,
 )
 from itglue_mcp.query.answer import Excerpt
 from itglue_mcp.richtext import html_to_text
@@ -162,18 +163,7 @@ def _render_detail(detail: OrganizationDetail) -> str:
         "Locations:" if detail.locations else "Locations: none recorded.",
     ]
     for place in detail.locations:
-        address = ", ".join(
-            part
-            for part in (
-                place.address_1,
-                place.address_2,
-                place.city,
-                place.region_name,
-                place.postal_code,
-                place.country_name,
-            )
-            if part
-        )
+        address = postal_address(place)
         lines.append(
             f"- {place.source.name}{' (primary)' if place.primary else ''}: {address or '-'}; "
             f"phone {place.phone or '-'}"
