@@ -205,6 +205,18 @@ def _password_linked(dialect: Dialect, organization_ids: Collection[int] | None)
     )
 
 
+def _without_live(table: Any, flag: ColumnElement[Any]) -> ColumnElement[bool]:
+    """True for an organization with no live (not deleted, not archived) row of ``table``
+    whose ``flag`` is set: no important contact, no primary location."""
+    organizations = RecordType.ORGANIZATIONS.table
+    return ~exists().where(
+        table.c.organization_id == organizations.c.id,
+        table.c.deleted_at.is_(None),
+        table.c.archived.is_(False),
+        flag.is_(True),
+    )
+
+
 def _checks(
     dialect: Dialect, cutoffs: ComplianceCutoffs, organization_ids: Collection[int] | None
 ) -> dict[ComplianceCheck, _Check]:
@@ -281,23 +293,13 @@ def _checks(
         ComplianceCheck.NO_IMPORTANT_CONTACT: _Check(
             RecordType.ORGANIZATIONS,
             literal(True),
-            ~exists().where(
-                contacts.c.organization_id == organizations.c.id,
-                contacts.c.deleted_at.is_(None),
-                contacts.c.archived.is_(False),
-                contacts.c.important.is_(True),
-            ),
+            _without_live(contacts, contacts.c.important),
             (organizations.c.id,),
         ),
         ComplianceCheck.NO_PRIMARY_LOCATION: _Check(
             RecordType.ORGANIZATIONS,
             literal(True),
-            ~exists().where(
-                locations.c.organization_id == organizations.c.id,
-                locations.c.deleted_at.is_(None),
-                locations.c.archived.is_(False),
-                locations.c.primary.is_(True),
-            ),
+            _without_live(locations, locations.c.primary),
             (organizations.c.id,),
         ),
         ComplianceCheck.STALE_DOCUMENTS: _Check(
