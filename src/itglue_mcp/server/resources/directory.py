@@ -5,7 +5,7 @@ URI of its infrastructure document (when the caller may read that); the document
 (``itglue://documents/{document_id}``) when the caller may read documents. Built from the
 cached organization directory (:mod:`itglue_mcp.catalog.organizations`, reread only when a
 sync moves the data generation), never a table read per call; one entry per readable
-organization (about 200 bytes each), by name.
+organization (about 250 bytes each: 250 KB at 1,000), by name.
 
 JSON rather than Markdown: this is a list a client or an assistant looks up, not prose; JSON
 names every field, needs no escaping rule for IT Glue names (a name holding ``*``, ``|`` or
