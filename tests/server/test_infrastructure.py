@@ -192,7 +192,7 @@ async def test_the_resource_is_the_document_as_markdown(mcp_url: str) -> None:
         tool = await client.call_tool(TOOL, {"organization": str(ACME)})
 
     assert capabilities is not None and capabilities.resources is not None
-    assert templates == [URI.format("{organization_id}")]
+    assert URI.format("{organization_id}") in templates
     assert len([uri for uri in listed if uri.endswith("/infrastructure.md")]) == 6
     assert listed[URI.format(ACME)].mime_type == "text/markdown"
     assert isinstance(content, mt.TextResourceContents)
@@ -226,7 +226,9 @@ async def test_client_readonly_lists_and_reads_its_organization_only(secured_url
                 await client.read_resource(URI.format(organization))
             refused.append(str(error.value).replace(str(organization), "<id>"))
 
-    assert listed == [URI.format(NORTHWIND_TRADERS)]
+    assert [uri for uri in listed if uri.endswith("/infrastructure.md")] == [
+        URI.format(NORTHWIND_TRADERS)
+    ]
     assert isinstance(own, mt.TextResourceContents)
     assert own.text.startswith("# Infrastructure of Northwind Traders\n")
     assert "Password entries are not shown to your role." in own.text
@@ -262,15 +264,22 @@ async def test_a_role_refused_the_tool_is_refused_its_resource(
     try:
         async with Client(mcp) as client:
             listed = [str(r.uri) for r in await client.list_resources()]
-            templates = await client.list_resource_templates()
+            templates = [t.uri_template for t in await client.list_resource_templates()]
             with pytest.raises(MCPError, match="Resource not found"):
                 await client.read_resource(URI.format(ACME))
+            [directory] = await client.read_resource("itglue://organizations")
             tools = {tool.name for tool in await client.list_tools()}
     finally:
         await authorizer.aclose()
         await engine.dispose()
 
-    assert (listed, templates) == ([], [])
+    # Only the infrastructure resources go: the directory and documents stay.
+    assert [uri for uri in listed if uri.endswith("/infrastructure.md")] == []
+    assert URI.format("{organization_id}") not in templates
+    assert "itglue://documents/{document_id}" in templates
+    assert isinstance(directory, mt.TextResourceContents)
+    entries = json.loads(directory.text)["organizations"]
+    assert len(entries) == 6 and not [entry for entry in entries if "infrastructure" in entry]
     assert TOOL not in tools and "get_organization" in tools
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "DocumentSectionText",
     "RelatedRecord",
     "clip_sections",
+    "document_content",
     "read_document",
 ]
 
@@ -178,6 +179,38 @@ async def read_document(
     if max_chars < 1:
         raise ValueError("max_chars: must be at least 1")
     view = await _find(session, graph, reference, organization_ids, hidden_types)
+    return await document_content(
+        graph,
+        view,
+        organization_ids=organization_ids,
+        max_chars=max_chars,
+        related_limit=related_limit,
+        hidden_types=hidden_types,
+    )
+
+
+async def document_content(
+    graph: GraphStore,
+    view: DocumentView,
+    *,
+    organization_ids: Collection[int] | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    related_limit: int = DEFAULT_RELATED_LIMIT,
+    hidden_types: Collection[str] = (),
+) -> DocumentContent:
+    """A document already found (by id, by the caller's scope), clipped to ``max_chars``,
+    with its related records: what :func:`read_document` returns once it has found it.
+
+    Args:
+        graph: the graph backend (related records).
+        view: the document, read within the caller's scope.
+        organization_ids, max_chars, related_limit, hidden_types: as :func:`read_document`.
+
+    Raises:
+        ValueError: ``max_chars`` or ``related_limit`` below 1.
+    """
+    if related_limit < 1:
+        raise ValueError("related_limit: must be at least 1")
     sections, truncated = clip_sections(view.sections, max_chars)
     ref = RecordRef("documents", view.id)
     subgraph = await graph.expand(

@@ -14,7 +14,8 @@
 - ``tools/call`` of a tool the server does not have is a JSON-RPC error ``-32602``
   (``Unknown tool: <name>``), as the MCP specification says, whatever the caller's roles.
 - ``tools/call`` of any other tool is refused with a :class:`~fastmcp.exceptions.ToolError`
-  naming the tool, and leaves a ``deny`` audit event (``services.audit``).
+  naming the tool, and leaves a ``deny`` audit event (``services.audit``), as a refused
+  resource read does (:meth:`AccessMiddleware.record_denial`).
 - a permitted call runs with its permissions and its :class:`~itglue_mcp.catalog.ReadScope`
   in context variables, built once here: the readable organizations, the hidden record types
   and the organization the ``organization`` argument names, resolved against the cached
@@ -266,7 +267,7 @@ class AccessMiddleware(Middleware):
                 span.set_attribute("itglue_mcp.rbac.decision", "allow" if allowed else "deny")
             if not allowed:
                 observe_rbac_denial(label)
-                await self._record_denial(caller, tool)
+                await self.record_denial(caller, tool)
                 observe_tool_call(label, "denied", time.perf_counter() - started)
                 raise ToolError(denial_message(tool))
             outcome = "error"
@@ -291,13 +292,40 @@ class AccessMiddleware(Middleware):
             finally:
                 observe_tool_call(label, outcome, time.perf_counter() - started)
 
-    async def _record_denial(self, caller: Caller, tool: str) -> None:
+    async def record_denial(
+        self,
+        caller: Caller,
+        tool: str,
+        *,
+        reason: str = DENIED_REASON,
+        organization_id: int | None = None,
+        record_type: str | None = None,
+        record_id: int | None = None,
+    ) -> None:
+        """Log and audit one refusal: a tool call here, a resource read in
+        :class:`~itglue_mcp.server.resources.access.ResourceAccess` (``tool`` is then the
+        resource's URI or template). Never raises: the request is refused either way.
+
+        Args:
+            caller: who was refused.
+            tool: the tool, or the resource's URI or URI template (never the caller's text).
+            reason: the rule that refused it.
+            organization_id, record_type, record_id: what was asked for, when known.
+        """
         _log.info("access.denied", subject=caller.subject, tool=tool)
         audit = self._services.audit
         if audit is None:
             return
         try:
-            await audit.record(caller, tool=tool, decision=AuditDecision.DENY, reason=DENIED_REASON)
+            await audit.record(
+                caller,
+                tool=tool,
+                decision=AuditDecision.DENY,
+                reason=reason,
+                organization_id=organization_id,
+                record_type=record_type,
+                record_id=record_id,
+            )
         except ItglueMcpError as error:
             # The call is refused either way; a lost audit event is an operator's alarm.
             _log.error(

@@ -33,8 +33,10 @@ from itglue_mcp.server.errors import ArgumentErrors
 from itglue_mcp.server.jsonrpc_guard import JsonRpcGuardMiddleware
 from itglue_mcp.server.rendering import FencedText
 from itglue_mcp.server.request_limit import request_limit_middleware
+from itglue_mcp.server.resources import directory as directory_resource
+from itglue_mcp.server.resources import documents as document_resource
 from itglue_mcp.server.resources import infrastructure as infrastructure_resource
-from itglue_mcp.server.resources.access import ResourceAccess
+from itglue_mcp.server.resources.access import AnyResource, ResourceAccess
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.static_challenge import StaticTokenChallenge
 from itglue_mcp.server.step_up import step_up_middleware
@@ -113,14 +115,20 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
     )
     for module in TOOL_MODULES:
         module.register(mcp, services)
-    infrastructure_resource.register(mcp, services)
+    for resource_module in (directory_resource, infrastructure_resource, document_resource):
+        resource_module.register(mcp, services)
     mcp.add_transform(CompactToolSchemas())
     # Outermost: it also finishes the messages the access middleware raises (an unknown
     # organization's close names come from IT Glue).
     mcp.add_middleware(FencedText())
     access = AccessMiddleware(mcp, services, auth or AuthSettings())
     mcp.add_middleware(access)
-    mcp.add_middleware(ResourceAccess(access, services, [infrastructure_resource.INFRASTRUCTURE]))
+    resources: list[AnyResource] = [
+        directory_resource.DIRECTORY,
+        infrastructure_resource.INFRASTRUCTURE,
+        document_resource.DOCUMENT,
+    ]
+    mcp.add_middleware(ResourceAccess(access, services, resources))
     mcp.add_middleware(CapabilitiesMiddleware(mcp))
     mcp.add_middleware(ArgumentErrors())
 

@@ -41,7 +41,8 @@ def _flags(content: DocumentContent) -> str:
 
 def render_document(content: DocumentContent) -> str:
     """The readable text of a document: title, citation, fenced content, related records (their
-    notes in one fence)."""
+    notes in one fence). The ``get_document`` tool's text and the ``itglue://documents/{id}``
+    resource's (:mod:`itglue_mcp.server.resources.documents`)."""
     doc = content.document
     where = f" — {doc.organization_name}" if doc.organization_name else ""
     folder = f", folder {content.document_folder_id}" if content.document_folder_id else ""
@@ -52,9 +53,15 @@ def render_document(content: DocumentContent) -> str:
     )
     lines.append(quote_untrusted(body or "(no content)", doc, field="content"))
     if content.truncated:
+        # At the largest max_chars (the tool's bound, and the resource's) asking again reads
+        # no more: the rest is only in IT Glue.
+        more = (
+            f"call again with a larger max_chars (up to {MAX_CHARS}) to read more"
+            if content.max_chars < MAX_CHARS
+            else "the rest is in IT Glue (the link above)"
+        )
         lines.append(
-            f"… content cut at {content.max_chars} of {content.content_chars} characters; "
-            f"call again with a larger max_chars (up to {MAX_CHARS}) to read more."
+            f"… content cut at {content.max_chars} of {content.content_chars} characters; {more}."
         )
     if content.related:
         lines.append("Related records:")
