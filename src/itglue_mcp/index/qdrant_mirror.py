@@ -142,12 +142,13 @@ class AllChunksMirror:
         batch = list({str(point.id): point for point in points}.values())
         if not batch:
             return
+        for point in batch:
+            if not isinstance(point.vector, list) or len(point.vector) != self._dimension:
+                raise ValueError(
+                    f"mirror upsert: point {point.id} must have a vector of "
+                    f"{self._dimension} floats"
+                )
         vectors = np.asarray([point.vector for point in batch], dtype=np.float32)
-        if vectors.shape != (len(batch), self._dimension):
-            raise ValueError(
-                f"mirror upsert: expected vectors of {self._dimension} floats, "
-                f"got an array of shape {vectors.shape}"
-            )
         self._reserve(self._size + len(batch))
         rows = np.empty(len(batch), dtype=np.intp)
         for position, point in enumerate(batch):
