@@ -1,4 +1,4 @@
-"""The per-organization layout's all-chunks mirror: wide scopes answered from one collection.
+"""The per-organization layout's all-chunks mirror: wide scopes answered from one matrix.
 
 Every chunk is written to its organization's collection and mirrored in memory; a search over
 more than ``MAX_PARTITION_QUERIES`` organizations (or over everything) asks the mirror, which
@@ -216,7 +216,7 @@ async def _one_by_one(
     index: QdrantVectorIndex, query: np.ndarray, scope: set[int | None], limit: int
 ) -> list[VectorHit]:
     """The best hits of ``scope`` merged from one-organization searches (each answered by
-    that organization's own collection, never the all-chunks one)."""
+    that organization's own collection, never the all-chunks mirror)."""
     hits: list[VectorHit] = []
     for organization in scope:
         hits += await index.search(query, organization_ids={organization}, limit=limit)

@@ -14,12 +14,13 @@ organization's points only (8 ms at 1,000).
 
 **Why every chunk a second time, in memory.** Querying every collection costs a fixed ~0.4 ms
 each (65 ms at 151 organizations), so a search over every organization would grow with the
-tenant. Local mode therefore also keeps every chunk in an in-memory all-chunks collection
-(:class:`~itglue_mcp.index.qdrant_mirror.AllChunksMirror`), built at open from the stored
-vectors and updated after each write and delete: a scope wider than a few organizations is one
-unfiltered numpy query there, its out-of-scope hits dropped (see
-:meth:`QdrantVectorIndex.search`). The price: every vector is held in memory twice, and opening
-copies them (0.8 s more at 7,700 chunks; figures in ``benchmarks/README.md``).
+tenant. Local mode therefore also keeps every chunk in an in-memory float32 matrix
+(:class:`~itglue_mcp.index.qdrant_mirror.AllChunksMirror`, ranked by this project's own numpy,
+not by qdrant-client), built at open from the stored vectors and updated after each write and
+delete: a scope wider than :data:`~itglue_mcp.index.qdrant_layout.MAX_PARTITION_QUERIES`
+organizations is one exact query there, the scope and record types masked before the top hits
+are picked (see :meth:`QdrantVectorIndex.search`). The price: every vector is held in memory
+twice, and opening copies them (figures in ``benchmarks/README.md``).
 
 A Qdrant server builds real payload indexes, and its multitenancy guidance is one collection
 partitioned by a tenant key, so with ``qdrant_url`` set every chunk goes into one collection,

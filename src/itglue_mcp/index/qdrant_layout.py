@@ -53,10 +53,14 @@ HIT_PAYLOAD = ["organization_id", "record_type", "record_id", "chunk"]
 """The payload fields a search reads back (what :func:`vector_hit` needs)."""
 
 MAX_PARTITION_QUERIES = 16
-"""Most per-organization collections one search queries one by one. Each local-mode query
-costs a fixed ~0.4 ms (65 ms for 151 collections); one query on the in-memory all-chunks
-collection costs numpy time over all its points (about as much as 16 such queries at 50k
-points), so a wider scope goes to the all-chunks collection (see :func:`all_chunks_fetch`)."""
+"""Most per-organization collections one search queries one by one; a wider scope, and every
+organization, is one masked query of the in-memory all-chunks mirror
+(:class:`~itglue_mcp.index.qdrant_mirror.AllChunksMirror`). A local-mode query costs a fixed
+~0.3-1.2 ms per collection; the mirror's query grows with the whole account (one float32
+product over every chunk). Measured by ``benchmarks/test_index_scoping.py`` on the loaded
+2-core machine: at 51,588 chunks, 16 one-organization collections took 19.5 ms against 38-45 ms
+for the mirror (break-even ~30 collections); at 20,000 chunks, 16 collections of 1,000 took
+48.6 ms against 32.0 ms (break-even ~11). 16 sits between the two."""
 
 
 class CollectionLayout(StrEnum):
