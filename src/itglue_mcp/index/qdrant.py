@@ -464,13 +464,10 @@ class QdrantVectorIndex:
                     span.set_attribute("itglue_mcp.qdrant.collections", 1)
                 else:
                     names = self._partitions() if partitions is None else partitions
+                    floats, query_filter = query.tolist(), wanted.payload_filter(scope=False)
                     hits = []
                     for name in names:
-                        hits.extend(
-                            await self._query(
-                                name, query.tolist(), limit, wanted.payload_filter(scope=False)
-                            )
-                        )
+                        hits.extend(await self._query(name, floats, limit, query_filter))
                     span.set_attribute("itglue_mcp.qdrant.collections", len(names))
             span.set_attribute("itglue_mcp.qdrant.hits", len(hits))
         hits.sort(key=lambda hit: (-hit.score, hit.record_type, hit.record_id, hit.chunk))
