@@ -205,5 +205,5 @@ async def test_local_mode_from_settings_files_organizations_apart(tmp_path: Path
     client = AsyncQdrantClient(path=str(tmp_path / "qdrant"))
     names = {c.name for c in (await client.get_collections()).collections}
     await client.close()
-    # The all-chunks collection lives in memory only: nothing written twice on disk.
+    # The all-chunks mirror lives in memory only: nothing written twice on disk.
     assert names == {"itglue-records", "itglue-org-7", "itglue-org-8", "itglue-account"}

@@ -14,12 +14,13 @@ organization's points only (8 ms at 1,000).
 
 **Why every chunk a second time, in memory.** Querying every collection costs a fixed ~0.4 ms
 each (65 ms at 151 organizations), so a search over every organization would grow with the
-tenant. Local mode therefore also keeps every chunk in an in-memory all-chunks collection
-(:class:`~itglue_mcp.index.qdrant_mirror.AllChunksMirror`), built at open from the stored
-vectors and updated after each write and delete: a scope wider than a few organizations is one
-unfiltered numpy query there, its out-of-scope hits dropped (see
-:meth:`QdrantVectorIndex.search`). The price: every vector is held in memory twice, and opening
-copies them (0.8 s more at 7,700 chunks; figures in ``benchmarks/README.md``).
+tenant. Local mode therefore also keeps every chunk in an in-memory float32 matrix
+(:class:`~itglue_mcp.index.qdrant_mirror.AllChunksMirror`, ranked by this project's own numpy,
+not by qdrant-client), built at open from the stored vectors and updated after each write and
+delete: a scope wider than :data:`~itglue_mcp.index.qdrant_layout.MAX_PARTITION_QUERIES`
+organizations is one exact query there, the scope and record types masked before the top hits
+are picked (see :meth:`QdrantVectorIndex.search`). The price: every vector is held in memory
+twice, and opening copies them (figures in ``benchmarks/README.md``).
 
 A Qdrant server builds real payload indexes, and its multitenancy guidance is one collection
 partitioned by a tenant key, so with ``qdrant_url`` set every chunk goes into one collection,
@@ -62,11 +63,10 @@ from itglue_mcp.index.errors import VectorIndexError
 from itglue_mcp.index.qdrant_layout import (
     ACCOUNT_SCOPE,
     HIT_PAYLOAD,
-    MAX_FETCH,
+    MAX_PARTITION_QUERIES,
     ChunkFilter,
     CollectionLayout,
     FiledRecord,
-    all_chunks_fetch,
     chunk_point_id,
     qdrant_errors,
     record_point_id,
@@ -320,7 +320,7 @@ class QdrantVectorIndex:
                     name, points_selector=models.PointIdsList(points=list(point_ids))
                 )
                 if self._mirror is not None:
-                    await self._mirror.delete(point_ids)
+                    self._mirror.delete(point_ids)
 
     async def upsert(
         self, documents: Sequence[IndexDocument], vectors: NDArray[np.float32]
@@ -386,7 +386,7 @@ class QdrantVectorIndex:
                 await self._client.upsert(name, points=batch)
                 # After the write it mirrors: a failed write leaves the mirror as the disk.
                 if self._mirror is not None:
-                    await self._mirror.upsert(batch)
+                    self._mirror.upsert(batch)
 
     async def delete(self, record_type: str, record_ids: Collection[int]) -> int:
         """See :meth:`VectorIndex.delete`."""
@@ -431,17 +431,13 @@ class QdrantVectorIndex:
 
         Single layout: one query filtered on the indexed ``scope`` and ``record_type``.
         Per-organization layout: a scope of at most
-        :data:`~itglue_mcp.index.qdrant_layout.MAX_PARTITION_QUERIES` collections
-        (or too small a share of the account for the all-chunks collection to find its hits
-        among the nearest :data:`MAX_FETCH` points) queries each of its collections, unfiltered
-        but for ``record_types``; any wider scope, every organization included, is one
-        unfiltered query on the in-memory all-chunks mirror whose hits outside the scope or the
-        record types are dropped, fetching more when too few are left (see
-        :meth:`_search_all_chunks`).
+        :data:`~itglue_mcp.index.qdrant_layout.MAX_PARTITION_QUERIES` existing collections
+        queries each of them, unfiltered but for ``record_types``; every organization, or a
+        wider scope, is one exact masked query of the in-memory all-chunks mirror.
         """
         if limit < 1:
             raise ValueError(f"search: limit must be at least 1, got {limit}")
-        query = _unit_rows(np.asarray(vector, dtype=np.float32).reshape(1, -1))[0].tolist()
+        query = _unit_rows(np.asarray(vector, dtype=np.float32).reshape(1, -1))[0]
         if len(query) != self._dimension:
             raise ValueError(f"search: expected {self._dimension} floats, got {len(query)}")
         wanted = ChunkFilter.of(organization_ids, record_types)
@@ -454,33 +450,31 @@ class QdrantVectorIndex:
             qdrant_errors("search"),
         ):
             if self._layout is CollectionLayout.SINGLE:
-                hits = await self._query(self._single, query, limit, wanted.payload_filter())
+                hits = await self._query(
+                    self._single, query.tolist(), limit, wanted.payload_filter()
+                )
                 span.set_attribute("itglue_mcp.qdrant.collections", 1)
             else:
-                partitions = await self._partitions_in(wanted.scopes)
-                fetch = all_chunks_fetch(
-                    limit, wanted.scopes is None, len(partitions), len(self._partitions())
-                )
-                if fetch is not None and self._mirror is not None:
-                    hits = await self._search_all_chunks(self._mirror, query, wanted, limit, fetch)
+                scopes = wanted.scopes
+                partitions = None if scopes is None else await self._partitions_in(scopes)
+                if self._mirror is not None and (
+                    partitions is None or len(partitions) > MAX_PARTITION_QUERIES
+                ):
+                    hits = self._mirror.query(query, limit, wanted)
                     span.set_attribute("itglue_mcp.qdrant.collections", 1)
                 else:
+                    names = self._partitions() if partitions is None else partitions
+                    floats, query_filter = query.tolist(), wanted.payload_filter(scope=False)
                     hits = []
-                    for name in partitions:
-                        hits.extend(
-                            await self._query(
-                                name, query, limit, wanted.payload_filter(scope=False)
-                            )
-                        )
-                    span.set_attribute("itglue_mcp.qdrant.collections", len(partitions))
+                    for name in names:
+                        hits.extend(await self._query(name, floats, limit, query_filter))
+                    span.set_attribute("itglue_mcp.qdrant.collections", len(names))
             span.set_attribute("itglue_mcp.qdrant.hits", len(hits))
         hits.sort(key=lambda hit: (-hit.score, hit.record_type, hit.record_id, hit.chunk))
         return hits[:limit]
 
-    async def _partitions_in(self, scopes: Collection[str] | None) -> list[str]:
-        """The existing per-organization collections of ``scopes`` (``None``: all known)."""
-        if scopes is None:
-            return self._partitions()
+    async def _partitions_in(self, scopes: Collection[str]) -> list[str]:
+        """The existing per-organization collections of ``scopes``."""
         names = [self._collection(scope) for scope in sorted(scopes)]
         return [name for name in names if await self._exists(name)]
 
@@ -491,27 +485,6 @@ class QdrantVectorIndex:
             name, query=query, query_filter=query_filter, limit=limit, with_payload=HIT_PAYLOAD
         )
         return [vector_hit(point) for point in response.points]
-
-    @staticmethod
-    async def _search_all_chunks(
-        mirror: AllChunksMirror, query: list[float], wanted: ChunkFilter, limit: int, fetch: int
-    ) -> list[VectorHit]:
-        """The best ``limit`` hits of ``wanted`` from the in-memory all-chunks collection.
-
-        Local mode evaluates a payload filter in Python over every point, so the collection
-        is asked unfiltered for the nearest ``fetch`` points (numpy over the vectors, then
-        Python for the points returned only) and those ``wanted`` does not admit are dropped.
-        When fewer than ``limit`` are left and more points exist, the fetch is widened 4x up to
-        :data:`MAX_FETCH`; past it (a rare record type), one filtered query answers exactly.
-        """
-        while True:
-            fetched = await mirror.query(query, fetch, None)
-            hits = [hit for hit in fetched if wanted.admits(hit)]
-            if len(hits) >= limit or len(fetched) < fetch:
-                return hits
-            if fetch >= MAX_FETCH:
-                return await mirror.query(query, limit, wanted.payload_filter())
-            fetch = min(4 * fetch, MAX_FETCH)
 
     async def known_hashes(self, records: Collection[RecordKey]) -> dict[ChunkKey, str]:
         """See :meth:`VectorIndex.known_hashes`: a directory lookup, then chunk lookups by id."""
@@ -548,7 +521,7 @@ class QdrantVectorIndex:
         total = 0
         with qdrant_errors("count"):
             if self._mirror is not None:
-                return await self._mirror.count()
+                return self._mirror.count()
             for name in names:
                 if await self._exists(name):
                     total += (await self._client.count(name, exact=True)).count
@@ -556,7 +529,6 @@ class QdrantVectorIndex:
 
     async def close(self) -> None:
         """Close the client (local mode: release the directory lock) and drop the mirror."""
+        self._mirror = None
         with qdrant_errors("close"):
-            if self._mirror is not None:
-                await self._mirror.close()
             await self._client.close()

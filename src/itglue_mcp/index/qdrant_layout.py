@@ -33,12 +33,10 @@ from itglue_mcp.index.vector_index import VectorHit
 __all__ = [
     "ACCOUNT_SCOPE",
     "HIT_PAYLOAD",
-    "MAX_FETCH",
     "MAX_PARTITION_QUERIES",
     "ChunkFilter",
     "CollectionLayout",
     "FiledRecord",
-    "all_chunks_fetch",
     "chunk_point_id",
     "qdrant_errors",
     "record_point_id",
@@ -55,15 +53,14 @@ HIT_PAYLOAD = ["organization_id", "record_type", "record_id", "chunk"]
 """The payload fields a search reads back (what :func:`vector_hit` needs)."""
 
 MAX_PARTITION_QUERIES = 16
-"""Most per-organization collections one search queries one by one. Each local-mode query
-costs a fixed ~0.4 ms (65 ms for 151 collections); one query on the in-memory all-chunks
-collection costs numpy time over all its points (about as much as 16 such queries at 50k
-points), so a wider scope goes to the all-chunks collection (see :func:`all_chunks_fetch`)."""
-
-MAX_FETCH = 2_000
-"""Most points one unfiltered query on the all-chunks collection returns before the hits
-outside the scope are dropped: local mode builds each returned point in Python (~10 us), as
-it evaluates a payload filter point by point, so fetching more costs as much as filtering."""
+"""Most per-organization collections one search queries one by one; a wider scope, and every
+organization, is one masked query of the in-memory all-chunks mirror
+(:class:`~itglue_mcp.index.qdrant_mirror.AllChunksMirror`). A local-mode query costs a fixed
+~0.3-1.2 ms per collection; the mirror's query grows with the whole account (one float32
+product over every chunk). Measured by ``benchmarks/test_index_scoping.py`` on the loaded
+2-core machine: at 51,588 chunks, 16 one-organization collections took 19.5 ms against 38-45 ms
+for the mirror (break-even ~30 collections); at 20,000 chunks, 16 collections of 1,000 took
+48.6 ms against 32.0 ms (break-even ~11). 16 sits between the two."""
 
 
 class CollectionLayout(StrEnum):
@@ -106,12 +103,6 @@ class ChunkFilter:
         """Whether an empty scope or an empty set of record types rules out every chunk."""
         return self.scopes == frozenset() or self.record_types == frozenset()
 
-    def admits(self, hit: VectorHit) -> bool:
-        """Whether ``hit`` is in the scope and of a record type searched."""
-        return (self.scopes is None or scope_key(hit.organization_id) in self.scopes) and (
-            self.record_types is None or hit.record_type in self.record_types
-        )
-
     def payload_filter(self, *, scope: bool = True) -> models.Filter | None:
         """The Qdrant filter on the ``scope`` (unless ``scope`` is false: the collection holds
         one scope) and ``record_type`` payload fields; ``None`` when nothing is filtered."""
@@ -127,30 +118,6 @@ class ChunkFilter:
                 )
             )
         return models.Filter(must=conditions) if conditions else None
-
-
-def all_chunks_fetch(limit: int, everything: bool, scoped: int, partitions: int) -> int | None:
-    """How many nearest points to fetch from the all-chunks collection for ``limit`` hits, or
-    ``None`` when the scope's own collections answer better.
-
-    Args:
-        limit: hits wanted.
-        everything: the search is not scoped (every organization and account-wide records).
-        scoped: existing per-organization collections in the scope.
-        partitions: existing per-organization collections in all.
-
-    Returns:
-        ``limit`` for an unscoped search; for a scope of more than
-        :data:`MAX_PARTITION_QUERIES` collections, ``limit`` over the scope's share of the
-        collections (the hits expected to survive dropping the rest), when that is at most
-        :data:`MAX_FETCH`; otherwise ``None``.
-    """
-    if everything:
-        return limit
-    if scoped <= MAX_PARTITION_QUERIES:
-        return None
-    fetch = -(-limit * partitions // scoped)
-    return fetch if fetch <= MAX_FETCH else None
 
 
 def scope_key(organization_id: int | None) -> str:
