@@ -31,6 +31,8 @@ from itglue_mcp.server.access import AccessMiddleware
 from itglue_mcp.server.capabilities import CapabilitiesMiddleware
 from itglue_mcp.server.errors import ArgumentErrors
 from itglue_mcp.server.jsonrpc_guard import JsonRpcGuardMiddleware
+from itglue_mcp.server.prompts import PROMPTS, PromptAccess
+from itglue_mcp.server.prompts import register as register_prompts
 from itglue_mcp.server.rendering import FencedText
 from itglue_mcp.server.request_limit import request_limit_middleware
 from itglue_mcp.server.resources import infrastructure as infrastructure_resource
@@ -94,13 +96,14 @@ INSTRUCTIONS = (
 
 
 def build_server(services: Services, auth: AuthSettings | None = None) -> FastMCP:
-    """A FastMCP server with the read tools and ``/healthz`` ``/readyz`` routes.
+    """A FastMCP server with the read tools, the prompts and ``/healthz`` ``/readyz`` routes.
 
     Every request passes :class:`~itglue_mcp.server.access.AccessMiddleware`: ``tools/list``
     shows the tools the caller's roles allow (``services.authorizer``; ``None``: all), any
     other ``tools/call`` is refused and audited, and each tool keeps its results within the
-    organizations the caller may read. ``auth`` maps a verified token's claims to the caller
-    (default: ``AuthSettings()``).
+    organizations the caller may read; ``prompts/list`` shows the prompts whose required
+    tools the caller may call (:mod:`itglue_mcp.server.prompts`). ``auth`` maps a verified
+    token's claims to the caller (default: ``AuthSettings()``).
 
     ``/readyz`` answers 200 once the store and the vector index (when configured) answer and
     a sync has succeeded, 503 otherwise (with the reason), so Kubernetes sends no traffic to
@@ -116,6 +119,7 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
     for module in TOOL_MODULES:
         module.register(mcp, services)
     infrastructure_resource.register(mcp, services)
+    register_prompts(mcp)
     mcp.add_transform(CompactToolSchemas())
     # Outermost: it also finishes the messages the access middleware raises (an unknown
     # organization's close names come from IT Glue).
@@ -123,6 +127,7 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
     access = AccessMiddleware(mcp, services, auth or AuthSettings())
     mcp.add_middleware(access)
     mcp.add_middleware(ResourceAccess(access, services, [infrastructure_resource.INFRASTRUCTURE]))
+    mcp.add_middleware(PromptAccess(access, PROMPTS))
     mcp.add_middleware(CapabilitiesMiddleware(mcp))
     mcp.add_middleware(ArgumentErrors())
 
