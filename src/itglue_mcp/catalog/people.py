@@ -328,8 +328,9 @@ async def _records_at(
 
 async def list_locations(session: AsyncSession, scope: ReadScope, *, limit: int) -> LocationListing:
     """The locations of ``scope`` (its named organization, else every readable one), with
-    how many configurations and contacts each has: three queries (the page, the total, one
-    grouped count per record type), whatever the number of locations.
+    how many configurations and contacts each has: at most four queries (the page, the total
+    when the page is full, one grouped count per record type), whatever the number of
+    locations.
 
     A record type hidden from the caller is neither read nor counted; with locations hidden
     the listing is empty.
