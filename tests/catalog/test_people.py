@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from itglue_mcp.catalog.people import ContactPoint, find_contacts, find_locations
+from itglue_mcp.catalog import ReadScope
+from itglue_mcp.catalog.organizations import OrganizationDirectory
+from itglue_mcp.catalog.people import ContactPoint, find_contacts, find_locations, list_locations
 from tests.store.test_network import records
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -100,3 +104,53 @@ async def test_locations_primary_first(synced: Sessions, dataset_dir: Path) -> N
     )
     assert primary["id"] in {view.id for view in by_city}
     assert {view.organization_id for view in elsewhere} == others
+
+
+async def test_location_counts_take_the_same_few_queries_for_any_number_of_locations(
+    synced: Sessions, dataset_dir: Path
+) -> None:
+    """One query for the page, one for the total when the page is full, and one grouped count
+    per record type: never one per location."""
+    locations = records(dataset_dir, "locations")
+    configurations = Counter(
+        c["attributes"]["location-id"] for c in records(dataset_dir, "configurations")
+    )
+    contacts = Counter(c["attributes"]["location-id"] for c in records(dataset_dir, "contacts"))
+    statements: list[str] = []
+    async with synced() as session:
+        directory = await OrganizationDirectory(synced).snapshot(session)
+        engine = session.bind.sync_engine
+
+        def count(*arguments: Any) -> None:
+            statements.append(arguments[2])
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            runs = []
+            for organization, limit in ((None, 200), (_acme(dataset_dir), 200), (None, 2)):
+                scope = ReadScope.build(
+                    directory,
+                    subject="test",
+                    readable=None,
+                    hidden_record_types=(),
+                    organization=None if organization is None else str(organization),
+                )
+                statements.clear()
+                listing = await list_locations(session, scope, limit=limit)
+                runs.append((listing, len(statements)))
+            hidden = ReadScope.build(
+                directory, subject="test", readable=None, hidden_record_types=("contacts",)
+            )
+            statements.clear()
+            without_contacts = await list_locations(session, hidden, limit=200)
+            hidden_run = len(statements)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+
+    (every, every_queries), (acme, acme_queries), (page, page_queries) = runs
+    assert len(every.locations) == every.total == len(locations) > len(acme.locations) > 1
+    assert every_queries == acme_queries == 3 and page_queries == 4
+    assert (len(page.locations), page.total) == (2, len(locations))
+    assert every.configurations == {k: n for k, n in configurations.items() if k is not None}
+    assert every.contacts == {k: n for k, n in contacts.items() if k is not None}
+    assert without_contacts.contacts is None and hidden_run == 2

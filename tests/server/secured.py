@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from fastmcp.server.auth.providers.jwt import StaticTokenVerifier
@@ -25,7 +26,7 @@ from pydantic import SecretStr
 
 from itglue_mcp.background import serve_in_thread
 from itglue_mcp.config import AuthSettings, Settings
-from itglue_mcp.config.rbac import RbacSettings
+from itglue_mcp.config.rbac import PolicySource, RbacSettings
 from itglue_mcp.config.settings import ItglueSettings
 from itglue_mcp.graph import SqlGraphStore
 from itglue_mcp.itglue.client import ItglueClient
@@ -61,6 +62,7 @@ def serve_secured_app(
     audit_url: str,
     tokens: dict[str, dict[str, Any]],
     bindings: dict[str, list[str]],
+    policy_file: Path | None = None,
 ) -> Iterator[str]:
     """Serve the access-controlled MCP app over ``database_url``; yields the base URL.
 
@@ -69,11 +71,14 @@ def serve_secured_app(
         audit_url: the store audit events are written to.
         tokens: bearer token → its claims (:func:`caller_claims`).
         bindings: ``rbac.bindings`` (IdP group/role → roles).
+        policy_file: policy lines (roles of the test's own) beside the built-in roles.
     """
     engine = create_engine(database_url, null_pool=True)
     audit_engine = create_engine(audit_url, null_pool=True)
     sessions = create_session_factory(engine)
-    settings = Settings(rbac=RbacSettings(bindings=bindings))
+    source = PolicySource.BUILTIN if policy_file is None else PolicySource.FILE
+    rbac = RbacSettings(bindings=bindings, policy_source=source, policy_file=policy_file)
+    settings = Settings(rbac=rbac)
     authorizer = _blocking(build_authorizer(settings, None))
     audit = AuditTrail(create_session_factory(audit_engine))
     itglue = ItglueClient(

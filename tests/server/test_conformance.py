@@ -51,7 +51,10 @@ APPLICABLE = frozenset(
 """Scenarios that exercise what this server offers; each must pass without a warning."""
 
 _FIXTURE_TOOL = "calls the suite's fixture tool {}, which only its reference server defines"
-_FIXTURE_PROMPT = "gets the suite's fixture prompt {}; this server has no prompts"
+_FIXTURE_PROMPT = (
+    "gets the suite's fixture prompt {}, which only its reference server defines (this "
+    "server's prompts are a technician's: troubleshoot_device…)"
+)
 _FIXTURE_RESOURCE = (
     "reads the suite's fixture resource {}, which only its reference server defines (this "
     "server's resources are IT Glue documents)"
@@ -59,7 +62,7 @@ _FIXTURE_RESOURCE = (
 
 NOT_APPLICABLE: dict[str, str] = {
     "completion-complete": "completes an argument of the suite's fixture prompt; this server "
-    "has no prompts and does not declare the completions capability",
+    "does not declare the completions capability",
     "tools-call-simple-text": _FIXTURE_TOOL.format("test_simple_text"),
     "tools-call-image": _FIXTURE_TOOL.format("test_image_content"),
     "tools-call-audio": _FIXTURE_TOOL.format("test_audio_content"),

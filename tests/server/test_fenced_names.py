@@ -111,6 +111,7 @@ async def test_names_with_fence_tags_stay_inert_in_every_tool(
         ("get_document", {"document": names["document_id"]}),
         ("get_organization", {"organization": org}),
         ("list_organizations", {}),
+        ("list_locations", {"organization": org}),
         ("compliance_check", {"organizations": [org]}),
         ("query_documentation", {"question": f"what's the IP of {names['firewall']}",
                                  "organization": org}),

@@ -40,6 +40,8 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("list_expirations", {"within_days": 365, "include_expired": True, "limit": 200}),
     ("document_infrastructure", {"organization": "Northwind Traders"}),
     ("document_infrastructure", {"organization": "NW", "sections": ["diagram", "gaps"]}),
+    ("list_locations", {}),
+    ("list_locations", {"organization": "NW", "limit": 1}),
     ("compliance_check", {}),
     ("compliance_check", {"checks": ["stale_documents"], "organizations": ["NW"], "limit": 0}),
     ("health", {}),

@@ -61,11 +61,11 @@ async def test_handshake_clients_negotiate_their_version_and_call_tools(
         )
 
     assert opened["result"]["protocolVersion"] == version
-    # Only what the server has: tools and resources (the infrastructure documents), no prompts.
-    assert {"tools", "resources"} <= set(opened["result"]["capabilities"])
-    assert "prompts" not in opened["result"]["capabilities"]
-    # The tools never change while the server runs, and it never says they did.
+    # What the server has: tools, resources (the infrastructure documents) and prompts.
+    assert {"tools", "resources", "prompts"} <= set(opened["result"]["capabilities"])
+    # The tools and prompts never change while the server runs, and it never says they did.
     assert "listChanged" not in opened["result"]["capabilities"]["tools"]
+    assert "listChanged" not in opened["result"]["capabilities"]["prompts"]
     organizations = called["result"]["structuredContent"]["organizations"]
     assert "Acme Corporation" in [organization["source"]["name"] for organization in organizations]
 
@@ -82,7 +82,7 @@ async def test_a_2026_07_28_client_calls_tools_without_a_handshake(mcp_url: str)
         discovered = probing.server_capabilities
     assert discovered is not None
     assert discovered.tools is not None
-    assert discovered.prompts is None and discovered.resources is not None
+    assert discovered.prompts is not None and discovered.resources is not None
     assert {"query_documentation", "search", "get_configuration"} <= tools
     assert result.structured_content is not None
     names = [
@@ -107,15 +107,7 @@ async def test_prompts_and_resources_are_advertised_once_the_server_has_some(mod
     assert nothing is not None
     assert (nothing.prompts, nothing.resources) == (None, None)
 
-    mcp = _server()  # its resource templates: the infrastructure documents
-    async with Client(mcp, mode=mode) as client:
-        ours = client.server_capabilities
-    assert ours is not None
-    assert ours.tools is not None and ours.resources is not None
-    assert ours.prompts is None
-
-    mcp = _server()
-    mcp.prompt(lambda: "Which devices of @acme expire this month?", name="expiring")
+    mcp = _server()  # its resource templates (infrastructure documents) and its prompts
     async with Client(mcp, mode=mode) as client:
         full = client.server_capabilities
     assert full is not None

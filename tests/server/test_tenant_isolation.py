@@ -189,6 +189,7 @@ def _calls(others: Others) -> list[tuple[str, dict[str, Any]]]:
         ("get_dependencies", {"name": fw}),
         ("get_dependencies", {"record_type": "configurations", "record_id": others.firewall_id}),
         ("list_expirations", {"within_days": 365, "include_expired": True, "limit": 200}),
+        ("list_locations", {"limit": 200}),
         ("compliance_check", {"limit": 50, "organization_limit": 1}),
         ("compliance_check", {"limit": 0, "organization_limit": 200}),
         ("get_document", {"document": str(others.document_id)}),
@@ -228,6 +229,10 @@ async def test_client_readonly_sees_nothing_of_other_organizations(
         )
     ][1]
     assert expirations["expirations"]
+    locations = outcomes[("list_locations", json.dumps({"limit": 200}))][1]
+    assert {loc["source"]["organization_id"] for loc in locations["locations"]} == {
+        NORTHWIND_TRADERS
+    }
     document = outcomes[("document_infrastructure", json.dumps({"organization": "Northwind"}))]
     assert len(document[1]["records"]) > 10, "Northwind Traders' infrastructure is documented"
     # Another organization's record is not found, as if it did not exist.
@@ -254,7 +259,7 @@ async def test_the_scan_sees_other_organizations_when_they_are_readable(
 
     assert {"list_organizations", "search", "get_configuration", "find_ip_address"} <= set(flagged)
     assert {"query_documentation", "list_expirations", "get_dependencies"} <= set(flagged)
-    assert "compliance_check" in flagged
+    assert {"compliance_check", "list_locations"} <= set(flagged)
 
 
 @pytest.mark.parametrize(
@@ -264,6 +269,7 @@ async def test_the_scan_sees_other_organizations_when_they_are_readable(
         ("search", {"query": "vpn"}),
         ("get_configuration", {"name": "FW01"}),
         ("list_expirations", {}),
+        ("list_locations", {}),
         ("find_ip_address", {"query": "firewall"}),
         ("get_dependencies", {"name": "FW01"}),
         ("get_document", {"document": "VPN"}),

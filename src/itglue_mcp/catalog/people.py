@@ -10,6 +10,8 @@ Example::
 
     approvers = await find_contacts(session, important=True, organization_ids={7})
     [hq] = await find_locations(session, primary=True, organization_ids={7})
+    listing = await list_locations(session, scope, limit=25)   # every readable organization
+    listing.configurations[hq.id], listing.contacts[hq.id]
     profile = await organization_profile(session, scope, 7)
     profile.locations[0].city, profile.record_counts["configurations"]
 """
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, case, func, or_
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.catalog.scope import ReadScope
@@ -41,11 +43,13 @@ from itglue_mcp.store.record_types import RecordType
 __all__ = [
     "ContactPoint",
     "ContactView",
+    "LocationListing",
     "LocationView",
     "OrganizationProfile",
     "PostalAddress",
     "find_contacts",
     "find_locations",
+    "list_locations",
     "organization_profile",
     "postal_address",
 ]
@@ -233,6 +237,7 @@ async def find_locations(
     primary: bool | None = None,
     organization_ids: Collection[int] | None = None,
     limit: int = 50,
+    by_organization: bool = False,
 ) -> list[LocationView]:
     """Locations by name or city, optionally only the primary one; primary first, then by name.
 
@@ -242,6 +247,7 @@ async def find_locations(
         primary: only primary locations (``True``) or only the others (``False``).
         organization_ids: organizations searched (``None``: all).
         limit: most locations returned.
+        by_organization: group by organization name first (a listing across organizations).
 
     Raises:
         ValueError: ``name`` blank or ``limit`` below 1.
@@ -261,12 +267,99 @@ async def find_locations(
         statement = statement.where(
             table.c.primary.is_(True) if primary else table.c.primary.is_not(True)
         )
+    if by_organization:
+        order += [
+            func.lower(statement.selected_columns.organization_name),
+            table.c.organization_id,
+        ]
     statement = statement.order_by(
         *order, _first(table.c.primary), table.c.archived, func.lower(table.c.name), table.c.id
     )
     with translate_errors("read locations"):
         rows = await session.execute(statement.limit(limit))
     return [to_view(LocationView, row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class LocationListing:
+    """A page of locations and what IT Glue records at each.
+
+    Attributes:
+        locations: by organization name, then primary first, then by name.
+        total: locations in the scope (the page holds the first ``limit``).
+        configurations: configurations per location id (``None``: the type is hidden from
+            the caller, not counted). A location with none is absent from the mapping.
+        contacts: contacts per location id, as ``configurations``.
+    """
+
+    locations: list[LocationView]
+    total: int
+    configurations: dict[int, int] | None
+    contacts: dict[int, int] | None
+
+
+async def _count_locations(session: AsyncSession, organization_ids: list[int] | None) -> int:
+    table = RecordType.LOCATIONS.table
+    statement = select(func.count()).select_from(table).where(*scope(table, organization_ids))
+    with translate_errors("count locations"):
+        return int((await session.execute(statement)).scalar_one())
+
+
+async def _records_at(
+    session: AsyncSession,
+    record_type: RecordType,
+    location_ids: list[int],
+    organization_ids: list[int] | None,
+) -> dict[int, int]:
+    """Records of ``record_type`` (not marked deleted, archived ones included) per location,
+    in one grouped query (IT Glue's ``location-id`` of a configuration or contact)."""
+    if not location_ids:
+        return {}
+    table = record_type.table
+    statement = (
+        select(table.c.location_id, func.count().label("n"))
+        .where(*scope(table, organization_ids), table.c.location_id.in_(location_ids))
+        .group_by(table.c.location_id)
+    )
+    with translate_errors(f"count {record_type} per location"):
+        rows = await session.execute(statement)
+    return {row.location_id: row.n for row in rows}
+
+
+async def list_locations(session: AsyncSession, scope: ReadScope, *, limit: int) -> LocationListing:
+    """The locations of ``scope`` (its named organization, else every readable one), with
+    how many configurations and contacts each has: at most four queries (the page, the total
+    when the page is full, one grouped count per record type), whatever the number of
+    locations.
+
+    A record type hidden from the caller is neither read nor counted; with locations hidden
+    the listing is empty.
+
+    Raises:
+        ValueError: ``limit`` below 1.
+        StoreError: the store failed.
+    """
+    check_page(limit)
+    if not scope.may_see("locations"):
+        return LocationListing(locations=[], total=0, configurations=None, contacts=None)
+    ids = scope.organization_ids
+    locations = await find_locations(
+        session, organization_ids=ids, limit=limit, by_organization=True
+    )
+    total = len(locations)
+    if total == limit:
+        total = await _count_locations(session, ids)
+    shown = [view.id for view in locations]
+    counts = {
+        kind: await _records_at(session, kind, shown, ids) if scope.may_see(kind) else None
+        for kind in (RecordType.CONFIGURATIONS, RecordType.CONTACTS)
+    }
+    return LocationListing(
+        locations=locations,
+        total=total,
+        configurations=counts[RecordType.CONFIGURATIONS],
+        contacts=counts[RecordType.CONTACTS],
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,8 @@ from itglue_mcp.server.access import AccessMiddleware
 from itglue_mcp.server.capabilities import CapabilitiesMiddleware
 from itglue_mcp.server.errors import ArgumentErrors
 from itglue_mcp.server.jsonrpc_guard import JsonRpcGuardMiddleware
+from itglue_mcp.server.prompts import PROMPTS, PromptAccess
+from itglue_mcp.server.prompts import register as register_prompts
 from itglue_mcp.server.rendering import FencedText
 from itglue_mcp.server.request_limit import request_limit_middleware
 from itglue_mcp.server.resources import directory as directory_resource
@@ -51,6 +53,7 @@ from itglue_mcp.server.tools import (
     flexible_assets,
     health,
     infrastructure,
+    locations,
     network,
     organizations,
     passwords,
@@ -65,6 +68,7 @@ TOOL_MODULES = (
     answers,
     search,
     organizations,
+    locations,
     configurations,
     network,
     passwords,
@@ -94,13 +98,14 @@ INSTRUCTIONS = (
 
 
 def build_server(services: Services, auth: AuthSettings | None = None) -> FastMCP:
-    """A FastMCP server with the read tools and ``/healthz`` ``/readyz`` routes.
+    """A FastMCP server with the read tools, the prompts and ``/healthz`` ``/readyz`` routes.
 
     Every request passes :class:`~itglue_mcp.server.access.AccessMiddleware`: ``tools/list``
     shows the tools the caller's roles allow (``services.authorizer``; ``None``: all), any
     other ``tools/call`` is refused and audited, and each tool keeps its results within the
-    organizations the caller may read. ``auth`` maps a verified token's claims to the caller
-    (default: ``AuthSettings()``).
+    organizations the caller may read; ``prompts/list`` shows the prompts whose required
+    tools the caller may call (:mod:`itglue_mcp.server.prompts`). ``auth`` maps a verified
+    token's claims to the caller (default: ``AuthSettings()``).
 
     ``/readyz`` answers 200 once the store and the vector index (when configured) answer and
     a sync has succeeded, 503 otherwise (with the reason), so Kubernetes sends no traffic to
@@ -117,6 +122,7 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
         module.register(mcp, services)
     for resource_module in (directory_resource, infrastructure_resource, document_resource):
         resource_module.register(mcp, services)
+    register_prompts(mcp)
     mcp.add_transform(CompactToolSchemas())
     # Outermost: it also finishes the messages the access middleware raises (an unknown
     # organization's close names come from IT Glue).
@@ -129,6 +135,7 @@ def build_server(services: Services, auth: AuthSettings | None = None) -> FastMC
         document_resource.DOCUMENT,
     ]
     mcp.add_middleware(ResourceAccess(access, services, resources))
+    mcp.add_middleware(PromptAccess(access, PROMPTS))
     mcp.add_middleware(CapabilitiesMiddleware(mcp))
     mcp.add_middleware(ArgumentErrors())
 
