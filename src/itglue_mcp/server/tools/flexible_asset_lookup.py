@@ -69,7 +69,7 @@ def render_asset_types(catalog: AssetTypeCatalog, scope: ReadScope) -> str:
         f"{len(catalog.asset_types)}."
     ]
     for kind in catalog.asset_types:
-        fields = ", ".join(f"{name} ({field_kind})" for name, field_kind in kind.fields.items())
+        fields = "; ".join(f"{name}: {field_kind}" for name, field_kind in kind.fields.items())
         lines.append(
             f"- {kind.name or '-'}: {kind.assets} asset(s) in "
             f"{kind.organizations_total} organization(s). Fields: {fields or 'none'}."
