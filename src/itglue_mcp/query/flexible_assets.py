@@ -96,10 +96,9 @@ class AssetTypeSummary(BaseModel):
 
 
 class AssetTypeCatalog(BaseModel):
-    """Every enabled flexible asset type, most assets first."""
+    """Every enabled flexible asset type, most assets first (names only: no free text)."""
 
     asset_types: list[AssetTypeSummary]
-    untrusted: Literal[True] = True
 
 
 class FlexibleAssetItem(BaseModel):

@@ -137,8 +137,8 @@ def register(mcp: FastMCP, services: Services) -> None:
             DEFAULT_LIMIT
         ),
     ) -> ToolResult:
-        """Flexible assets of one type by name: traits, Tags as records, Password fields
-        withheld. 10 by default; states the total."""
+        """One type's flexible assets by name: traits, Tags as records, Password withheld.
+        10 by default; states the total."""
         with tool_errors():
             scope = _readable_scope("list_flexible_assets")
             async with services.catalog.reading() as session:
