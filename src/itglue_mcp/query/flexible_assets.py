@@ -53,6 +53,7 @@ __all__ = [
     "FlexibleAssetDetail",
     "FlexibleAssetItem",
     "FlexibleAssetList",
+    "OrganizationCount",
     "discover_asset_types",
     "get_flexible_asset",
     "list_flexible_assets",
