@@ -233,6 +233,24 @@ async def test_a_filter_matches_trait_text_and_names_the_total(
     assert ", Security contains 'WPA2', by name" in by_name.content[0].text
 
 
+async def test_a_checkbox_filter_is_true_or_false(url: str, tools_dataset_dir: Path) -> None:
+    guests = [
+        int(a["id"])
+        for a in _assets(tools_dataset_dir, "Wireless")
+        if a["attributes"]["traits"]["guest-network"]
+    ]
+    assert 0 < len(guests) < len(_assets(tools_dataset_dir, "Wireless"))
+
+    result = await _call(
+        url,
+        "list_flexible_assets",
+        {"asset_type": "Wireless", "filter": {"Guest Network": "Yes"}, "limit": 100},
+    )
+
+    assert [a["source"]["record_id"] for a in result.structured_content["assets"]] == guests
+    assert {a["traits"]["Guest Network"] for a in result.structured_content["assets"]} == {"true"}
+
+
 async def test_get_resolves_tags_and_withholds_the_password(
     url: str, tools_dataset_dir: Path
 ) -> None:
@@ -298,6 +316,11 @@ async def test_get_resolves_tags_and_withholds_the_password(
             "filter: 'Location' is a Tag field of Wireless; filter on: SSID",
         ),
         ("list_flexible_assets", {"asset_type": "Wireless", "filter": {"SSID": " "}}, "filter: "),
+        (
+            "list_flexible_assets",
+            {"asset_type": "Wireless", "filter": {"guest-network": "maybe"}},
+            "filter: 'guest-network' is a Checkbox; give true or false",
+        ),
         (
             "list_flexible_assets",
             {"asset_type": "Wireless", "filter": {str(n): "x" for n in range(6)}},

@@ -1,17 +1,24 @@
-"""Flexible assets: the one resolver of a flexible asset reference, their types' fields, and
-the assets of given types with their traits.
+"""Flexible assets: the one resolver of a flexible asset reference and of a flexible asset
+type reference, their types' fields, and the assets of given types with their traits.
 
 A flexible asset is named by its IT Glue id or its name (exact names first, then names holding
-the reference). Password-kind traits are secrets the store never holds: :func:`password_fields`
-only says which traits are, and :func:`assets_of_types` leaves them out of what it returns.
-:func:`asset_type_schemas` reads every type's field schema (the vocabulary of attributes a
-question may ask of a flexible asset: "Issuer", "Seats", "Circuit ID"…).
+the reference); a type by its id, its name (any case), the one name holding the reference, else
+the one close name (:func:`one_asset_type`). Password-kind traits are secrets the store never
+holds: :func:`password_fields` only says which traits are, and every function returning traits
+leaves them out. :func:`asset_type_schemas` reads every type's field schema (the vocabulary of
+attributes a question may ask of a flexible asset: "Issuer", "Seats", "Circuit ID"…);
+:func:`asset_counts` counts a type's assets per organization in one grouped query, and
+:func:`find_flexible_assets` filters one type's assets by trait text in SQL.
 
 Example::
 
     asset = await one_flexible_asset(session, "corp.acmecorp.com", [7], "of Acme")
     fields = await password_fields(session, asset.flexible_asset_type_id)
     schemas = await asset_type_schemas(session)
+    wireless = one_asset_type(schemas, "wirless")
+    assets, total = await find_flexible_assets(
+        session, wireless.id, organization_ids=[7], contains={"security": "wpa2"}, limit=10
+    )
 """
 
 from __future__ import annotations
@@ -195,13 +202,14 @@ async def find_flexible_assets(
     type_id: int,
     *,
     organization_ids: Collection[int] | None,
-    contains: Mapping[str, str],
+    contains: Mapping[str, str | bool],
     limit: int,
 ) -> tuple[list[AssetWithTraits], int]:
     """The live, unarchived flexible assets of type ``type_id`` in ``organization_ids`` whose
     trait ``key`` contains ``text`` (case ignored, as stored: a number's digits, an HTML note's
-    markup) for every ``key: text`` of ``contains``, by name — at most ``limit`` — and how many
-    match in all. Password-kind traits are left out, as in :func:`assets_of_types`.
+    markup) — or, for a boolean, equals it (a Checkbox) — for every ``key: text`` of
+    ``contains``, by name — at most ``limit`` — and how many match in all. Password-kind traits
+    are left out, as in :func:`assets_of_types`.
 
     Raises:
         StoreError: the database failed.
@@ -215,7 +223,11 @@ async def find_flexible_assets(
         table.c.archived.is_not(True),
     ]
     conditions += [
-        func.lower(table.c.traits[key].as_string()).like(
+        # A boolean compared as one: SQLite's JSON_EXTRACT gives 1 where PostgreSQL's ->> gives
+        # 'true', so a text match would differ between the dialects.
+        table.c.traits[key].as_boolean() == text
+        if isinstance(text, bool)
+        else func.lower(table.c.traits[key].as_string()).like(
             like_pattern(text, prefix=False), escape=ESCAPE
         )
         for key, text in contains.items()

@@ -73,6 +73,8 @@ REVEAL_TOOL = "reveal_flexible_asset_password"
 """The one tool that returns a Password-kind trait's value."""
 
 _PASSWORD, _TAG, _HEADER, _TEXTBOX = "password", "tag", "header", "textbox"
+_CHECKBOX = "checkbox"
+_CHECKED = {"true": True, "yes": True, "false": False, "no": False}
 
 
 class OrganizationCount(BaseModel):
@@ -229,18 +231,19 @@ async def discover_asset_types(session: AsyncSession, scope: ReadScope) -> Asset
     return AssetTypeCatalog(asset_types=summaries)
 
 
-def _trait_keys(schema: AssetTypeSchema, filters: Mapping[str, str]) -> dict[str, str]:
-    """``filters`` (a field's name or name-key → text) as trait key → text, case folded.
+def _trait_keys(schema: AssetTypeSchema, filters: Mapping[str, str]) -> dict[str, str | bool]:
+    """``filters`` (a field's name or name-key → text) as trait key → text (case folded), or
+    → a boolean for a Checkbox field (``true``/``yes`` or ``false``/``no``).
 
     Raises:
         ValueError: a field the type lacks, a Password, Tag or Header field (their values
-            are not stored as text), or an empty text.
+            are not stored as text), an empty text, or a Checkbox given another word.
     """
     fields = {name.casefold(): f for f in schema.fields for name in (f.name, f.name_key)}
     searchable = [
         f.name for f in schema.fields if (f.kind or "").lower() not in (_PASSWORD, _TAG, _HEADER)
     ]
-    keys: dict[str, str] = {}
+    keys: dict[str, str | bool] = {}
     for name, text in filters.items():
         field = fields.get(name.strip().casefold())
         if field is None or (field.kind or "").lower() in (_PASSWORD, _TAG, _HEADER):
@@ -248,9 +251,15 @@ def _trait_keys(schema: AssetTypeSchema, filters: Mapping[str, str]) -> dict[str
             raise ValueError(
                 f"filter: {name!r} {what} of {schema.name}; filter on: {', '.join(searchable)}"
             )
-        if not text.strip():
+        wanted = text.strip().casefold()
+        if not wanted:
             raise ValueError(f"filter: the text for {name!r} is blank")
-        keys[field.name_key] = text.strip().casefold()
+        if (field.kind or "").lower() == _CHECKBOX:
+            if wanted not in _CHECKED:
+                raise ValueError(f"filter: {name!r} is a Checkbox; give true or false")
+            keys[field.name_key] = _CHECKED[wanted]
+        else:
+            keys[field.name_key] = wanted
     return keys
 
 
