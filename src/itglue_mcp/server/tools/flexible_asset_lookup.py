@@ -74,7 +74,7 @@ def render_asset_types(catalog: AssetTypeCatalog, scope: ReadScope) -> str:
             f"- {kind.name or '-'}: {kind.assets} asset(s) in "
             f"{kind.organizations_total} organization(s). Fields: {fields or 'none'}."
         )
-        lines += [f"  {row.assets}: {cite(row.organization)}" for row in kind.organizations]
+        lines += [f"  {o.assets} asset(s): {cite(o.organization)}" for o in kind.organizations]
         lines += [f"  e.g. {cite(example)}" for example in kind.examples]
     if not catalog.asset_types:
         lines.append("No flexible asset type is synced.")
