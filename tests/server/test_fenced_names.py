@@ -34,8 +34,8 @@ MARKER = re.compile(r"<\s*/?\s*itglue-data", re.I)
 
 
 def _plant(directory: Path) -> dict[str, str]:
-    """Append :data:`ATTACK` to a firewall's name, a document's title and an organization's
-    name; returns the names the tests look them up by."""
+    """Append :data:`ATTACK` to a firewall's name, a document's title, an organization's
+    name and a Wi-Fi network's name and SSID; returns the names the tests look them up by."""
 
     def load(name: str) -> dict[str, Any]:
         return json.loads((directory / f"{name}.json").read_text())
@@ -61,11 +61,22 @@ def _plant(directory: Path) -> dict[str, str]:
     document = next(d for d in documents["data"] if d["attributes"]["organization-id"] == owned)
     document["attributes"]["name"] += ATTACK
     save("documents", documents)
+    assets = load("flexible_assets")
+    asset = next(
+        a
+        for a in assets["data"]
+        if a["attributes"]["organization-id"] == owned
+        and a["attributes"]["flexible-asset-type-name"] == "Wireless"
+    )
+    asset["attributes"]["name"] += ATTACK
+    asset["attributes"]["traits"]["ssid"] += ATTACK
+    save("flexible_assets", assets)
     return {
         "organization_id": str(owned),
         "firewall": short,
         "document_id": document["id"],
         "ip": firewall["attributes"]["primary-ip"],
+        "flexible_asset_id": asset["id"],
     }
 
 
@@ -113,6 +124,9 @@ async def test_names_with_fence_tags_stay_inert_in_every_tool(
         ("list_organizations", {}),
         ("list_locations", {"organization": org}),
         ("compliance_check", {"organizations": [org]}),
+        ("discover_asset_types", {"organization": org}),
+        ("list_flexible_assets", {"asset_type": "Wireless", "organization": org}),
+        ("get_flexible_asset", {"flexible_asset": names["flexible_asset_id"]}),
         ("query_documentation", {"question": f"what's the IP of {names['firewall']}",
                                  "organization": org}),
     ]  # fmt: skip

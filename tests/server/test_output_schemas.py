@@ -44,6 +44,13 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("list_locations", {"organization": "NW", "limit": 1}),
     ("compliance_check", {}),
     ("compliance_check", {"checks": ["stale_documents"], "organizations": ["NW"], "limit": 0}),
+    ("discover_asset_types", {}),
+    ("list_flexible_assets", {"asset_type": "Active Directory", "limit": 2}),
+    (
+        "list_flexible_assets",
+        {"asset_type": "Backup", "organization": "NW", "filter": {"Schedule": "zz"}},
+    ),
+    ("get_flexible_asset", {"flexible_asset": "nw.local"}),
     ("health", {}),
 ]
 

@@ -201,6 +201,11 @@ def _calls(others: Others) -> list[tuple[str, dict[str, Any]]]:
         ("find_ip_address", {"query": "firewall", "limit": 100}),
         ("find_ip_address", {"query": "10.0.0.0/8", "limit": 100}),
         ("reveal_flexible_asset_password", {"flexible_asset": "nw.local"}),
+        ("discover_asset_types", {}),
+        ("list_flexible_assets", {"asset_type": "Active Directory", "limit": 100}),
+        ("list_flexible_assets", {"asset_type": "wireless", "filter": {"SSID": "ACME"}}),
+        ("get_flexible_asset", {"flexible_asset": "corp.acmecorp.com"}),
+        ("get_flexible_asset", {"flexible_asset": "nw.local"}),
         ("document_infrastructure", {"organization": "Northwind"}),
         ("health", {}),
     ]
@@ -233,6 +238,8 @@ async def test_client_readonly_sees_nothing_of_other_organizations(
     assert {loc["source"]["organization_id"] for loc in locations["locations"]} == {
         NORTHWIND_TRADERS
     }
+    domain = outcomes[("get_flexible_asset", json.dumps({"flexible_asset": "nw.local"}))][1]
+    assert domain["tags"]["Domain Controllers"], "nw.local's domain controllers are cited"
     document = outcomes[("document_infrastructure", json.dumps({"organization": "Northwind"}))]
     assert len(document[1]["records"]) > 10, "Northwind Traders' infrastructure is documented"
     # Another organization's record is not found, as if it did not exist.
@@ -240,6 +247,7 @@ async def test_client_readonly_sees_nothing_of_other_organizations(
         ("get_configuration", {"name": "ACME-FW01"}),
         ("get_dependencies", {"name": "ACME-FW01"}),
         ("get_document", {"document": str(others.document_id)}),
+        ("get_flexible_asset", {"flexible_asset": "corp.acmecorp.com"}),
     ):
         error = outcomes[(tool, json.dumps(arguments))][2]
         assert error is not None and "no " in error, f"{tool}: {error}"
@@ -260,6 +268,7 @@ async def test_the_scan_sees_other_organizations_when_they_are_readable(
     assert {"list_organizations", "search", "get_configuration", "find_ip_address"} <= set(flagged)
     assert {"query_documentation", "list_expirations", "get_dependencies"} <= set(flagged)
     assert {"compliance_check", "list_locations"} <= set(flagged)
+    assert {"discover_asset_types", "list_flexible_assets", "get_flexible_asset"} <= set(flagged)
 
 
 @pytest.mark.parametrize(
@@ -275,6 +284,8 @@ async def test_the_scan_sees_other_organizations_when_they_are_readable(
         ("get_document", {"document": "VPN"}),
         ("query_documentation", {"question": "what is the firewall IP"}),
         ("document_infrastructure", {}),
+        ("discover_asset_types", {}),
+        ("list_flexible_assets", {"asset_type": "Wireless"}),
     ],
 )
 async def test_other_organization_is_reported_as_unknown(
