@@ -53,6 +53,7 @@ from itglue_mcp.server.tools import (
     organizations,
     passwords,
     search,
+    similar_issues,
 )
 from itglue_mcp.server.tools.health import check_readiness
 
@@ -72,6 +73,7 @@ TOOL_MODULES = (
     expirations,
     infrastructure,
     compliance,
+    similar_issues,
     health,
 )
 
