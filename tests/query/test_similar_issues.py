@@ -242,18 +242,18 @@ async def test_limit_counts_records_and_says_when_more_exist(
 
 
 @pytest.mark.parametrize(
-    ("description", "limit", "error"),
+    ("issue_description", "limit", "error"),
     [
-        ("  ", 10, r"^description: must not be empty$"),
-        ("x" * 1001, 10, r"^description: 1001 characters is over the limit of 1000$"),
+        ("  ", 10, r"^issue_description: must not be empty$"),
+        ("x" * 1001, 10, r"^issue_description: 1001 characters is over the limit of 1000$"),
         ("disk failed", 0, rf"^limit: must be between 1 and {MAX_LIMIT}, got 0$"),
         ("disk failed", MAX_LIMIT + 1, rf"^limit: must be between 1 and {MAX_LIMIT}"),
     ],
 )
 async def test_bad_input_names_the_field(
-    sessions: async_sessionmaker[AsyncSession], description: str, limit: int, error: str
+    sessions: async_sessionmaker[AsyncSession], issue_description: str, limit: int, error: str
 ) -> None:
     with pytest.raises(ValueError, match=error):
         await find_similar_issues(
-            _context(sessions, None), description, organization_ids=None, limit=limit
+            _context(sessions, None), issue_description, organization_ids=None, limit=limit
         )

@@ -42,6 +42,8 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("document_infrastructure", {"organization": "NW", "sections": ["diagram", "gaps"]}),
     ("compliance_check", {}),
     ("compliance_check", {"checks": ["stale_documents"], "organizations": ["NW"], "limit": 0}),
+    ("find_similar_issues", {"issue_description": "RAID degraded after a disk failed"}),
+    ("find_similar_issues", {"issue_description": "sourdough starter recipe", "limit": 1}),
     ("health", {}),
 ]
 

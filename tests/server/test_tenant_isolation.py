@@ -33,6 +33,7 @@ TOKENS = {
     "tok-helpdesk": caller_claims("hal", roles=["helpdesk"]),
 }
 BINDINGS = {"group:Northwind IT": [f"client-readonly@{NORTHWIND_TRADERS}"]}
+RAID = "the RAID volume degraded after a disk failed on the NAS"
 
 # Types whose names are scanned for; every type's ids are.
 _NAMED_TYPES = ("configurations", "documents", "flexible_assets", "domains")
@@ -201,6 +202,9 @@ def _calls(others: Others) -> list[tuple[str, dict[str, Any]]]:
         ("find_ip_address", {"query": "10.0.0.0/8", "limit": 100}),
         ("reveal_flexible_asset_password", {"flexible_asset": "nw.local"}),
         ("document_infrastructure", {"organization": "Northwind"}),
+        ("find_similar_issues", {"issue_description": RAID, "limit": 30}),
+        ("find_similar_issues", {"issue_description": "a laptop was stolen", "limit": 30}),
+        ("find_similar_issues", {"issue_description": RAID, "exclude_organization": "Acme"}),
         ("health", {}),
     ]
 
@@ -230,10 +234,15 @@ async def test_client_readonly_sees_nothing_of_other_organizations(
     assert expirations["expirations"]
     document = outcomes[("document_infrastructure", json.dumps({"organization": "Northwind"}))]
     assert len(document[1]["records"]) > 10, "Northwind Traders' infrastructure is documented"
+    similar = outcomes[
+        ("find_similar_issues", json.dumps({"issue_description": RAID, "limit": 30}))
+    ]
+    assert "NW-NAS01" in similar[0], "its own incident is found"
     # Another organization's record is not found, as if it did not exist.
     for tool, arguments in (
         ("get_configuration", {"name": "ACME-FW01"}),
         ("get_dependencies", {"name": "ACME-FW01"}),
+        ("find_similar_issues", {"issue_description": RAID, "exclude_organization": "Acme"}),
         ("get_document", {"document": str(others.document_id)}),
     ):
         error = outcomes[(tool, json.dumps(arguments))][2]
@@ -255,6 +264,7 @@ async def test_the_scan_sees_other_organizations_when_they_are_readable(
     assert {"list_organizations", "search", "get_configuration", "find_ip_address"} <= set(flagged)
     assert {"query_documentation", "list_expirations", "get_dependencies"} <= set(flagged)
     assert "compliance_check" in flagged
+    assert "find_similar_issues" in flagged
 
 
 @pytest.mark.parametrize(

@@ -124,7 +124,7 @@ class _Kept:
 
 async def find_similar_issues(
     context: EngineContext,
-    description: str,
+    issue_description: str,
     *,
     organization_ids: Collection[int] | None,
     excluded: str | None = None,
@@ -132,12 +132,12 @@ async def find_similar_issues(
     limit: int = DEFAULT_LIMIT,
 ) -> SimilarIssues:
     """Documents and notes, from every organization in ``organization_ids``, that describe
-    the problem ``description`` describes, grouped by the fix they describe.
+    the problem ``issue_description`` describes, grouped by the fix they describe.
 
     Args:
         context: the backends (sessions, retriever, semantic search for the grouping).
-        description: the problem in plain language (1 to :data:`MAX_DESCRIPTION_LENGTH`
-            characters).
+        issue_description: the problem in plain language (1 to
+            :data:`MAX_DESCRIPTION_LENGTH` characters).
         organization_ids: the organizations searched, in one query (the caller's readable
             ones without the excluded one; ``None``: every organization).
         excluded: the excluded organization's name, for the message (``None``: none).
@@ -150,14 +150,15 @@ async def find_similar_issues(
         record passes the relevance floor.
 
     Raises:
-        ValueError: blank or too long ``description``, ``limit`` out of range (naming it).
+        ValueError: blank or too long ``issue_description``, ``limit`` out of range (naming
+            the argument).
         StoreError: the store failed.
     """
-    if not description.strip():
-        raise ValueError("description: must not be empty")
-    if len(description) > MAX_DESCRIPTION_LENGTH:
+    if not issue_description.strip():
+        raise ValueError("issue_description: must not be empty")
+    if len(issue_description) > MAX_DESCRIPTION_LENGTH:
         raise ValueError(
-            f"description: {len(description)} characters is over the limit of "
+            f"issue_description: {len(issue_description)} characters is over the limit of "
             f"{MAX_DESCRIPTION_LENGTH}"
         )
     if not 1 <= limit <= MAX_LIMIT:
@@ -166,10 +167,10 @@ async def find_similar_issues(
     types = [kind for kind in SIMILAR_RECORD_TYPES if kind not in hidden_types]
     if not types or (organization_ids is not None and not organization_ids):
         return _no_data(where, None)
-    words = subject_words(content_words(description))
+    words = subject_words(content_words(issue_description))
     with _tracer.start_as_current_span("query.similar_issues") as span:
         found = await context.retriever.retrieve(
-            description.strip(),
+            issue_description.strip(),
             organization_ids=organization_ids,
             record_types=types,
             limit=2 * limit,
