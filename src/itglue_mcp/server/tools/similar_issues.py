@@ -86,7 +86,7 @@ def register(mcp: FastMCP, services: Services) -> None:
         ] = DEFAULT_LIMIT,
     ) -> ToolResult:
         """Documents and notes of all readable organizations on the same problem, cited,
-        grouped by fix (fix passage cosine >= 0.8), or none."""
+        grouped by fix (fix passages sharing >= 65% of words), or none."""
         with tool_errors():
             scope = current_scope()
             excluded = None
