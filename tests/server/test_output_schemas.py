@@ -51,6 +51,8 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
         {"asset_type": "Backup", "organization": "NW", "filter": {"Schedule": "zz"}},
     ),
     ("get_flexible_asset", {"flexible_asset": "nw.local"}),
+    ("find_similar_issues", {"issue_description": "RAID degraded after a disk failed"}),
+    ("find_similar_issues", {"issue_description": "sourdough starter recipe", "limit": 1}),
     ("health", {}),
 ]
 

@@ -33,6 +33,7 @@ TOKENS = {
     "tok-helpdesk": caller_claims("hal", roles=["helpdesk"]),
 }
 BINDINGS = {"group:Northwind IT": [f"client-readonly@{NORTHWIND_TRADERS}"]}
+RAID = "the RAID volume degraded after a disk failed on the NAS"
 
 # Types whose names are scanned for; every type's ids are.
 _NAMED_TYPES = ("configurations", "documents", "flexible_assets", "domains")
@@ -207,6 +208,9 @@ def _calls(others: Others) -> list[tuple[str, dict[str, Any]]]:
         ("get_flexible_asset", {"flexible_asset": "corp.acmecorp.com"}),
         ("get_flexible_asset", {"flexible_asset": "nw.local"}),
         ("document_infrastructure", {"organization": "Northwind"}),
+        ("find_similar_issues", {"issue_description": RAID, "limit": 30}),
+        ("find_similar_issues", {"issue_description": "a laptop was stolen", "limit": 30}),
+        ("find_similar_issues", {"issue_description": RAID, "exclude_organization": "Acme"}),
         ("health", {}),
     ]
 
@@ -242,10 +246,15 @@ async def test_client_readonly_sees_nothing_of_other_organizations(
     assert domain["tags"]["Domain Controllers"], "nw.local's domain controllers are cited"
     document = outcomes[("document_infrastructure", json.dumps({"organization": "Northwind"}))]
     assert len(document[1]["records"]) > 10, "Northwind Traders' infrastructure is documented"
+    similar = outcomes[
+        ("find_similar_issues", json.dumps({"issue_description": RAID, "limit": 30}))
+    ]
+    assert "NW-NAS01" in similar[0], "its own incident is found"
     # Another organization's record is not found, as if it did not exist.
     for tool, arguments in (
         ("get_configuration", {"name": "ACME-FW01"}),
         ("get_dependencies", {"name": "ACME-FW01"}),
+        ("find_similar_issues", {"issue_description": RAID, "exclude_organization": "Acme"}),
         ("get_document", {"document": str(others.document_id)}),
         ("get_flexible_asset", {"flexible_asset": "corp.acmecorp.com"}),
     ):
@@ -269,6 +278,7 @@ async def test_the_scan_sees_other_organizations_when_they_are_readable(
     assert {"query_documentation", "list_expirations", "get_dependencies"} <= set(flagged)
     assert {"compliance_check", "list_locations"} <= set(flagged)
     assert {"discover_asset_types", "list_flexible_assets", "get_flexible_asset"} <= set(flagged)
+    assert "find_similar_issues" in flagged
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,7 @@ from itglue_mcp.server.tools import (
     organizations,
     passwords,
     search,
+    similar_issues,
 )
 from itglue_mcp.server.tools.health import check_readiness
 
@@ -80,6 +81,7 @@ TOOL_MODULES = (
     expirations,
     infrastructure,
     compliance,
+    similar_issues,
     health,
 )
 
