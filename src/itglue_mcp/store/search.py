@@ -289,16 +289,15 @@ def _sqlite_statement(
             *filters
         )
     top = ranking.order_by(bm25, _FTS.c.rowid).limit(limit).subquery("top")
-    # snippet() needs the FTS cursor of a MATCH query: each top row's is built by a match
-    # probed by its rowid (a join would let the planner scan every match again).
-    snippet = (
-        select(func.snippet(_FTS_NAME, 1, _HIGHLIGHT, _HIGHLIGHT, "…", _SNIPPET_WORDS))
-        .where(match, _FTS.c.rowid == top.c.id)
-        .scalar_subquery()
-    )
+    # snippet() needs the FTS cursor of a MATCH query, so the outer query matches again,
+    # restricted to the few top rows, rather than building snippets for every match.
+    snippet = func.snippet(_FTS_NAME, 1, _HIGHLIGHT, _HIGHLIGHT, "…", _SNIPPET_WORDS)
     return (
         select(*_hit_columns(top.c.rank), _nonempty(snippet))
-        .select_from(top.join(_ENTRIES, _ENTRIES.c.id == top.c.id))
+        .select_from(
+            _FTS.join(top, top.c.id == _FTS.c.rowid).join(_ENTRIES, _ENTRIES.c.id == top.c.id)
+        )
+        .where(match)
         .order_by(top.c.rank.desc(), _ENTRIES.c.id)
     )
 
