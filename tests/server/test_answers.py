@@ -177,9 +177,42 @@ async def test_planted_instructions_come_back_only_inside_an_untrusted_fence(
     assert "ignore all previous instructions" not in _outside_fences(text).lower()
 
 
+async def test_include_types_restricts_what_the_answer_may_cite(mcp_url: str) -> None:
+    question = {"question": "how do we reset the Sophos VPN at @Northwind Traders"}
+    unrestricted, _ = await _ask(mcp_url, question)
+    # The premise: unrestricted, the answer cites the runbook (a document).
+    assert unrestricted.status == "answered"
+    assert unrestricted.sources[0].record_type == "documents"
+
+    documents, _ = await _ask(mcp_url, {**question, "include_types": ["documents"]})
+    without, text = await _ask(mcp_url, {**question, "include_types": ["contacts"]})
+
+    assert documents.sources[0] == unrestricted.sources[0]
+    assert {source.record_type for source in documents.sources} == {"documents"}
+    # Nothing of the included type answers it: no data, rather than a guess from another type.
+    assert without.status == "no_data"
+    assert without.sources == [] and without.excerpts == [] and without.facts == []
+    assert "Sophos VPN" not in _outside_fences(text).replace(question["question"], "")
+
+
+async def test_include_types_also_binds_structured_lookups(mcp_url: str) -> None:
+    question = {"question": "what's the firewall IP at @ACME"}
+    unrestricted, _ = await _ask(mcp_url, question)
+    assert unrestricted.status == "answered"  # the premise: a configuration answers it
+    assert {fact.source.record_type for fact in unrestricted.facts} == {"configurations"}
+
+    restricted, _ = await _ask(mcp_url, {**question, "include_types": ["documents"]})
+
+    cited = [*restricted.sources, *(fact.source for fact in restricted.facts)]
+    cited += [excerpt.source for excerpt in restricted.excerpts]
+    assert all(source.record_type == "documents" for source in cited)
+
+
 @pytest.mark.parametrize(
     ("arguments", "field"),
     [
+        ({"question": "vpn", "include_types": ["widgets"]}, "include_types"),
+        ({"question": "vpn", "include_types": []}, "include_types"),
         ({"question": ""}, "question"),
         ({"question": "x" * 2001}, "question"),
         ({"question": "   "}, "question"),

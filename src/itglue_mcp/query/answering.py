@@ -50,6 +50,7 @@ from itglue_mcp.query.suggestions import (
     elsewhere_hint,
     label,
     locate_subjects,
+    matching_elsewhere,
 )
 
 __all__ = [
@@ -375,26 +376,27 @@ async def no_data_answer(
 
 async def _other_organizations(asked: AskedQuestion, context: EngineContext) -> list[str]:
     """Organizations other than the one asked about, among those the caller may read,
-    holding a record that would answer."""
+    holding a record that would answer (by the relevance rules, on its words alone: the
+    hint is one bounded full-text query, :func:`~.suggestions.matching_elsewhere`)."""
     assert asked.organization is not None  # only called for a scoped question
     entities = asked.intent.entities
     words = subject_words(entities.keywords)
     identifiers = _identifiers(entities)
-    found = await context.retriever.retrieve(
-        asked.text,
-        organization_ids=asked.readable,
-        record_types=asked.record_types,
-        words=words,
-        exact_name=entities.hostname or entities.target,
-        limit=CANDIDATES,
-    )
-    outside = [hit for hit in found.hits if hit.record.organization_id != asked.organization.id]
-    texts = await _texts(context, outside)
+    with _tracer.start_as_current_span("query.other_organizations"):
+        found = await matching_elsewhere(
+            context.sessions,
+            words,
+            outside=asked.organization.id,
+            readable=asked.readable,
+            record_types=asked.record_types,
+            limit=2 * CANDIDATES,
+        )
     by_organization: dict[str, list[str]] = {}
-    for hit in outside:
-        verdict = judge(hit, words=words, identifiers=identifiers, text=texts.get(hit.key, ""))
-        if verdict.supports and hit.record.organization_name:
-            by_organization.setdefault(hit.record.organization_name, []).append(label(hit.record))
+    for record, text in found:
+        hit = RetrievedHit(record=record, score=0.0, found_by=frozenset({Retriever.KEYWORD}))
+        verdict = judge(hit, words=words, identifiers=identifiers, text=text)
+        if verdict.supports and record.organization_name:
+            by_organization.setdefault(record.organization_name, []).append(label(record))
     if not by_organization:
         return []
     listed = "; ".join(

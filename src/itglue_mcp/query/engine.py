@@ -155,6 +155,7 @@ class QueryEngine:
         *,
         readable: Collection[int] | None = None,
         hidden_types: Collection[str] = (),
+        include_types: Collection[str] | None = None,
     ) -> Answer:
         """The grounded answer to ``question``.
 
@@ -166,18 +167,31 @@ class QueryEngine:
             readable: the organizations the caller may read (``None``: every one); the
                 answer, its suggestions and its errors name no other.
             hidden_types: record types the caller may see in no organization.
+            include_types: the only record types (JSON:API names, as :meth:`search` takes)
+                the answer may cite (``None``: all): the others are neither retrieved, nor
+                hinted at, nor cited by a structured lookup, which then answers ``no_data``
+                rather than from another type.
 
         Returns:
             ``answered`` with sourced facts/excerpts, or ``no_data`` with suggestions.
 
         Raises:
             ValueError: ``question`` is blank, too long or only a scope (naming ``question``);
+                an unknown or empty ``include_types`` (naming it and the allowed values);
                 the scope is malformed, or the argument and the ``@`` mention name different
                 organizations (naming ``organization`` and both references).
             OrganizationNotFound: the organization matches none (close names suggested).
             AmbiguousOrganization: it matches several about equally.
             StoreError: the store failed.
         """
+        if include_types is not None:
+            included = _check_types(include_types, field="include_types")
+            # Types left out are handled as the caller's hidden types are: not read, not
+            # hinted at, and no fact, passage or source of one is returned.
+            hidden_types = {
+                *hidden_types,
+                *(kind for kind in SEARCHABLE_RECORD_TYPES if kind not in included),
+            }
         with _tracer.start_as_current_span("query.answer") as span:
             answer = await self._answer(question, organization, readable, hidden_types)
             span.set_attributes(
@@ -424,17 +438,19 @@ def _found_by(retriever: Retriever) -> FoundBy:
     return cast(FoundBy, str(retriever))
 
 
-def _check_types(record_types: Collection[str]) -> tuple[str, ...]:
+def _check_types(record_types: Collection[str], field: str = "record_types") -> tuple[str, ...]:
+    """``record_types`` without repeats; a ValueError naming ``field`` and the allowed
+    values when one is not a searchable type, or when none is given."""
     if isinstance(record_types, str):
         record_types = [record_types]
     unknown = [kind for kind in record_types if kind not in SEARCHABLE_RECORD_TYPES]
     if unknown:
         raise ValueError(
-            f"record_types: {unknown[0]!r} is not a searchable record type; use "
+            f"{field}: {unknown[0]!r} is not a searchable record type; use "
             + ", ".join(SEARCHABLE_RECORD_TYPES)
         )
     if not record_types:
-        raise ValueError("record_types: give at least one type, or leave it out for all")
+        raise ValueError(f"{field}: give at least one type, or leave it out for all")
     return tuple(dict.fromkeys(record_types))
 
 

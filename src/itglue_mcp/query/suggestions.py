@@ -1,6 +1,6 @@
 """What to offer when IT Glue holds no answer: where the thing asked about does exist.
 
-A "no data" answer is more useful when it says what is there instead. Three kinds of hint,
+A "no data" answer is more useful when it says what is there instead. Four kinds of hint,
 all read from the store (nothing is invented):
 
 - **elsewhere** — the subject of the question (a hostname, an IP, a word of its target) is
@@ -8,6 +8,8 @@ all read from the store (nothing is invented):
   Acme Corporation: ACME-FW01 (configuration)". :func:`locate_subjects` finds, per subject,
   whether the scope mentions it and which records elsewhere do (a literal identifier must occur
   as a whole token, a word as a word; see :mod:`~itglue_mcp.query.matching`).
+- **other organizations** — records elsewhere holding every word of the question
+  (:func:`matching_elsewhere`, one bounded full-text query), when nothing in scope answers.
 - **close names** — records of the scope whose names are close to the subject (the one
   suggester, :mod:`itglue_mcp.suggest`), e.g. NW-FW01 for ACME-FW01 at Northwind Traders.
 - **closest records** — the best-ranked records retrieval found that did not pass the
@@ -22,13 +24,14 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog.citations import CitationKey, SourceRecord
 from itglue_mcp.catalog.records import cite_records, record_names, record_texts, records_named
+from itglue_mcp.catalog.search import SearchHit
 from itglue_mcp.catalog.search import search as full_text_search
 from itglue_mcp.catalog.unit import reading
 from itglue_mcp.index.documents import record_header
@@ -42,6 +45,7 @@ __all__ = [
     "elsewhere_hint",
     "label",
     "locate_subjects",
+    "matching_elsewhere",
 ]
 
 
@@ -90,13 +94,70 @@ async def _mentioning(
     hits = await full_text_search(
         session, subject, organization_ids=organization_ids, record_types=record_types, limit=limit
     )
+    return await _cited_texts(
+        session, hits, lambda haystack: _mentioned(subject, identifier, haystack)
+    )
+
+
+async def _cited_texts(
+    session: AsyncSession, hits: Sequence[SearchHit], keep: Callable[[str], bool]
+) -> list[tuple[SourceRecord, str]]:
+    """The live records of ``hits`` whose name and text (joined by a newline) ``keep``
+    accepts, cited, with that text; in the hits' order."""
     keys = [(hit.record_type, hit.record_id) for hit in hits]
     names = {(hit.record_type, hit.record_id): hit.name for hit in hits}
     texts = await record_texts(session, keys)
     haystacks = {key: f"{names[key]}\n{texts.get(key, '')}" for key in keys}
-    kept = [key for key in keys if _mentioned(subject, identifier, haystacks[key])]
+    kept = [key for key in keys if keep(haystacks[key])]
     cited = await cite_records(session, kept)
     return [(cited[key], haystacks[key]) for key in kept if key in cited]
+
+
+async def matching_elsewhere(
+    sessions: async_sessionmaker[AsyncSession],
+    words: Sequence[str],
+    *,
+    outside: int,
+    readable: Collection[int] | None = None,
+    record_types: Collection[str] | None = None,
+    limit: int = 20,
+) -> list[tuple[SourceRecord, str]]:
+    """Records of organizations other than ``outside`` that hold every one of ``words``.
+
+    One full-text query of all the words (:func:`~itglue_mcp.catalog.search.search`, at
+    most ``limit`` matches, best first) over the organizations the caller may read: a hint
+    of where an answer may be, so no per-word queries, no search by meaning, no links.
+
+    Args:
+        sessions: the store's session factory.
+        words: the question's content words (none: nothing is searched).
+        outside: the organization asked about, whose records are left out.
+        readable: the organizations the caller may read (``None``: every one).
+        record_types: the record types looked at (``None``: every searchable type).
+        limit: most matches read.
+
+    Returns:
+        ``(record, name and text)`` of live records of other organizations (not
+        account-wide ones), best match first.
+
+    Raises:
+        StoreError: the store failed.
+    """
+    if not words:
+        return []
+    scope = None if readable is None else set(readable) - {outside}
+    if scope is not None and not scope:
+        return []
+    async with reading(sessions) as session:
+        hits = await full_text_search(
+            session,
+            " ".join(words),
+            organization_ids=scope,
+            record_types=record_types,
+            limit=limit,
+        )
+        others = [hit for hit in hits if hit.organization_id not in (None, outside)]
+        return await _cited_texts(session, others, lambda _: True)
 
 
 async def locate_subjects(

@@ -19,6 +19,7 @@ Example::
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -533,25 +534,35 @@ async def configurations_of_kind(
     if not candidates:
         return []
     table = RecordType.CONFIGURATIONS.table
-    # The rule is applied to a few columns of every candidate; full views (with their
-    # interfaces) are read for the page only.
+    # SQL narrows to the candidates and puts them in the listing's order (live, then
+    # active, then by name); the rule's word boundaries (regular expressions, which SQLite
+    # lacks) are checked on a few columns of each candidate, read a page at a time until
+    # `limit` are of the kind. Full views (with their interfaces) are read for those only.
+    inactive = case((func.lower(table.c.configuration_status_name) == _ACTIVE, 0), else_=1)
     statement = (
         select_view(_KindRow, table)
         .where(*scope(table, organization_ids), or_(*candidates))
-        .order_by(table.c.archived, func.lower(table.c.name), table.c.id)
+        .order_by(table.c.archived, inactive, func.lower(table.c.name), table.c.id)
     )
-    with translate_errors("read configurations"):
-        rows = [to_view(_KindRow, row) for row in await session.execute(statement)]
-    kept = [row for row in rows if rule.matches(row)]
-    kept.sort(key=lambda row: (row.archived, not _active(row)))
+    size = 2 * limit
+    kept: list[_KindRow] = []
+    for offset in itertools.count(0, size):
+        with translate_errors("read configurations"):
+            rows = [
+                to_view(_KindRow, row)
+                for row in await session.execute(statement.limit(size).offset(offset))
+            ]
+        kept.extend(row for row in rows if rule.matches(row))
+        if len(kept) >= limit or len(rows) < size:
+            break
     page = [row.id for row in kept[:limit]]
     views = await fetch_configurations(session, select_configurations().where(table.c.id.in_(page)))
     by_id = {view.id: view for view in views}
     return [by_id[id_] for id_ in page if id_ in by_id]
 
 
-def _active(view: ConfigurationView | _KindRow) -> bool:
-    return (view.configuration_status_name or "").lower() == "active"
+_ACTIVE = "active"
+"""IT Glue's configuration status of a configuration in use (compared in lower case)."""
 
 
 def addresses_of(view: ConfigurationView) -> list[str]:

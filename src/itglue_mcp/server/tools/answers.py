@@ -23,6 +23,7 @@ from pydantic import Field
 
 from itglue_mcp.query.answer import Answer
 from itglue_mcp.query.engine import QueryEngine
+from itglue_mcp.query.retrieval import SearchableRecordType
 from itglue_mcp.query.scope import MAX_QUESTION_LENGTH
 from itglue_mcp.server.access import current_scope
 from itglue_mcp.server.arguments import FreeText, Reference
@@ -95,6 +96,10 @@ def register(mcp: FastMCP, services: Services) -> None:
                 description="IT Glue id, name or short name; omit: the one named, else all.",
             ),
         ] = None,
+        include_types: Annotated[
+            list[SearchableRecordType] | None,
+            Field(min_length=1, description="Cite only these record types; omit: all."),
+        ] = None,
     ) -> ToolResult:
         """Answer a question from IT Glue records, each cited: runbook passages (quoted
         data) for how-to, else facts. no_data: nothing supports an answer; suggestions say
@@ -106,6 +111,7 @@ def register(mcp: FastMCP, services: Services) -> None:
                 organization,
                 readable=scope.readable,
                 hidden_types=scope.hidden_record_types,
+                include_types=include_types,
             )
         return ToolResult(
             content=render_answer(answer), structured_content=structured_content(answer)
