@@ -112,6 +112,8 @@ async def test_names_with_fence_tags_stay_inert_in_every_tool(
         ("get_organization", {"organization": org}),
         ("list_organizations", {}),
         ("compliance_check", {"organizations": [org]}),
+        ("sync_data", {"organization": org}),  # queued only: no worker runs here
+        ("sync_status", {}),
         ("query_documentation", {"question": f"what's the IP of {names['firewall']}",
                                  "organization": org}),
     ]  # fmt: skip

@@ -202,6 +202,9 @@ def _calls(others: Others) -> list[tuple[str, dict[str, Any]]]:
         ("reveal_flexible_asset_password", {"flexible_asset": "nw.local"}),
         ("document_infrastructure", {"organization": "Northwind"}),
         ("health", {}),
+        # Refused (no sync permission): nothing is queued in the shared store.
+        ("sync_data", {"organization": "Northwind"}),
+        ("sync_status", {}),
     ]
 
 

@@ -50,11 +50,13 @@ READ_PATH_TOOLS = frozenset(
 )
 """The tools issue #10 ("One read path") measured; its target for them: 30,000 bytes."""
 
-READ_PATH_BUDGET = 30_000
+READ_PATH_BUDGET = 30_400
 """Most bytes of compact JSON the :data:`READ_PATH_TOOLS` may take in ``tools/list``.
 
-They measure 29,994 bytes, down from 38,817 (88,836 before shared ``$defs``; 47,290 before
-single-use models were inlined). What was done: a record's identity (type, id, name,
+Raised from 30,000 for issue #13's per-organization sync status, which ``health``
+(``organization_sync``, +155 bytes) and ``get_organization`` (``sync``, +205) show: 30,354.
+Before that they measured 29,994 bytes, down from 38,817 (88,836 before shared ``$defs``;
+47,290 before single-use models were inlined). What was done: a record's identity (type, id, name,
 organization) is said once, in its ``source``, and every other citation-like shape (the
 organization a lookup was narrowed to, the record a password belongs to) is a ``Source``
 too; null result fields are left out of the structured content and declared optional, not

@@ -53,6 +53,7 @@ from itglue_mcp.server.tools import (
     organizations,
     passwords,
     search,
+    sync,
 )
 from itglue_mcp.server.tools.health import check_readiness
 
@@ -73,6 +74,7 @@ TOOL_MODULES = (
     infrastructure,
     compliance,
     health,
+    sync,
 )
 
 INSTRUCTIONS = (
