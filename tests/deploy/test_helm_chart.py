@@ -269,7 +269,7 @@ def test_checksum_follows_the_settings(chart: helm.Chart) -> None:
     base = profile_values("minimal")
 
     def checksum(values: dict[str, Any]) -> str:
-        (deployment,) = find(render(chart, values), "Deployment")
+        (deployment,) = find(render(chart, values), "Deployment", "server")
         return str(deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"])
 
     assert checksum(base) == checksum(base)
@@ -300,7 +300,7 @@ def test_hpa_pdb_service_ingress(rendered: dict[str, list[Manifest]]) -> None:
         "app.kubernetes.io/component": "server",
     }
     # Without autoscaling the Deployment carries the replica count.
-    (deployment,) = find(rendered["proxy-auth"], "Deployment")
+    (deployment,) = find(rendered["proxy-auth"], "Deployment", "server")
     assert deployment["spec"]["replicas"] == 2
     assert find(rendered["proxy-auth"], "HorizontalPodAutoscaler") == []
 
@@ -368,6 +368,28 @@ def test_sync_cronjob(rendered: dict[str, list[Manifest]]) -> None:
     assert container["args"] == ["sync"]
 
 
+def test_sync_worker_deployment(chart: helm.Chart, rendered: dict[str, list[Manifest]]) -> None:
+    """One replica of ``itglue-mcp sync-worker``, replaced only after the old one stopped, with
+    the settings and secrets the sync CronJob has; ``syncWorker.enabled: false`` drops it."""
+    (cronjob,) = find(rendered["production"], "CronJob", "sync")
+    (deployment,) = find(rendered["production"], "Deployment", "sync-worker")
+    assert deployment["spec"]["replicas"] == 1
+    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+    selector = deployment["spec"]["selector"]["matchLabels"]
+    assert selector["app.kubernetes.io/component"] == "sync-worker"
+    worker, sync = pod_spec(deployment), pod_spec(cronjob)
+    (container,) = worker["containers"]
+    assert container["args"] == ["sync-worker", "--poll-interval=2"]
+    (sync_container,) = sync["containers"]
+    assert container["envFrom"] == sync_container["envFrom"]
+    assert container["volumeMounts"] == sync_container["volumeMounts"]
+    assert worker["volumes"] == sync["volumes"]
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["checksum/config"]
+    values = merged(profile_values("production"), {"syncWorker": {"enabled": False}})
+    assert find(render(chart, values), "Deployment", "sync-worker") == []
+
+
 def test_migration_hook(rendered: dict[str, list[Manifest]]) -> None:
     objects = rendered["minimal"]
     (job,) = find(objects, "Job", "migrate")
@@ -419,7 +441,7 @@ def test_workload_security_contexts(rendered: dict[str, list[Manifest]], profile
         assert not spec.get("hostNetwork") and not spec.get("hostPID"), where
         component = workload["metadata"]["labels"]["app.kubernetes.io/component"]
         token = spec.get("automountServiceAccountToken")
-        assert token is (vault and component in {"server", "sync", "migrate"}), where
+        assert token is (vault and component in {"server", "sync", "sync-worker", "migrate"}), where
         for container in spec["containers"]:
             context = container["securityContext"]
             assert context["runAsNonRoot"] is True, where
@@ -511,7 +533,7 @@ def test_service_account_token(rendered: dict[str, list[Manifest]]) -> None:
 
 
 def test_vault_agent_annotations(rendered: dict[str, list[Manifest]]) -> None:
-    (deployment,) = find(rendered["with-qdrant-neo4j"], "Deployment")
+    (deployment,) = find(rendered["with-qdrant-neo4j"], "Deployment", "server")
     annotations = deployment["spec"]["template"]["metadata"]["annotations"]
     assert annotations["vault.hashicorp.com/agent-inject"] == "true"
     assert annotations["vault.hashicorp.com/role"] == "itglue-mcp-globex"
@@ -581,7 +603,7 @@ def test_tenants_share_nothing(chart: helm.Chart) -> None:
         (settings[tenant],) = [
             o["data"] for o in find(objects, "ConfigMap") if "ITGLUE_MCP_AUTH__MODE" in o["data"]
         ]
-        (deployment,) = find(objects, "Deployment")
+        (deployment,) = find(objects, "Deployment", "server")
         secret_volumes = [v for v in pod_spec(deployment)["volumes"] if "secret" in v]
         assert [v["secret"]["secretName"] for v in secret_volumes] == [
             values["secrets"]["existingSecret"]

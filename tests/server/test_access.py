@@ -23,6 +23,7 @@ from itglue_mcp.store.database import create_engine, create_session_factory
 from tests.server.secured import caller_claims, serve_secured_app
 
 NORTHWIND_TRADERS = 2104807
+SYNC_TOOLS = {"sync_data", "sync_status"}
 READ_TOOLS = {
     "query_documentation",
     "search",
@@ -84,11 +85,15 @@ async def _deny_events(audit_url: str, subject: str) -> list[tuple[str, str, str
 async def test_tools_list_shows_each_role_only_its_tools(secured_url: str) -> None:
     every_tool = await _tool_names(secured_url, "tok-admin")
     assert every_tool >= READ_TOOLS | {"reveal_flexible_asset_password"}
-    assert await _tool_names(secured_url, "tok-helpdesk") == every_tool
+    # Starting and following syncs is msp-admin's alone among the built-in roles.
+    assert {"sync_data", "sync_status"} <= every_tool
+    assert await _tool_names(secured_url, "tok-helpdesk") == every_tool - SYNC_TOOLS
     # client-readonly: no password entries at all, so not the password tool either, nor the
     # tool revealing flexible assets' Password fields (helpdesk lists it: reveal is refused).
     client_tools = await _tool_names(secured_url, "tok-client")
-    assert client_tools == every_tool - {"get_password", "reveal_flexible_asset_password"}
+    assert client_tools == every_tool - {"get_password", "reveal_flexible_asset_password"} - (
+        SYNC_TOOLS
+    )
     # No role bound: nothing to call.
     assert await _tool_names(secured_url, "tok-nobody") == set()
 

@@ -212,6 +212,9 @@ def _calls(others: Others) -> list[tuple[str, dict[str, Any]]]:
         ("find_similar_issues", {"issue_description": "a laptop was stolen", "limit": 30}),
         ("find_similar_issues", {"issue_description": RAID, "exclude_organization": "Acme"}),
         ("health", {}),
+        # Refused (no sync permission): nothing is queued in the shared store.
+        ("sync_data", {"organization": "Northwind"}),
+        ("sync_status", {}),
     ]
 
 

@@ -44,6 +44,7 @@ from itglue_mcp.catalog.errors import (
 from itglue_mcp.catalog.health import StoreHealthReader
 from itglue_mcp.catalog.organizations import DirectorySnapshot, OrganizationDirectory
 from itglue_mcp.catalog.scope import ReadScope
+from itglue_mcp.catalog.sync_status import SyncStatusService
 from itglue_mcp.catalog.unit import reading, request_unit
 
 __all__ = [
@@ -63,8 +64,8 @@ __all__ = [
 
 
 class Catalog:
-    """The read side over one store: its organization directory, its health figures and its
-    read transactions.
+    """The read side over one store: its organization directory, its health figures, its
+    sync status (and sync requests) and its read transactions.
 
     One instance per process, built once with the server's backends.
 
@@ -76,6 +77,7 @@ class Catalog:
         self.sessions = sessions
         self.directory = OrganizationDirectory(sessions)
         self.health = StoreHealthReader(sessions)
+        self.sync = SyncStatusService(sessions)
 
     def request(self) -> AbstractAsyncContextManager[AsyncSession]:
         """The read-only unit of work of one request: :meth:`reading` inside it reuses it."""

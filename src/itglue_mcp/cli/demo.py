@@ -5,7 +5,8 @@ The first run generates the small dataset, syncs it in full and embeds every rec
 longest part: minutes on a laptop CPU, shown by a progress bar of the chunks the model embeds,
 :data:`~itglue_mcp.sync.progress.INDEX_PHASE`); later runs reuse all of it and sync
 incrementally, so a warm start takes seconds and, with nothing changed, embeds nothing and
-draws no such bar. The bearer token is generated once and
+draws no such bar. The server runs `sync_data` requests in-process, with the same backends
+(on Kubernetes the sync worker does). The bearer token is generated once and
 kept (mode 0600) beside the data, so MCP client configurations keep working across restarts.
 Everything lives under the data directory (``ITGLUE_MCP_DATA_DIR``, default ``./.itglue-mcp``).
 """
@@ -30,6 +31,7 @@ from itglue_mcp import __version__
 from itglue_mcp.background import serve_in_thread
 from itglue_mcp.cli.serve import bind_settings, serve_mcp
 from itglue_mcp.cli.simulate import DEFAULT_SIMULATOR_KEY
+from itglue_mcp.cli.sync_worker import request_worker
 from itglue_mcp.cli.wiring import fail_cleanly, load_settings, open_backends, run_sync
 from itglue_mcp.config import AuthMode, AuthSettings, Settings
 from itglue_mcp.config.auth import MIN_STATIC_TOKEN_CHARS
@@ -158,11 +160,21 @@ def demo(
             # One set of backends: local-mode Qdrant allows one client per directory.
             async with open_backends(settings) as backends:
                 await run_sync(settings, backends)
-                await serve_mcp(
-                    settings,
-                    backends,
-                    on_ready=lambda: _print_banner(url, token, base.data_dir / DEMO_TOKEN_FILE),
-                )
+                # The demo alone runs sync_data's requests in-process (on Kubernetes the
+                # sync worker Deployment does): same backends, one sync at a time.
+                worker = request_worker(settings, backends, poll_s=1.0)
+                await worker.recover()
+                requests = asyncio.create_task(worker.serve())
+                try:
+                    await serve_mcp(
+                        settings,
+                        backends,
+                        on_ready=lambda: _print_banner(url, token, base.data_dir / DEMO_TOKEN_FILE),
+                    )
+                finally:
+                    requests.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await requests
 
         with fail_cleanly():
             try:

@@ -16,7 +16,18 @@ from __future__ import annotations
 
 import typer
 
-from itglue_mcp.cli import audit, dataset, demo, index, migrate, rbac, serve, simulate, sync
+from itglue_mcp.cli import (
+    audit,
+    dataset,
+    demo,
+    index,
+    migrate,
+    rbac,
+    serve,
+    simulate,
+    sync,
+    sync_worker,
+)
 from itglue_mcp.cli.eval import eval_answers
 
 __all__ = ["app"]
@@ -34,6 +45,7 @@ app.add_typer(rbac.app, name="rbac")
 app.command("simulate")(simulate.simulate)
 app.command("migrate")(migrate.migrate)
 app.command("sync")(sync.sync)
+app.command("sync-worker")(sync_worker.sync_worker)
 app.command("serve")(serve.serve)
 app.command("stdio")(serve.stdio)
 app.command("demo")(demo.demo)

@@ -17,8 +17,8 @@ Example::
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Collection, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator
+from contextlib import asynccontextmanager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from itglue_mcp.security.reveal import SecretRevealer
     from itglue_mcp.server.services import Services
     from itglue_mcp.sync.engine import SyncReport
+    from itglue_mcp.sync.progress import SyncProgress
 
 __all__ = [
     "Access",
@@ -207,9 +208,17 @@ async def run_sync(
     full: bool = False,
     organization_id: int | None = None,
     types: Collection[str] | None = None,
+    on_start: Callable[[int], Awaitable[None]] | None = None,
+    progress: SyncProgress | None = None,
 ) -> SyncReport:
-    """Run one sync against the configured IT Glue API, indexing included, with progress on
-    the terminal.
+    """Run one sync against the configured IT Glue API, indexing included.
+
+    Args:
+        settings: the IT Glue API, sync and index settings.
+        backends: the opened backends.
+        full, organization_id, types: as :meth:`~itglue_mcp.sync.engine.SyncEngine.run`.
+        on_start: called with the run's id once it is recorded (the sync worker).
+        progress: where progress goes; default: the terminal (log lines when not one).
 
     Returns:
         The run's report.
@@ -225,17 +234,19 @@ async def run_sync(
         rotating_api_key(settings) as api_key,
         ItglueClient(settings.itglue, api_key=api_key) as client,
     ):
-        with progress_for_terminal() as progress:
+        with nullcontext(progress) if progress else progress_for_terminal() as shown:
             engine = SyncEngine(
                 client,
                 store.engine,
                 store.sessions,
                 settings=settings.sync,
-                progress=progress,
+                progress=shown,
                 indexer=backends.indexer(),
                 index_settings=settings.index,
             )
-            return await engine.run(full=full, organization_id=organization_id, types=types)
+            return await engine.run(
+                full=full, organization_id=organization_id, types=types, on_start=on_start
+            )
 
 
 def load_settings() -> Settings:

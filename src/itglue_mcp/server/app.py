@@ -60,6 +60,7 @@ from itglue_mcp.server.tools import (
     passwords,
     search,
     similar_issues,
+    sync,
 )
 from itglue_mcp.server.tools.health import check_readiness
 
@@ -83,6 +84,7 @@ TOOL_MODULES = (
     compliance,
     similar_issues,
     health,
+    sync,
 )
 
 INSTRUCTIONS = (

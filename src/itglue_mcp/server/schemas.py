@@ -37,6 +37,7 @@ __all__ = [
     "OrganizationDetail",
     "OrganizationList",
     "OrganizationSummary",
+    "OrganizationSync",
     "PasswordDetail",
     "PasswordMatches",
     "RelatedItemDetail",
@@ -103,6 +104,15 @@ class ContactDetail(BaseModel):
     source: SourceRecord
 
 
+class OrganizationSync(BaseModel):
+    """How fresh this organization's copy is: the newest sync run covering it."""
+
+    state: str = Field(description="never, running, succeeded or failed.")
+    run_id: int | None = None
+    last_success: datetime | None = None
+    records: int | None = Field(None, description="Written by a run of it alone.")
+
+
 class OrganizationDetail(BaseModel):
     """An organization with its locations, important contacts and record counts."""
 
@@ -115,6 +125,7 @@ class OrganizationDetail(BaseModel):
     record_counts: dict[str, int] = Field(description="Per IT Glue type, deleted excluded.")
     excerpts: list[Excerpt] = Field(description="Untrusted IT Glue text.")
     truncated: bool = Field(description="More locations or contacts exist.")
+    sync: OrganizationSync
 
 
 class ConfigurationInterfaceDetail(BaseModel):

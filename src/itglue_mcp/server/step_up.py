@@ -65,9 +65,9 @@ __all__ = [
 
 _log = structlog.get_logger(__name__)
 
-ADMIN_TOOLS: frozenset[str] = frozenset()
-"""Tools that need the admin scope. None of today's tools administers anything; a tool that
-does (a sync trigger, a policy reload) is added here."""
+ADMIN_TOOLS: frozenset[str] = frozenset({"sync_data", "sync_status"})
+"""Tools that need the admin scope: starting a sync and following it
+(:mod:`itglue_mcp.server.tools.sync`)."""
 
 REVEAL_TOOL = "get_password"
 """The tool whose ``reveal: true`` argument returns a secret value (needs the reveal scope)."""

@@ -22,7 +22,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.store.errors import StoreError, translate_errors
@@ -30,6 +30,7 @@ from itglue_mcp.store.models import SyncCheckpointRow, SyncRunRow, utcnow
 
 __all__ = [
     "Checkpoint",
+    "RunOutcome",
     "RunStatus",
     "SyncMode",
     "SyncRun",
@@ -41,6 +42,7 @@ __all__ = [
     "list_checkpoints",
     "record_progress",
     "reopen_run",
+    "run_outcomes",
     "save_checkpoint",
     "start_run",
     "unfinished_run",
@@ -109,6 +111,23 @@ class SyncRun:
     rate_limited: int
     errors: int
     error_message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """The newest run of one scope that ended (or is running) with one status.
+
+    Attributes:
+        organization_id: the organization the runs were scoped to; ``None``: account-wide.
+        status: their status.
+        run_id: the newest such run.
+        finished_at: when the newest such run finished (``None`` while running).
+    """
+
+    organization_id: int | None
+    status: RunStatus
+    run_id: int
+    finished_at: datetime | None
 
 
 def _checkpoint(row: SyncCheckpointRow) -> Checkpoint:
@@ -337,3 +356,29 @@ async def latest_run(session: AsyncSession, *, status: RunStatus | None = None) 
 async def unfinished_run(session: AsyncSession) -> SyncRun | None:
     """The newest run still marked ``running`` (a crashed run to resume), or ``None``."""
     return await latest_run(session, status=RunStatus.RUNNING)
+
+
+async def run_outcomes(session: AsyncSession) -> list[RunOutcome]:
+    """Per scope (an organization, or the whole account) and status, the newest run.
+
+    One grouped query over ``sync_runs`` (a row per run: thousands in a year of hourly runs);
+    a run's organization is ``scope.organization_id`` as :meth:`SyncEngine.run` records it.
+    """
+    organization = SyncRunRow.scope["organization_id"].as_integer()
+    statement = select(
+        organization,
+        SyncRunRow.status,
+        func.max(SyncRunRow.id),
+        func.max(SyncRunRow.finished_at),
+    ).group_by(organization, SyncRunRow.status)
+    with translate_errors("read sync_runs"):
+        rows = (await session.execute(statement)).all()
+    return [
+        RunOutcome(
+            organization_id=None if org is None else int(org),
+            status=RunStatus(status),
+            run_id=run_id,
+            finished_at=finished,
+        )
+        for org, status, run_id, finished in rows
+    ]

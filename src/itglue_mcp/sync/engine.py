@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -158,6 +158,7 @@ class SyncEngine:
         full: bool = False,
         organization_id: int | None = None,
         types: Collection[str] | None = None,
+        on_start: Callable[[int], Awaitable[None]] | None = None,
     ) -> SyncReport:
         """Run one sync and record it as a sync run.
 
@@ -166,6 +167,8 @@ class SyncEngine:
                 changed since each stream's checkpoint.
             organization_id: restrict the run to one organization (IT Glue id).
             types: JSON:API types to sync (the types they depend on come along).
+            on_start: called with the run's id once the lock is held and the run recorded
+                (the sync worker links its request to the run); its failure fails the run.
 
         Returns:
             The run's report.
@@ -183,7 +186,7 @@ class SyncEngine:
             VectorIndexError: the vector index failed (likewise).
         """
         with _tracer.start_as_current_span("sync.run") as span:
-            report = await self._run(span, full, organization_id, types)
+            report = await self._run(span, full, organization_id, types, on_start)
             span.set_attributes(
                 {
                     "itglue_mcp.sync.run_id": report.run_id,
@@ -201,6 +204,7 @@ class SyncEngine:
         full: bool,
         organization_id: int | None,
         types: Collection[str] | None,
+        on_start: Callable[[int], Awaitable[None]] | None,
     ) -> SyncReport:
         wanted = normalise_types(types)
         scope = {"organization_id": organization_id, "types": list(wanted)}
@@ -214,6 +218,8 @@ class SyncEngine:
             writer = StoreWriter(self._sessions, run_id=run_id, client=self._client)
             counters = _Counters()
             try:
+                if on_start is not None:
+                    await on_start(run_id)
                 await self._run_streams(
                     phase_one_streams(wanted, organization_id), run_id, mode, writer, counters
                 )

@@ -135,6 +135,7 @@ class HealthReport(BaseModel):
     record_counts: dict[str, int] = Field(
         description="Per JSON:API type, in organizations you may read."
     )
+    organization_sync: dict[str, int] = Field(description="Readable organizations per sync state.")
     semantic_search: bool = Field(description="Else keywords only.")
     index: IndexHealth
 
@@ -157,8 +158,11 @@ def _last_sync(run: SyncRun | None, *, totals: bool = True) -> LastSync | None:
 async def health_report(services: Services, scope: ReadScope | None = None) -> HealthReport:
     """Everything the ``health`` tool reports; backends that fail are reported, not raised.
 
+    See :mod:`itglue_mcp.catalog.sync_status` for the sync states.
+
     Record counts come from :class:`~itglue_mcp.catalog.health.StoreHealthReader`, kept per
-    data generation: a call reads no table whole.
+    data generation: a call reads no table whole. Organizations per sync state come from one
+    grouped query over the sync runs (:meth:`SyncStatusService.state_counts`).
 
     Args:
         services: the backends probed.
@@ -171,6 +175,7 @@ async def health_report(services: Services, scope: ReadScope | None = None) -> H
     readiness = await check_readiness(services)
     store = StoreHealth(dialect=None, reachable=False, error=None)
     counts: dict[str, int] = {}
+    states: dict[str, int] = {}
     pending: int | None = None
     try:
         figures = await services.catalog.health.figures(organization_ids=readable)
@@ -178,6 +183,12 @@ async def health_report(services: Services, scope: ReadScope | None = None) -> H
         if scope is not None:
             counts = {kind: n for kind, n in counts.items() if scope.may_see(kind)}
         pending = figures.pending_records
+        views = (
+            scope.organizations()
+            if scope is not None
+            else (await services.catalog.directory.snapshot()).readable(None)
+        )
+        states = await services.catalog.sync.state_counts([view.id for view in views])
         store = StoreHealth(dialect=figures.dialect, reachable=True)
     except Exception as exc:  # reported in the result: health must answer when sick
         store = StoreHealth(dialect=None, reachable=False, error=type(exc).__name__)
@@ -197,6 +208,7 @@ async def health_report(services: Services, scope: ReadScope | None = None) -> H
         store=store,
         last_sync=_last_sync(readiness.last_sync, totals=not restricted),
         record_counts=counts,
+        organization_sync=states,
         semantic_search=bool(index_reachable),
         index=index,
     )
@@ -226,6 +238,8 @@ def render_health(report: HealthReport) -> str:
         )
     held = ", ".join(f"{kind} {count}" for kind, count in sorted(report.record_counts.items()))
     lines.append(f"Records held: {held or 'none'}")
+    synced = ", ".join(f"{state} {count}" for state, count in report.organization_sync.items())
+    lines.append(f"Organizations by sync state: {synced or 'none'}")
     index = report.index
     if not index.configured:
         lines.append("Semantic search: off (no vector index configured; keyword search only)")

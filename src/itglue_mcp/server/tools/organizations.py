@@ -42,6 +42,7 @@ from itglue_mcp.server.schemas import (
     OrganizationDetail,
     OrganizationList,
     OrganizationSummary,
+    OrganizationSync,
 )
 from itglue_mcp.server.services import Services
 from itglue_mcp.server.tool_schemas import structured_content
@@ -184,6 +185,13 @@ def _render_detail(detail: OrganizationDetail) -> str:
         lines.append(f"  {cite(person.source)}")
     if detail.truncated:
         lines.append("… more locations or contacts exist than shown.")
+    sync = detail.sync
+    lines.append(
+        f"Sync: {sync.state}"
+        + (f" (run {sync.run_id})" if sync.run_id is not None else "")
+        + (f", last success {sync.last_success.isoformat()}" if sync.last_success else "")
+        + (f", {sync.records} records written" if sync.records is not None else "")
+    )
     lines.extend(quote_excerpt(excerpt) for excerpt in detail.excerpts)
     return "\n".join(lines)
 
@@ -243,6 +251,7 @@ def register(mcp: FastMCP, services: Services) -> None:
                     max_locations=MAX_LOCATIONS,
                     max_contacts=MAX_CONTACTS,
                 )
+            freshness = await services.catalog.sync.organization_status(org.id)
         locations, contacts = profile.locations, profile.contacts
         detail = OrganizationDetail(
             organization=_summary(org),
@@ -254,6 +263,12 @@ def register(mcp: FastMCP, services: Services) -> None:
             record_counts=profile.record_counts,
             excerpts=_excerpts(org, locations, contacts),
             truncated=profile.truncated,
+            sync=OrganizationSync(
+                state=str(freshness.state),
+                run_id=freshness.run_id,
+                last_success=freshness.last_success,
+                records=freshness.records,
+            ),
         )
         return ToolResult(
             content=_render_detail(detail), structured_content=structured_content(detail)

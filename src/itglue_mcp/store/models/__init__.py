@@ -22,6 +22,7 @@ from itglue_mcp.store.models.operational import (
     IndexOutboxRow,
     SearchEntryRow,
     SyncCheckpointRow,
+    SyncRequestRow,
     SyncRunRow,
 )
 from itglue_mcp.store.models.records import (
@@ -72,6 +73,7 @@ __all__ = [
     "RelatedItem",
     "SearchEntryRow",
     "SyncCheckpointRow",
+    "SyncRequestRow",
     "SyncRunRow",
     "TrackedMixin",
     "UtcDateTime",

@@ -15,7 +15,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Integer, UniqueConstraint, false, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from itglue_mcp.store.models.base import Base
@@ -26,6 +35,7 @@ __all__ = [
     "IndexOutboxRow",
     "SearchEntryRow",
     "SyncCheckpointRow",
+    "SyncRequestRow",
     "SyncRunRow",
 ]
 
@@ -113,6 +123,37 @@ class SyncRunRow(Base):
     __table_args__ = (
         CheckConstraint("mode IN ('full', 'incremental')", name="mode"),
         CheckConstraint("status IN ('running', 'succeeded', 'failed')", name="status"),
+    )
+
+
+class SyncRequestRow(Base):
+    """A sync asked for on demand (``sync_data``), queued for the sync worker.
+
+    At most one request is queued and one running at a time (a partial unique index on
+    ``status``); the worker claims the oldest queued one and links the run it started.
+    """
+
+    __tablename__ = "sync_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int | None] = mapped_column(BigInteger)
+    full: Mapped[bool] = mapped_column(default=False, server_default=false())
+    status: Mapped[str]
+    requested_by: Mapped[str]
+    requested_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status"),
+        Index(
+            "uq_sync_requests_active",
+            "status",
+            unique=True,
+            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
     )
 
 
