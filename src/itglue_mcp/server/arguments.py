@@ -22,6 +22,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from itglue_mcp.catalog.ids import MAX_ID
 
 __all__ = [
+    "CONTROL_CHARACTER_PATTERNS",
     "FREE_TEXT_PATTERN",
     "MAX_REFERENCE_LENGTH",
     "REFERENCE_PATTERN",
@@ -40,6 +41,10 @@ REFERENCE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
 FREE_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 """Free text: no control character but tab, line feed and carriage return."""
+
+CONTROL_CHARACTER_PATTERNS = frozenset({REFERENCE_PATTERN, FREE_TEXT_PATTERN})
+"""The patterns that only refuse control characters: enforced, not listed in ``tools/list``
+(:func:`~itglue_mcp.server.tool_schemas.compact_input_schema`)."""
 
 _RULES = {
     REFERENCE_PATTERN: "must not contain control characters",

@@ -27,8 +27,13 @@ built, so that every client gets the same compact form:
   reference page shows.
 
 Input schemas keep every description, limit, enum and non-null default: they are what a
-model reads to call a tool. Structured results still validate (tests/server/
-test_output_schemas.py calls every tool and checks its result against the listed schema).
+model reads to call a tool. The one rule they leave out is the arguments' "no control
+characters" ``pattern`` (:data:`~itglue_mcp.server.arguments.CONTROL_CHARACTER_PATTERNS`):
+no model means to send one, the server still refuses one with an error naming the field
+(FastMCP validates arguments against the tool's own pydantic signature, not the listed
+schema), and it cost 35 bytes on every string argument. Structured results still validate
+(tests/server/test_output_schemas.py calls every tool and checks its result against the
+listed schema).
 The measured sizes and what is left are in tests/server/test_tool_schemas.py.
 
 Example::
@@ -52,6 +57,8 @@ from fastmcp.tools.base import Tool
 from fastmcp.utilities.json_schema import compress_schema
 from fastmcp.utilities.versions import VersionSpec
 from pydantic import BaseModel
+
+from itglue_mcp.server.arguments import CONTROL_CHARACTER_PATTERNS
 
 __all__ = [
     "CompactToolSchemas",
@@ -77,6 +84,8 @@ def compact_input_schema(schema: dict[str, Any]) -> dict[str, Any]:
     null). Returns a new dict; ``schema`` is not changed.
     """
     root, definitions = _restructure(compress_schema(schema, prune_titles=True))
+    _drop_control_character_patterns(root)
+    _drop_control_character_patterns(definitions)
     result: dict[str, Any] = _compact_node(root, descriptions=True, output=False)
     if definitions:
         result["$defs"] = {
@@ -84,6 +93,18 @@ def compact_input_schema(schema: dict[str, Any]) -> dict[str, Any]:
             for name, node in definitions.items()
         }
     return result
+
+
+def _drop_control_character_patterns(node: Any) -> None:
+    """Remove, in place, every ``pattern`` of :data:`CONTROL_CHARACTER_PATTERNS` in ``node``."""
+    if isinstance(node, list):
+        for item in node:
+            _drop_control_character_patterns(item)
+    elif isinstance(node, dict):
+        if node.get("pattern") in CONTROL_CHARACTER_PATTERNS:
+            del node["pattern"]
+        for value in node.values():
+            _drop_control_character_patterns(value)
 
 
 def compact_output_schema(
