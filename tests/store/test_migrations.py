@@ -17,7 +17,7 @@ from itglue_mcp.store import create_engine, current, downgrade, head_revision, u
 from itglue_mcp.store.models import metadata
 
 # The newest revision; a new migration moves it (and this test notices a broken chain).
-HEAD = "0008"
+HEAD = "0009"
 
 
 def _table_names(connection: Connection) -> set[str]:
@@ -184,6 +184,15 @@ async def test_a_name_looked_up_in_every_organization_reads_an_index(engine: Asy
             "AND resource_id IN (1, 2)",
             "ix_expirations_resource",
         ),
+        (
+            "SELECT id FROM configurations WHERE location_id IN (1, 2)",
+            "ix_configurations_location_id",
+        ),
+        (
+            "SELECT id FROM configurations WHERE contact_id IN (1, 2)",
+            "ix_configurations_contact_id",
+        ),
+        ("SELECT id FROM contacts WHERE location_id IN (1, 2)", "ix_contacts_location_id"),
     ],
 )
 async def test_what_points_at_a_record_is_read_through_an_index(

@@ -16,8 +16,7 @@ batched: a handful per :data:`CHUNK` records whatever their types (related items
 holder table's attribute links both ways, Tag traits).
 
 The attribute-link queries look records up by ``resource_id``, ``location_id`` and
-``contact_id``, which the schema does not index yet; they scan the passwords, expirations,
-configurations and contacts tables once per walk level.
+``contact_id``, each read through an index (migrations 0007 and 0009).
 
 Example::
 

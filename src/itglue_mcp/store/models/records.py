@@ -305,6 +305,11 @@ Index("ix_configurations_lower_hostname", func.lower(Configuration.hostname))
 Index("ix_passwords_resource", Password.resource_type, Password.resource_id)
 Index("ix_expirations_resource", Expiration.resource_type_name, Expiration.resource_id)
 
+# The records at a location or of a contact (the graph's attribute links, read both ways).
+Index("ix_configurations_location_id", Configuration.location_id)
+Index("ix_configurations_contact_id", Configuration.contact_id)
+Index("ix_contacts_location_id", Contact.location_id)
+
 # A configuration is found by an interface's name, in any case (catalog: the resolver's
 # interface tier); interfaces have no organization, the join to configurations scopes them.
 Index("ix_configuration_interfaces_lower_name", func.lower(ConfigurationInterface.name))
