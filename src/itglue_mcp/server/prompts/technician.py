@@ -31,7 +31,15 @@ from itglue_mcp.server.prompts.base import FOOTER, MayCall, ToolPrompt, numbered
 __all__ = [
     "MAX_MONTHS_AWAY",
     "PROMPTS",
+    "ExpirationArguments",
+    "OnboardArguments",
+    "SiteVisitArguments",
+    "TroubleshootArguments",
     "expiration_month",
+    "write_expirations",
+    "write_onboarding",
+    "write_site_visit",
+    "write_troubleshooting",
 ]
 
 MAX_MONTHS_AWAY = 11
