@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import insert, update
+from sqlalchemy import event, insert, update
 
 from itglue_mcp.graph import Relation, SqlGraphStore
 from itglue_mcp.store import RecordType, unit_of_work
@@ -72,3 +72,51 @@ async def test_deleted_records_are_never_reached_and_scope_filters_far_ends(
     assert [(edge.relation, edge.notes) for edge in back] == [
         ("related_item", "Site-to-site VPN peer")
     ]
+
+
+async def test_a_scoped_walk_reads_only_the_scopes_flexible_assets_for_tag_links(
+    simulator: Simulated, database_url: str, dataset_dir: Path
+) -> None:
+    # Tag traits are JSON that no index serves: a walk scoped to one organization must not
+    # read every flexible asset of the account to find the ones tagging its records.
+    await run_sync(simulator, database_url, full=True)
+    dataset = load_graph(dataset_dir)
+    [firewall] = dataset.by_name("configurations", "NW-FW01")
+    [foreign] = dataset.by_name("configurations", "ACME-FW01")
+    own, other = dataset.organization(firewall), dataset.organization(foreign)
+    engine = create_engine(database_url)
+    sessions = create_session_factory(engine)
+    tag_scans: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "flexible_assets.traits" in statement and "LIKE" in statement:
+            tag_scans.append(statement)
+
+    try:
+        async with unit_of_work(sessions) as session:
+            # An asset of another organization tagging NW-FW01 (as a cross-organization link).
+            await session.execute(
+                insert(RecordType.FLEXIBLE_ASSETS.table).values(
+                    id=999_999_001,
+                    organization_id=other,
+                    name="Foreign backup job",
+                    traits={
+                        "protected-servers": {
+                            "type": "Configurations",
+                            "values": [{"id": firewall.record_id, "name": "NW-FW01"}],
+                        }
+                    },
+                    synced_at=utcnow(),
+                )
+            )
+        graph = SqlGraphStore(sessions)
+        everywhere = await graph.neighbours([firewall])
+        event.listen(engine.sync_engine, "before_cursor_execute", record)
+        scoped = await graph.neighbours([firewall], organization_ids=[own])
+    finally:
+        await engine.dispose()
+
+    tagging = {edge.target.record_id for edge in everywhere if edge.relation == "tagged_by"}
+    assert 999_999_001 in tagging, "unscoped, the foreign asset's Tag link is found"
+    assert all(edge.target.record_id != 999_999_001 for edge in scoped)
+    assert tag_scans and all("organization_id IN" in scan for scan in tag_scans)

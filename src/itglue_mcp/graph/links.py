@@ -25,7 +25,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,11 +137,20 @@ def _members(batch: _Batch) -> set[RecordRef]:
     return {RecordRef(kind, record_id) for kind, ids in batch.items() for record_id in ids}
 
 
-async def read_links(session: AsyncSession, records: Sequence[RecordRef]) -> list[Edge]:
-    """Every link touching ``records``, oriented away from them (far ends unchecked).
+async def read_links(
+    session: AsyncSession,
+    records: Sequence[RecordRef],
+    *,
+    organization_ids: Collection[int] | None = None,
+) -> list[Edge]:
+    """Every link touching ``records``, oriented away from them (far ends unchecked, except
+    that the flexible assets tagging them are read only within ``organization_ids``).
 
     A handful of queries per :data:`CHUNK` records, whatever their types. Refs of types
-    outside :data:`~itglue_mcp.graph.store.NODE_TYPES` have no links.
+    outside :data:`~itglue_mcp.graph.store.NODE_TYPES` have no links. ``organization_ids``
+    (``None``: any) is the scope the caller keeps far ends in anyway: passing it lets the Tag
+    trait scan, a text match over each flexible asset's traits that no index serves, read only
+    those organizations' assets instead of the whole account's.
 
     Raises:
         SQLAlchemyError: the database failed (the caller translates it).
@@ -151,7 +160,7 @@ async def read_links(session: AsyncSession, records: Sequence[RecordRef]) -> lis
         edges += await _related_items(session, batch)
         edges += await _held_by(session, batch)
         edges += await _pointing_at(session, batch)
-        edges += await _tagging(session, batch)
+        edges += await _tagging(session, batch, organization_ids)
     return edges
 
 
@@ -276,8 +285,11 @@ async def _pointing_at(session: AsyncSession, batch: _Batch) -> list[Edge]:
     return edges
 
 
-async def _tagging(session: AsyncSession, batch: _Batch) -> list[Edge]:
-    """Flexible assets whose Tag traits point at these records.
+async def _tagging(
+    session: AsyncSession, batch: _Batch, organization_ids: Collection[int] | None
+) -> list[Edge]:
+    """Flexible assets (of ``organization_ids``; ``None``: any) whose Tag traits point at
+    these records.
 
     Traits are JSON; a text pre-filter on each id (portable across SQLite and PostgreSQL)
     narrows the rows, and the traits are then read exactly.
@@ -294,6 +306,8 @@ async def _tagging(session: AsyncSession, batch: _Batch) -> list[Edge]:
         statement = select(table.c.id, table.c.traits).where(
             or_(*(text.like(f"%{record_id}%") for record_id in chunk))
         )
+        if organization_ids is not None:
+            statement = statement.where(table.c.organization_id.in_(list(organization_ids)))
         for row in await session.execute(statement.order_by(table.c.id)):
             if row.id in seen:
                 continue

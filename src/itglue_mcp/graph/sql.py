@@ -269,7 +269,7 @@ class SqlGraphStore:
     ) -> tuple[list[Edge], dict[RecordRef, GraphNode]]:
         """Edges leaving ``frontier`` whose far end is live and in scope, and those far ends."""
         with translate_errors("read related records"):
-            edges = await read_links(session, frontier)
+            edges = await read_links(session, frontier, organization_ids=organization_ids)
         far_ends = await self._nodes(session, {edge.target for edge in edges}, organization_ids)
         unique: dict[tuple[RecordRef, RecordRef, str], Edge] = {}
         for edge in edges:
