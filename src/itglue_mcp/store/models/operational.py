@@ -148,7 +148,7 @@ class SyncRequestRow(Base):
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'succeeded', 'failed')", name="status"),
         Index(
-            "uq_sync_requests_active",
+            "ix_sync_requests_active",
             "status",
             unique=True,
             sqlite_where=text("status IN ('queued', 'running')"),

@@ -52,7 +52,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_sync_requests"),
     )
     op.create_index(
-        "uq_sync_requests_active",
+        "ix_sync_requests_active",
         "sync_requests",
         ["status"],
         unique=True,
@@ -63,5 +63,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop ``sync_requests``."""
-    op.drop_index("uq_sync_requests_active", table_name="sync_requests")
+    op.drop_index("ix_sync_requests_active", table_name="sync_requests")
     op.drop_table("sync_requests")
