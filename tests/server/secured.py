@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ from itglue_mcp.server.services import Services
 from itglue_mcp.store.database import create_engine, create_session_factory
 from tests.conftest import _blocking
 
-__all__ = ["caller_claims", "serve_secured_app"]
+__all__ = ["caller_claims", "serve_client_readonly_app", "serve_secured_app"]
 
 SCOPES = ["itglue.read", "itglue.secrets.reveal"]
 
@@ -109,3 +110,18 @@ def serve_secured_app(
         _blocking(itglue.aclose())
         asyncio.run(engine.dispose())
         asyncio.run(audit_engine.dispose())
+
+
+def serve_client_readonly_app(
+    database_url: str,
+    audit_dir: Path,
+    sqlite_template_file: Path,
+    tokens: dict[str, dict[str, Any]],
+    bindings: dict[str, list[str]],
+) -> Iterator[str]:
+    """:func:`serve_secured_app` with its audit trail in a fresh SQLite file under
+    ``audit_dir``, copied from the migrated template: the module fixture of the tool tests
+    that check a client-readonly caller."""
+    audit = audit_dir / "audit.db"
+    shutil.copyfile(sqlite_template_file, audit)
+    yield from serve_secured_app(database_url, f"sqlite+aiosqlite:///{audit}", tokens, bindings)

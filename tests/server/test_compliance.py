@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,7 +19,7 @@ from fastmcp.exceptions import ToolError
 
 from itglue_mcp.query.compliance import DEFAULT_LIMIT, DEFAULT_ORGANIZATION_LIMIT
 from tests.server.conftest import serve_mcp_app
-from tests.server.secured import caller_claims, serve_secured_app
+from tests.server.secured import caller_claims, serve_client_readonly_app
 
 DEFAULT_ANSWER_BUDGET = 25_000
 """Most bytes of a default answer (structured content and text) at any account size."""
@@ -239,9 +238,10 @@ async def test_bad_arguments_name_the_field(
 def secured_url(
     synced_store_url: str, tmp_path_factory: pytest.TempPathFactory, sqlite_template_file: Path
 ) -> Iterator[str]:
-    audit = tmp_path_factory.mktemp("compliance-audit") / "audit.db"
-    shutil.copyfile(sqlite_template_file, audit)
-    yield from serve_secured_app(synced_store_url, f"sqlite+aiosqlite:///{audit}", TOKENS, BINDINGS)
+    audit_dir = tmp_path_factory.mktemp("compliance-audit")
+    yield from serve_client_readonly_app(
+        synced_store_url, audit_dir, sqlite_template_file, TOKENS, BINDINGS
+    )
 
 
 async def test_client_readonly_sees_its_organization_and_no_password(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from fastmcp.exceptions import ToolError
 
 from itglue_mcp.query.flexible_assets import COUNTED_ORGANIZATIONS, DEFAULT_LIMIT, EXAMPLES
 from tests.server.conftest import serve_mcp_app
-from tests.server.secured import caller_claims, serve_secured_app
+from tests.server.secured import caller_claims, serve_client_readonly_app
 
 ACME = 2104801
 NORTHWIND_TRADERS = 2104807
@@ -376,9 +375,10 @@ def test_an_empty_store_has_no_types(database_url: str) -> None:
 def secured_url(
     synced_store_url: str, tmp_path_factory: pytest.TempPathFactory, sqlite_template_file: Path
 ) -> Iterator[str]:
-    audit = tmp_path_factory.mktemp("flexible-audit") / "audit.db"
-    shutil.copyfile(sqlite_template_file, audit)
-    yield from serve_secured_app(synced_store_url, f"sqlite+aiosqlite:///{audit}", TOKENS, BINDINGS)
+    audit_dir = tmp_path_factory.mktemp("flexible-audit")
+    yield from serve_client_readonly_app(
+        synced_store_url, audit_dir, sqlite_template_file, TOKENS, BINDINGS
+    )
 
 
 async def test_client_readonly_sees_its_organization_only_and_no_password_entry(

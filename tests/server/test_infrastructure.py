@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from itglue_mcp.store import RecordType, unit_of_work, upsert_records
 from itglue_mcp.store.database import create_engine, create_session_factory
 from tests.conftest import _blocking
 from tests.server.conftest import serve_mcp_app
-from tests.server.secured import caller_claims, serve_secured_app
+from tests.server.secured import caller_claims, serve_client_readonly_app
 
 ACME = 2104801
 NORTHWIND_TRADERS = 2104807
@@ -211,9 +210,10 @@ async def test_a_resource_of_no_organization_is_not_found(mcp_url: str, organiza
 def secured_url(
     synced_store_url: str, tmp_path_factory: pytest.TempPathFactory, sqlite_template_file: Path
 ) -> Iterator[str]:
-    audit = tmp_path_factory.mktemp("infrastructure-audit") / "audit.db"
-    shutil.copyfile(sqlite_template_file, audit)
-    yield from serve_secured_app(synced_store_url, f"sqlite+aiosqlite:///{audit}", TOKENS, BINDINGS)
+    audit_dir = tmp_path_factory.mktemp("infrastructure-audit")
+    yield from serve_client_readonly_app(
+        synced_store_url, audit_dir, sqlite_template_file, TOKENS, BINDINGS
+    )
 
 
 async def test_client_readonly_lists_and_reads_its_organization_only(secured_url: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from fastmcp import Client
 from fastmcp.exceptions import ToolError
 
 from itglue_mcp.query.similar_issues import MAX_LIMIT
-from tests.server.secured import caller_claims, serve_secured_app
+from tests.server.secured import caller_claims, serve_client_readonly_app
 
 NORTHWIND_TRADERS = 2104807
 TOKENS = {"tok-client": caller_claims("cleo", groups=["Northwind IT"])}
@@ -137,9 +136,10 @@ async def test_an_unknown_organization_to_exclude_suggests_close_names(mcp_url: 
 def secured_url(
     synced_store_url: str, tmp_path_factory: pytest.TempPathFactory, sqlite_template_file: Path
 ) -> Iterator[str]:
-    audit = tmp_path_factory.mktemp("similar-audit") / "audit.db"
-    shutil.copyfile(sqlite_template_file, audit)
-    yield from serve_secured_app(synced_store_url, f"sqlite+aiosqlite:///{audit}", TOKENS, BINDINGS)
+    audit_dir = tmp_path_factory.mktemp("similar-audit")
+    yield from serve_client_readonly_app(
+        synced_store_url, audit_dir, sqlite_template_file, TOKENS, BINDINGS
+    )
 
 
 async def test_client_readonly_sees_only_its_organization(
