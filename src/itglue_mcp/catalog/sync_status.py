@@ -244,8 +244,14 @@ class SyncStatusService:
         """
         async with reading(self._sessions) as session:
             outcomes = await sync_state.run_outcomes(session)
+        # Outcomes by organization once, not filtered again for each of the organizations.
+        account = [o for o in outcomes if o.organization_id is None]
+        own: dict[int, list[RunOutcome]] = {}
+        for outcome in outcomes:
+            if outcome.organization_id is not None:
+                own.setdefault(outcome.organization_id, []).append(outcome)
         counts: Counter[str] = Counter(
-            str(_state(_covering(outcomes, organization_id))[0])
+            str(_state([*account, *own.get(organization_id, [])])[0])
             for organization_id in organization_ids
         )
         return dict(sorted(counts.items()))
