@@ -115,6 +115,25 @@ async def test_read_only_units_of_work_refuse_writes(session_factory: Sessions) 
         )
 
 
+async def test_a_pooled_connection_takes_each_units_read_only_setting(
+    session_factory: Sessions,
+) -> None:
+    # The setting is remembered per connection: alternating and repeated units of work on the
+    # pooled connections still refuse or accept writes as each one asks.
+    for read_only in (False, True, True, False, False, True):
+        if read_only:
+            with pytest.raises(StoreError, match="upsert into organizations"):
+                async with unit_of_work(session_factory, read_only=True) as session:
+                    await upsert_records(
+                        session, RecordType.ORGANIZATIONS, [organization(7, "Acme")], run_id=None
+                    )
+        else:
+            async with unit_of_work(session_factory) as session:
+                await upsert_records(
+                    session, RecordType.ORGANIZATIONS, [organization(7, "Acme")], run_id=None
+                )
+
+
 async def test_database_errors_escaping_the_block_are_translated(session_factory: Sessions) -> None:
     with pytest.raises(StoreError, match="transaction: database error"):
         async with unit_of_work(session_factory) as session:
