@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from qdrant_client import AsyncQdrantClient
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.graph import SqlGraphStore
@@ -186,6 +186,53 @@ async def test_without_an_index_retrieval_is_keyword_only_and_says_so(
     assert all(hit.semantic_score is None for hit in found.hits)
     with pytest.raises(ValueError, match="mode"):
         await retriever.retrieve("vpn", organization_ids={ACME}, mode="semantic")
+
+
+async def _write_toner_runbooks(sessions: async_sessionmaker[AsyncSession], count: int) -> None:
+    """``count`` ACME runbooks holding both "toner" and "replace" (ids 100…)."""
+    rows = [
+        Row(RecordType.DOCUMENTS, 100 + n, ACME, f"Runbook {n}", "Replace the toner cartridge.")
+        for n in range(count)
+    ]
+    async with unit_of_work(sessions) as session:
+        await upsert_records(
+            session,
+            RecordType.DOCUMENTS,
+            [{"id": row.id, "organization_id": ACME, "name": row.name} for row in rows],
+            run_id=None,
+        )
+        await replace_search_entries(
+            session,
+            [SearchEntry("documents", row.id, ACME, row.name, row.body) for row in rows],
+        )
+
+
+@pytest.mark.parametrize(("runbooks", "full_text_queries"), [(19, 3), (20, 1)])
+async def test_words_are_searched_one_by_one_only_when_all_of_them_find_too_few(
+    sessions: async_sessionmaker[AsyncSession], runbooks: int, full_text_queries: int
+) -> None:
+    # Keyword candidates are at least 20: twenty records holding both words fill them, and
+    # "toner" and "replace" are then not searched on their own.
+    await _write_toner_runbooks(sessions, runbooks)
+    retriever = HybridRetriever(sessions)
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "search_entries" in statement and ("MATCH" in statement or "@@" in statement):
+            statements.append(statement)
+
+    engine = sessions.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        found = await retriever.retrieve(
+            "replace toner", organization_ids={ACME}, mode="keyword", limit=10
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+    assert len(statements) == full_text_queries
+    assert {hit.key for hit in found.hits} <= {("documents", 100 + n) for n in range(runbooks)}
+    assert len(found.hits) == 10 and found.truncated
 
 
 async def test_semantic_mode_finds_by_meaning_alone(

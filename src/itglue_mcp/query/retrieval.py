@@ -8,7 +8,11 @@ asked for:
 - **keyword** — the store's full-text search (FTS5 / tsvector). The search requires every term,
   so a question is searched as its content words all together, then (with two or more words)
   each word on its own, at most :data:`MAX_KEYWORD_TERMS`; the lists are fused into one keyword
-  ranking, which gives "or" semantics with records matching more words ranked higher.
+  ranking, which gives "or" semantics with records matching more words ranked higher. When the
+  all-words query alone fills the candidates, the words are not searched one by one (search
+  engines' "all words, then any word" relaxation): a record missing a word would only crowd
+  out ones holding all of them, and over a whole account a common word's query ranks every
+  record holding it, which grows with the account (benchmarks/README.md).
 - **semantic** — :class:`~itglue_mcp.index.search.SemanticSearch`, when a vector index is
   configured; without one retrieval is keyword-only and says so (:attr:`Retrieval.note`).
 - **graph** — optionally, the records linked to the best hits (IT Glue related items and
@@ -44,7 +48,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog.citations import CitationKey, SourceRecord
 from itglue_mcp.catalog.records import cite_records, record_texts, records_named
-from itglue_mcp.catalog.search import query_terms
+from itglue_mcp.catalog.search import SearchHit, query_terms
 from itglue_mcp.catalog.search import search as full_text_search
 from itglue_mcp.catalog.unit import reading
 from itglue_mcp.graph.store import GraphStore, RecordRef
@@ -313,16 +317,18 @@ class HybridRetriever:
                     organization_ids=organization_ids,
                     record_types=record_types,
                 )
-            lists = [
-                await full_text_search(
+            lists: list[list[SearchHit]] = []
+            for query in keyword_queries(text, words):
+                found = await full_text_search(
                     session,
                     query,
                     organization_ids=organization_ids,
                     record_types=record_types,
                     limit=limit,
                 )
-                for query in keyword_queries(text, words)
-            ]
+                lists.append(found)
+                if len(lists) == 1 and len(found) >= limit:
+                    break  # the all-words query fills the candidates (module docstring)
             span.set_attribute("itglue_mcp.retrieval.queries", len(lists))
         for found in lists:
             for hit in found:
