@@ -9,15 +9,16 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from itglue_mcp.store import create_engine, current, downgrade, head_revision, upgrade
-from itglue_mcp.store.models import metadata
+from itglue_mcp.store import RecordType, create_engine, current, downgrade, head_revision, upgrade
+from itglue_mcp.store.models import FlexibleAssetTag, metadata, utcnow
+from itglue_mcp.store.tag_links import parse_tag_links
 
 # The newest revision; a new migration moves it (and this test notices a broken chain).
-HEAD = "0009"
+HEAD = "0010"
 
 
 def _table_names(connection: Connection) -> set[str]:
@@ -193,6 +194,11 @@ async def test_a_name_looked_up_in_every_organization_reads_an_index(engine: Asy
             "ix_configurations_contact_id",
         ),
         ("SELECT id FROM contacts WHERE location_id IN (1, 2)", "ix_contacts_location_id"),
+        (
+            "SELECT flexible_asset_id FROM flexible_asset_tags "
+            "WHERE tag_type = 'Configurations' AND target_id IN (1, 2)",
+            "ix_flexible_asset_tags_tag_type_target_id",
+        ),
     ],
 )
 async def test_what_points_at_a_record_is_read_through_an_index(
@@ -210,3 +216,82 @@ async def test_what_points_at_a_record_is_read_through_an_index(
                 str(row[0]) for row in await connection.execute(text(f"EXPLAIN {statement}"))
             )
     assert index in plan
+
+
+def _tag(tag_type: Any, *ids: Any) -> dict[str, Any]:
+    return {"type": tag_type, "values": [{"id": record_id, "name": "x"} for record_id in ids]}
+
+
+# Traits stored before revision 0010, Tag-shaped or not, and the odd shapes a store may hold.
+_STORED_TRAITS: dict[int, Any] = {
+    900: {
+        "protected-devices": _tag("Configurations", 4215003, "4215004", 4215003, "007"),
+        "global-admin": _tag("Passwords", 402),
+        "organization": _tag("Organizations", 7),
+        "backup-name": "Nightly",
+        "looks-like-a-tag": '{"type": "Configurations", "values": [{"id": 5}]}',
+        "retention-days": 30,
+    },
+    901: {
+        "odd-ids": _tag("Configurations", "ACME-FW01", -4, 4.5, True, 10**18, "1" * 19, "١٢", ""),
+        "longest": _tag("Configurations", 10**18 - 1, "9" * 18),
+        "odd-values": {"type": "Configurations", "values": ["ACME-SQL01", [1], None, {"n": 1}]},
+        "values-text": {"type": "Configurations", "values": "ACME-FW01"},
+        "values-object": {"type": "Configurations", "values": {"a": {"id": 5}}},
+        "type-number": _tag(5, 6),
+        "no-type": {"values": [{"id": 8}]},
+        "nested": [_tag("Configurations", 9)],
+    },
+    902: None,
+    903: [_tag("Configurations", 10)],
+    904: 11,
+}
+
+
+async def test_upgrading_to_tag_links_fills_them_from_stored_traits(
+    empty_database_url: str,
+) -> None:
+    # Assets synced before revision 0010 have Tag traits but no rows: the upgrade expands
+    # them in SQL, by the rule the store applies to traits it writes afterwards.
+    await upgrade(empty_database_url, "0009")
+    engine = create_engine(empty_database_url, null_pool=True)
+    assets = RecordType.FLEXIBLE_ASSETS.table
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(assets),
+                [
+                    {"id": id_, "organization_id": 7, "traits": traits, "synced_at": utcnow()}
+                    for id_, traits in _STORED_TRAITS.items()
+                ],
+            )
+        await upgrade(empty_database_url)
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(
+                    FlexibleAssetTag.flexible_asset_id,
+                    FlexibleAssetTag.trait_key,
+                    FlexibleAssetTag.tag_type,
+                    FlexibleAssetTag.target_id,
+                )
+            )
+            backfilled = {tuple(row) for row in rows}
+    finally:
+        await engine.dispose()
+
+    expected = {
+        (id_, link.trait_key, link.tag_type, link.target_id)
+        for id_, traits in _STORED_TRAITS.items()
+        for link in parse_tag_links(traits)
+    }
+    assert backfilled == expected
+    assert {row[1:] for row in backfilled if row[0] == 900} == {
+        ("protected-devices", "Configurations", 4215003),
+        ("protected-devices", "Configurations", 4215004),
+        ("protected-devices", "Configurations", 7),
+        ("global-admin", "Passwords", 402),
+        ("organization", "Organizations", 7),
+    }
+    assert {row[1:] for row in backfilled if row[0] != 900} == {
+        ("longest", "Configurations", 10**18 - 1),
+    }

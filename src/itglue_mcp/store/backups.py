@@ -53,7 +53,9 @@ def backup_protection(dialect: Dialect, *, organization_ids: Collection[int] | N
     Each pair once.
 
     Args:
-        dialect: the database the subquery will run on.
+        dialect: the database the subquery will run on (the SQL is the same on both since
+            Tag links are rows of a table, migration 0010; the caller in
+            ``catalog.inventory`` still passes it).
         organization_ids: only backups of these organizations (``None``: every organization).
     """
     assets = RecordType.FLEXIBLE_ASSETS.table
@@ -71,7 +73,7 @@ def backup_protection(dialect: Dialect, *, organization_ids: Collection[int] | N
     # Backups whose type names what it protects: rule 2; the others: rule 3.
     said = backups.c.flexible_asset_type_id.in_(select(explicit.c.flexible_asset_type_id))
     linking = select(backups.c.id).where(~said)
-    links = tag_links(dialect, organization_ids=organization_ids)
+    links = tag_links(organization_ids=organization_ids)
     tagged = (
         select(
             links.c.flexible_asset_id.label("backup_id"),

@@ -186,10 +186,10 @@ def _backup_protected(dialect: Dialect, organization_ids: Collection[int] | None
     return RecordType.CONFIGURATIONS.table.c.id.in_(select(pairs.c.configuration_id))
 
 
-def _password_linked(dialect: Dialect, organization_ids: Collection[int] | None) -> Any:
+def _password_linked(organization_ids: Collection[int] | None) -> Any:
     passwords = RecordType.PASSWORDS.table
     related = RecordType.RELATED_ITEMS.table
-    links = tag_links(dialect, organization_ids=organization_ids)
+    links = tag_links(organization_ids=organization_ids)
     return or_(
         passwords.c.resource_id.is_not(None),
         exists().where(
@@ -287,7 +287,7 @@ def _checks(
         ComplianceCheck.UNLINKED_PASSWORDS: _Check(
             RecordType.PASSWORDS,
             literal(True),
-            not_(_password_linked(dialect, organization_ids)),
+            not_(_password_linked(organization_ids)),
             (func.lower(passwords.c.name), passwords.c.id),
         ),
         ComplianceCheck.NO_IMPORTANT_CONTACT: _Check(

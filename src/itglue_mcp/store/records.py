@@ -20,7 +20,17 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ScalarResult, Table, delete, literal_column, or_, select, tuple_, update
+from sqlalchemy import (
+    ScalarResult,
+    Table,
+    delete,
+    insert,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,9 +38,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from itglue_mcp.store import index_outbox
 from itglue_mcp.store.database import Dialect
 from itglue_mcp.store.errors import StoreError, translate_errors
-from itglue_mcp.store.models import utcnow
+from itglue_mcp.store.models import FlexibleAssetTag, utcnow
 from itglue_mcp.store.record_types import RecordType, check_columns, scope_conditions
 from itglue_mcp.store.search import delete_search_entries
+from itglue_mcp.store.tag_links import parse_tag_links
 
 __all__ = [
     "UpsertResult",
@@ -195,7 +206,9 @@ async def upsert_records(
     Each written row gets ``synced_at`` = now and ``deleted_at`` = NULL (a record that comes
     back is undeleted) and, when ``run_id`` is given, ``last_seen_run_id`` = ``run_id``.
     Columns a row does not carry keep their stored value on update. When several rows share
-    a key, the last one wins. Organizations get ``organization_id`` = their own id.
+    a key, the last one wins. Organizations get ``organization_id`` = their own id. A flexible
+    asset written with its ``traits`` gets its Tag links (table ``flexible_asset_tags``)
+    replaced by those of the new traits, in the same transaction.
 
     Args:
         session: the unit of work's session (flushed, not committed).
@@ -214,7 +227,37 @@ async def upsert_records(
     if not prepared:
         return UpsertResult()
     with translate_errors(f"upsert into {record_type.table.name}"):
-        return await _upsert(session, record_type, prepared)
+        result = await _upsert(session, record_type, prepared)
+        if record_type is RecordType.FLEXIBLE_ASSETS:
+            await _replace_tag_links(session, prepared)
+        return result
+
+
+async def _replace_tag_links(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Make the ``flexible_asset_tags`` rows of the assets among ``rows`` that carry traits
+    the links of those traits (:func:`~itglue_mcp.store.tag_links.parse_tag_links`).
+
+    An asset written without its traits keeps its stored traits, so its rows stay right.
+    """
+    traits = {row["id"]: row["traits"] for row in rows if "traits" in row}
+    if not traits:
+        return
+    table = FlexibleAssetTag.__table__
+    assert isinstance(table, Table)  # a plain declarative table
+    await _delete_in(session, table, "flexible_asset_id", traits.keys())
+    links = [
+        {
+            "flexible_asset_id": asset_id,
+            "trait_key": link.trait_key,
+            "tag_type": link.tag_type,
+            "target_id": link.target_id,
+        }
+        for asset_id, asset_traits in traits.items()
+        for link in parse_tag_links(asset_traits)
+    ]
+    if links:
+        # A list of parameter sets: the driver's executemany, whatever the number of rows.
+        await session.execute(insert(table), links)
 
 
 async def _delete_in(

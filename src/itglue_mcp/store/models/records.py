@@ -31,6 +31,7 @@ __all__ = [
     "Expiration",
     "FlexibleAsset",
     "FlexibleAssetField",
+    "FlexibleAssetTag",
     "FlexibleAssetType",
     "Location",
     "Organization",
@@ -150,6 +151,31 @@ class FlexibleAsset(RecordMixin, Base):
     flexible_asset_type_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     flexible_asset_type_name: Mapped[str | None]
     traits: Mapped[dict[str, Any] | None]
+
+
+class FlexibleAssetTag(Base):
+    """One record a flexible asset's Tag trait points at, kept beside the asset's traits.
+
+    A Tag trait is JSON inside ``traits`` (IT Glue API: ``{"type": "Configurations",
+    "values": [{"id": 4215003, "name": "ACME-FW01"}]}``), which no index can serve; these rows
+    are its expansion, rewritten with the asset's traits (:mod:`itglue_mcp.store.tag_links`)
+    and read by ``(tag_type, target_id)`` to find the assets tagging a record. They go with
+    their asset's row; a deleted asset (``deleted_at``) keeps them, and readers join live assets.
+    """
+
+    __tablename__ = "flexible_asset_tags"
+
+    flexible_asset_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("flexible_assets.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    trait_key: Mapped[str] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    tag_type: Mapped[str]
+
+    __table_args__ = (Index("ix_flexible_asset_tags_tag_type_target_id", "tag_type", "target_id"),)
 
 
 class Document(RecordMixin, Base):
