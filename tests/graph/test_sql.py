@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, insert, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from itglue_mcp.graph import Relation, SqlGraphStore
-from itglue_mcp.store import RecordType, unit_of_work
+from itglue_mcp.store import RecordType, unit_of_work, upsert_records
 from itglue_mcp.store.database import create_engine, create_session_factory
 from itglue_mcp.store.models.base import utcnow
 from tests.graph.dataset_links import load_graph
@@ -74,11 +76,27 @@ async def test_deleted_records_are_never_reached_and_scope_filters_far_ends(
     ]
 
 
-async def test_a_scoped_walk_reads_only_the_scopes_flexible_assets_for_tag_links(
+async def _plans(engine: AsyncEngine, statements: list[tuple[str, Any]]) -> list[str]:
+    """The query plan of each ``(statement, parameters)`` the driver ran, as one string."""
+    plans = []
+    async with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if not sqlite:
+            # The test's tables are tiny: without this PostgreSQL reads them whole anyway.
+            await connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for statement, parameters in statements:
+            explain = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+            rows = await connection.exec_driver_sql(explain + statement, parameters)
+            plans.append(" ".join(str(row[-1] if sqlite else row[0]) for row in rows))
+    return plans
+
+
+async def test_tagging_assets_are_found_through_an_index_in_scope_and_out(
     simulator: Simulated, database_url: str, dataset_dir: Path
 ) -> None:
-    # Tag traits are JSON that no index serves: a walk scoped to one organization must not
-    # read every flexible asset of the account to find the ones tagging its records.
+    # Tag traits are JSON that no index serves: finding the flexible assets that tag a record
+    # reads the Tag-link rows the sync wrote with the assets, by the record, never the traits
+    # of every asset of the account (or of the organizations in scope).
     await run_sync(simulator, database_url, full=True)
     dataset = load_graph(dataset_dir)
     [firewall] = dataset.by_name("configurations", "NW-FW01")
@@ -86,37 +104,60 @@ async def test_a_scoped_walk_reads_only_the_scopes_flexible_assets_for_tag_links
     own, other = dataset.organization(firewall), dataset.organization(foreign)
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
-    tag_scans: list[str] = []
+    statements: list[tuple[str, Any]] = []
 
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if "flexible_assets.traits" in statement and "LIKE" in statement:
-            tag_scans.append(statement)
+    def record(_conn: object, _cursor: object, statement: str, parameters: Any, *_: object) -> None:
+        if "flexible_asset" in statement:
+            statements.append((statement, parameters))
 
     try:
         async with unit_of_work(sessions) as session:
             # An asset of another organization tagging NW-FW01 (as a cross-organization link).
-            await session.execute(
-                insert(RecordType.FLEXIBLE_ASSETS.table).values(
-                    id=999_999_001,
-                    organization_id=other,
-                    name="Foreign backup job",
-                    traits={
-                        "protected-servers": {
-                            "type": "Configurations",
-                            "values": [{"id": firewall.record_id, "name": "NW-FW01"}],
-                        }
-                    },
-                    synced_at=utcnow(),
-                )
+            await upsert_records(
+                session,
+                RecordType.FLEXIBLE_ASSETS,
+                [
+                    {
+                        "id": 999_999_001,
+                        "organization_id": other,
+                        "name": "Foreign backup job",
+                        "traits": {
+                            "protected-servers": {
+                                "type": "Configurations",
+                                "values": [{"id": firewall.record_id, "name": "NW-FW01"}],
+                            }
+                        },
+                    }
+                ],
+                run_id=None,
             )
         graph = SqlGraphStore(sessions)
-        everywhere = await graph.neighbours([firewall])
         event.listen(engine.sync_engine, "before_cursor_execute", record)
+        everywhere = await graph.neighbours([firewall])
         scoped = await graph.neighbours([firewall], organization_ids=[own])
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+        plans = await _plans(engine, statements)
+        async with unit_of_work(sessions) as session:
+            table = RecordType.FLEXIBLE_ASSETS.table
+            await session.execute(
+                update(table).where(table.c.id == 999_999_001).values(deleted_at=utcnow())
+            )
+        once_deleted = await graph.neighbours([firewall])
     finally:
         await engine.dispose()
 
-    tagging = {edge.target.record_id for edge in everywhere if edge.relation == "tagged_by"}
-    assert 999_999_001 in tagging, "unscoped, the foreign asset's Tag link is found"
+    tagging = {
+        edge.target.record_id: edge.label for edge in everywhere if edge.relation == "tagged_by"
+    }
+    assert tagging[999_999_001] == "protected-servers", "unscoped, the foreign asset tags it"
     assert all(edge.target.record_id != 999_999_001 for edge in scoped)
-    assert tag_scans and all("organization_id IN" in scan for scan in tag_scans)
+    assert all(edge.target.record_id != 999_999_001 for edge in once_deleted)
+    assert set(once_deleted) == {e for e in everywhere if e.target.record_id != 999_999_001}
+    lookups = [
+        plan
+        for (statement, _), plan in zip(statements, plans, strict=True)
+        if "flexible_asset_tags" in statement
+    ]
+    assert len(lookups) == 2, "one Tag-link read per walk level"
+    assert all("ix_flexible_asset_tags_tag_type_target_id" in plan for plan in lookups)
+    assert all("LIKE" not in statement for statement, _ in statements)

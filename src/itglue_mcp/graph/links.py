@@ -8,7 +8,9 @@ Links come from three places (IT Glue API facts: related items, Tag traits):
 - attributes: a password's and an expiration's resource (``resource_type[_name]`` +
   ``resource_id``), a configuration's ``location_id`` and ``contact_id``, a contact's
   ``location_id``.
-- Tag traits of flexible assets: ``{"type": "Configurations", "values": [{"id", "name"}]}``.
+- Tag traits of flexible assets: ``{"type": "Configurations", "values": [{"id", "name"}]}``,
+  read by the store's rule (:func:`~itglue_mcp.store.tag_links.parse_tag_links`); the assets
+  tagging a record are found through table ``flexible_asset_tags`` (migration 0010).
 
 Each reader returns edges oriented away from the records asked for; whether the far end
 exists, is deleted or is in scope is decided by the caller, which loads it. Queries are
@@ -16,7 +18,8 @@ batched: a handful per :data:`CHUNK` records whatever their types (related items
 holder table's attribute links both ways, Tag traits).
 
 The attribute-link queries look records up by ``resource_id``, ``location_id`` and
-``contact_id``, each read through an index (migrations 0007 and 0009).
+``contact_id``, each read through an index (migrations 0007 and 0009), and the Tag-link query
+by ``(tag_type, target_id)`` (migration 0010).
 
 Example::
 
@@ -29,12 +32,14 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, and_, cast, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.graph.store import NODE_TYPES, Edge, RecordRef, Relation
 from itglue_mcp.store.expirations import RESOURCE_TYPE_NAMES, resource_record_type
+from itglue_mcp.store.models import FlexibleAssetTag
 from itglue_mcp.store.record_types import RecordType
+from itglue_mcp.store.tag_links import parse_tag_links
 
 __all__ = ["ASSET_TYPES", "CHUNK", "TAG_TYPES", "chunks", "read_links", "tag_targets"]
 
@@ -61,11 +66,10 @@ TAG_TYPES: Mapping[str, str] = {
 organizations, or flexible assets of a type) are not followed."""
 
 _TYPE_OF_ASSET = {value: key for key, value in ASSET_TYPES.items()}
+_TAG_OF_TYPE = {value: key for key, value in TAG_TYPES.items()}
 CHUNK = 500
 """Records per batch of queries (ids per IN list): far below SQLite's and asyncpg's limits
 on bind parameters."""
-# Ids per text pre-filter of Tag traits (one LIKE each).
-_TAG_CHUNK = 100
 
 
 def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
@@ -75,18 +79,15 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
 
 
 def tag_targets(traits: Mapping[str, Any] | None) -> Iterator[tuple[str, RecordRef]]:
-    """``(trait key, record)`` for every record a flexible asset's Tag traits point at."""
-    for key, value in (traits or {}).items():
-        if not isinstance(value, Mapping):
-            continue
-        record_type = TAG_TYPES.get(str(value.get("type")))
-        values = value.get("values")
-        if record_type is None or not isinstance(values, list):
-            continue
-        for tagged in values:
-            raw = tagged.get("id") if isinstance(tagged, Mapping) else None
-            if isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()):
-                yield key, RecordRef(record_type, int(raw))
+    """``(trait key, record)`` for every record a flexible asset's Tag traits point at.
+
+    The store's rule (:func:`~itglue_mcp.store.tag_links.parse_tag_links`), keeping the Tag
+    types of :data:`TAG_TYPES`, in trait order.
+    """
+    for link in parse_tag_links(traits):
+        record_type = TAG_TYPES.get(link.tag_type)
+        if record_type is not None:
+            yield link.trait_key, RecordRef(record_type, link.target_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +149,8 @@ async def read_links(
 
     A handful of queries per :data:`CHUNK` records, whatever their types. Refs of types
     outside :data:`~itglue_mcp.graph.store.NODE_TYPES` have no links. ``organization_ids``
-    (``None``: any) is the scope the caller keeps far ends in anyway: passing it lets the Tag
-    trait scan, a text match over each flexible asset's traits that no index serves, read only
-    those organizations' assets instead of the whole account's.
+    (``None``: any) is the scope the caller keeps far ends in anyway: passing it keeps the
+    other organizations' flexible assets out of the Tag-link read.
 
     Raises:
         SQLAlchemyError: the database failed (the caller translates it).
@@ -288,34 +288,40 @@ async def _pointing_at(session: AsyncSession, batch: _Batch) -> list[Edge]:
 async def _tagging(
     session: AsyncSession, batch: _Batch, organization_ids: Collection[int] | None
 ) -> list[Edge]:
-    """Flexible assets (of ``organization_ids``; ``None``: any) whose Tag traits point at
+    """Live flexible assets (of ``organization_ids``; ``None``: any) whose Tag traits point at
     these records.
 
-    Traits are JSON; a text pre-filter on each id (portable across SQLite and PostgreSQL)
-    narrows the rows, and the traits are then read exactly.
+    ``flexible_asset_tags`` names the assets through its ``(tag_type, target_id)`` index; their
+    traits are then read as :func:`_held_by` reads them, so an edge and its label (the first
+    trait, in trait order, tagging the record) are the same from both ends.
     """
     wanted = {ref for ref in _members(batch) if ref.record_type in TAG_TYPES.values()}
     if not wanted:
         return []
-    table = RecordType.FLEXIBLE_ASSETS.table
-    text = cast(table.c.traits, Text)
-    ids = sorted({ref.record_id for ref in wanted})
-    edges: list[Edge] = []
-    seen: set[int] = set()
-    for chunk in chunks(ids, _TAG_CHUNK):
-        statement = select(table.c.id, table.c.traits).where(
-            or_(*(text.like(f"%{record_id}%") for record_id in chunk))
+    tagging = select(FlexibleAssetTag.flexible_asset_id).where(
+        or_(
+            *(
+                and_(
+                    FlexibleAssetTag.tag_type == _TAG_OF_TYPE[record_type],
+                    FlexibleAssetTag.target_id.in_(ids),
+                )
+                for record_type, ids in batch.items()
+                if record_type in _TAG_OF_TYPE
+            )
         )
-        if organization_ids is not None:
-            statement = statement.where(table.c.organization_id.in_(list(organization_ids)))
-        for row in await session.execute(statement.order_by(table.c.id)):
-            if row.id in seen:
-                continue
-            seen.add(row.id)
-            asset = RecordRef("flexible-assets", row.id)
-            edges += [
-                Edge(target, asset, Relation.TAGGED_BY.value, label=key)
-                for key, target in tag_targets(row.traits)
-                if target in wanted
-            ]
+    )
+    table = RecordType.FLEXIBLE_ASSETS.table
+    statement = select(table.c.id, table.c.traits).where(
+        table.c.id.in_(tagging), table.c.deleted_at.is_(None)
+    )
+    if organization_ids is not None:
+        statement = statement.where(table.c.organization_id.in_(list(organization_ids)))
+    edges: list[Edge] = []
+    for row in await session.execute(statement.order_by(table.c.id)):
+        asset = RecordRef("flexible-assets", row.id)
+        edges += [
+            Edge(target, asset, Relation.TAGGED_BY.value, label=key)
+            for key, target in tag_targets(row.traits)
+            if target in wanted
+        ]
     return edges

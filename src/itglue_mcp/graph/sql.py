@@ -1,7 +1,8 @@
 """The embedded graph backend: links read from the SQL store's own tables, no graph database.
 
-Nothing is copied: related items, attribute links and Tag traits are read where the sync
-wrote them (:mod:`~itglue_mcp.graph.links`), a level of the walk at a time in batched IN
+The graph copies nothing: related items, attribute links and Tag traits (with the Tag-link
+rows the store keeps beside them) are read where the sync wrote them
+(:mod:`~itglue_mcp.graph.links`), a level of the walk at a time in batched IN
 queries, and every far end is loaded from its table so that deleted records and records
 outside the organizations asked for are never reached. Each call runs in its own read-only
 transaction.
