@@ -34,7 +34,6 @@ from itglue_mcp.catalog.passwords import PasswordView, get_passwords
 from itglue_mcp.catalog.scope import ReadScope
 from itglue_mcp.store.backups import backup_protection
 from itglue_mcp.store.citations import cite_records
-from itglue_mcp.store.database import Dialect
 from itglue_mcp.store.errors import translate_errors
 from itglue_mcp.store.inventory import organization_configurations as _configurations
 from itglue_mcp.store.queries import (
@@ -212,7 +211,7 @@ async def protecting_backups(
         RecordType.CONFIGURATIONS
     ):
         return {}
-    pairs = backup_protection(Dialect.of(session), organization_ids=[organization_id])
+    pairs = backup_protection(organization_ids=[organization_id])
     statement = select(pairs.c.configuration_id, pairs.c.backup_id).order_by(
         pairs.c.configuration_id, pairs.c.backup_id
     )

@@ -10,7 +10,7 @@ configuration its Configurations Tags or related items (either direction) link.
 
 Example::
 
-    pairs = backup_protection(Dialect.of(session), organization_ids=[7])
+    pairs = backup_protection(organization_ids=[7])
     select(pairs.c.configuration_id).where(pairs.c.backup_id == 301)
 """
 
@@ -20,7 +20,6 @@ from collections.abc import Collection
 
 from sqlalchemy import Select, Subquery, and_, func, or_, select, union
 
-from itglue_mcp.store.database import Dialect
 from itglue_mcp.store.queries import scope
 from itglue_mcp.store.record_types import RecordType
 from itglue_mcp.store.tag_links import tag_links
@@ -45,7 +44,7 @@ def _protects_fields() -> Select[tuple[int, str | None]]:
     )
 
 
-def backup_protection(dialect: Dialect, *, organization_ids: Collection[int] | None) -> Subquery:
+def backup_protection(*, organization_ids: Collection[int] | None) -> Subquery:
     """One row per (backup, configuration it protects), by the module's rule.
 
     Columns: ``backup_id`` (the flexible asset) and ``configuration_id`` (IT Glue ids; the
@@ -53,9 +52,6 @@ def backup_protection(dialect: Dialect, *, organization_ids: Collection[int] | N
     Each pair once.
 
     Args:
-        dialect: the database the subquery will run on (the SQL is the same on both since
-            Tag links are rows of a table, migration 0010; the caller in
-            ``catalog.inventory`` still passes it).
         organization_ids: only backups of these organizations (``None``: every organization).
     """
     assets = RecordType.FLEXIBLE_ASSETS.table

@@ -61,7 +61,6 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from itglue_mcp.store.backups import backup_protection
-from itglue_mcp.store.database import Dialect
 from itglue_mcp.store.errors import translate_errors
 
 # Reused, not restated: the checks count exactly the expirations list_expirations lists.
@@ -180,9 +179,9 @@ def _of_type_kind(kind: str) -> ColumnElement[bool]:
     )
 
 
-def _backup_protected(dialect: Dialect, organization_ids: Collection[int] | None) -> Any:
+def _backup_protected(organization_ids: Collection[int] | None) -> Any:
     """The configuration is protected by a backup (the rule of :mod:`itglue_mcp.store.backups`)."""
-    pairs = backup_protection(dialect, organization_ids=organization_ids)
+    pairs = backup_protection(organization_ids=organization_ids)
     return RecordType.CONFIGURATIONS.table.c.id.in_(select(pairs.c.configuration_id))
 
 
@@ -218,7 +217,7 @@ def _without_live(table: Any, flag: ColumnElement[Any]) -> ColumnElement[bool]:
 
 
 def _checks(
-    dialect: Dialect, cutoffs: ComplianceCutoffs, organization_ids: Collection[int] | None
+    cutoffs: ComplianceCutoffs, organization_ids: Collection[int] | None
 ) -> dict[ComplianceCheck, _Check]:
     expirations = RecordType.EXPIRATIONS.table
     configurations = RecordType.CONFIGURATIONS.table
@@ -274,7 +273,7 @@ def _checks(
         ComplianceCheck.UNPROTECTED_SERVERS: _Check(
             RecordType.CONFIGURATIONS,
             server,
-            not_(_backup_protected(dialect, organization_ids)),
+            not_(_backup_protected(organization_ids)),
             by_name,
         ),
         ComplianceCheck.STALE_PASSWORDS: _Check(
@@ -361,7 +360,7 @@ async def count_failures(
     """
     if organization_ids is not None and not organization_ids:
         return []
-    specs = _checks(Dialect.of(session), cutoffs, organization_ids)
+    specs = _checks(cutoffs, organization_ids)
     by_subject: dict[RecordType, list[ComplianceCheck]] = {}
     for check in dict.fromkeys(checks):
         by_subject.setdefault(specs[check].subject, []).append(check)
@@ -419,7 +418,7 @@ async def list_failures(
         raise ValueError("limit: must be at least 1")
     if not organization_ids:
         return []
-    specs = _checks(Dialect.of(session), cutoffs, organization_ids)
+    specs = _checks(cutoffs, organization_ids)
     found: list[FailedRecord] = []
     for check in dict.fromkeys(checks):
         spec = specs[check]
