@@ -9,6 +9,7 @@ import pytest
 from itglue_mcp.catalog.errors import AmbiguousOrganization, OrganizationNotFound
 from itglue_mcp.catalog.organization_matching import (
     FUZZY_ACCEPT,
+    ExactNames,
     OrgCandidate,
     candidates_from_views,
     match_organizations,
@@ -116,6 +117,30 @@ def test_ambiguous(
     for organization in expected:
         assert organization.name in message
         assert f"id {organization.id}" in message
+
+
+@pytest.mark.parametrize(
+    "readable", [None, {ACME.id, NW.id, KESSLER.id}, {ACME_MFG.id, NW_LOG.id}, set()]
+)
+def test_exact_names_decide_ids_and_exact_names_as_the_matcher_does(
+    readable: set[int] | None,
+) -> None:
+    # Every reference of these tables, the twins included, over the readable organizations:
+    # the lookups decide exactly when the matcher's tier 1 or 2 does, and the same way.
+    organizations = [*ALL, *TWINS]
+    exact = ExactNames(organizations)
+    visible = [o for o in organizations if readable is None or o.id in readable]
+    refs = [row[0] for row in RESOLVED + AMBIGUOUS] + ["200", "999", "Globex", "  nw  "]
+    decided = 0
+    for ref in refs:
+        expected = match_organizations(ref, visible) if visible else None
+        found = exact.match(ref, readable)
+        if found is None:
+            assert expected is None or expected.status != "exact", ref
+        else:
+            decided += 1
+            assert found == expected, ref
+    assert decided > 0 or readable == set()
 
 
 UNKNOWN = [

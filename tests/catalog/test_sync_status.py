@@ -37,6 +37,7 @@ async def _run(
 async def test_states_follow_the_newest_covering_run(session_factory: Sessions) -> None:
     service = SyncStatusService(session_factory)
     assert (await service.organization_status(7)).state is SyncState.NEVER
+    assert await service.state_counts([7, 8]) == {"never": 2}
 
     account = await _run(session_factory, None, RunStatus.SUCCEEDED, written=40)
     failed = await _run(session_factory, 7, RunStatus.FAILED)
@@ -62,6 +63,9 @@ async def test_states_follow_the_newest_covering_run(session_factory: Sessions) 
         "running": 1,
         "succeeded": 3,
     }
+    # Organizations no run was scoped to: the account-wide run's state, counted once each.
+    assert await service.state_counts([10, 11, 12]) == {"succeeded": 3}
+    assert await service.state_counts([7, 10]) == {"failed": 1, "succeeded": 1}
 
 
 async def test_a_failed_runs_error_is_shown_by_kind_only(session_factory: Sessions) -> None:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -55,6 +55,7 @@ __all__ = [
     "LEGAL_FORMS",
     "MAX_SUGGESTIONS",
     "SUGGEST_MIN",
+    "ExactNames",
     "MatchStatus",
     "OrgCandidate",
     "OrganizationMatch",
@@ -209,11 +210,7 @@ def match_organizations(ref: str, organizations: Sequence[OrgCandidate]) -> Orga
     key = "".join(ref_words)
     if not key:
         return _fuzzy(ref, organizations)
-    exact = [
-        org
-        for org in organizations
-        if key in {name_key(org.name), name_key(org.short_name or "")} - {""}
-    ]
+    exact = [org for org in organizations if key in _exact_keys(org)]
     if exact:
         return _decide(exact, "exact")
     specific = any(word not in GENERIC_WORDS for word in ref_words)
@@ -232,6 +229,45 @@ def match_organizations(ref: str, organizations: Sequence[OrgCandidate]) -> Orga
         # "group" scores high against every "… Group": suggest, never pick one.
         return OrganizationMatch(None, match.candidates, "unknown")
     return match
+
+
+def _exact_keys(organization: OrgCandidate) -> set[str]:
+    """The keys a reference equals to name ``organization`` in tier 2."""
+    return {name_key(organization.name), name_key(organization.short_name or "")} - {""}
+
+
+class ExactNames:
+    """Tiers 1 and 2 as lookups: ``organizations`` keyed once by id and by folded name and
+    short name, so that resolving the common reference (an id, a name, a short name) costs
+    the same whatever the number of organizations.
+
+    Args:
+        organizations: every organization a reference may name (narrowed per call).
+    """
+
+    def __init__(self, organizations: Iterable[OrgCandidate]) -> None:
+        self._by_id: dict[int, OrgCandidate] = {}
+        self._by_key: dict[str, list[OrgCandidate]] = {}
+        for organization in organizations:
+            self._by_id[organization.id] = organization
+            for key in _exact_keys(organization):
+                self._by_key.setdefault(key, []).append(organization)
+
+    def match(self, ref: str, readable: Collection[int] | None) -> OrganizationMatch | None:
+        """What :func:`match_organizations` decides for ``ref`` among the ``readable``
+        organizations (``None``: all) when tier 1 or 2 decides; ``None`` when neither finds
+        one (tiers 3 and 4, and a blank ``ref``, are :func:`match_organizations`' to decide)."""
+        ref = ref.strip()
+        if (organization_id := parse_id(ref)) is not None:
+            by_id = self._by_id.get(organization_id)
+            if by_id is not None and (readable is None or organization_id in readable):
+                return _decide([by_id], "exact")
+        exact = [
+            organization
+            for organization in self._by_key.get(name_key(ref), ())
+            if readable is None or organization.id in readable
+        ]
+        return _decide(exact, "exact") if exact else None
 
 
 def _decide(found: list[OrgCandidate], status: MatchStatus) -> OrganizationMatch:

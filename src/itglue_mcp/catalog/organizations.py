@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog.citations import SourceRecord
 from itglue_mcp.catalog.organization_matching import (
+    ExactNames,
     OrgCandidate,
     candidate_from_view,
     match_organizations,
@@ -68,6 +69,7 @@ class DirectorySnapshot:
     organizations: tuple[OrganizationView, ...]
     _by_id: dict[int, OrganizationView] = field(init=False, repr=False, compare=False)
     _candidates: tuple[OrgCandidate, ...] = field(init=False, repr=False, compare=False)
+    _exact: ExactNames = field(init=False, repr=False, compare=False)
     _mentions: MentionIndex | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -75,6 +77,7 @@ class DirectorySnapshot:
         object.__setattr__(
             self, "_candidates", tuple(candidate_from_view(view) for view in self.organizations)
         )
+        object.__setattr__(self, "_exact", ExactNames(self._candidates))
         object.__setattr__(self, "_mentions", None)
 
     @property
@@ -122,7 +125,11 @@ class DirectorySnapshot:
             OrganizationNotFound: nothing readable matches well enough (close names offered).
             AmbiguousOrganization: several readable organizations match about equally.
         """
-        chosen = resolve_organization(ref, self.candidates(readable))
+        exact = self._exact.match(ref, readable)
+        if exact is not None:
+            chosen = matched_organization(ref, exact)
+        else:
+            chosen = resolve_organization(ref, self.candidates(readable))
         return self._by_id[chosen.id]
 
     def search(self, text: str, readable: Collection[int] | None) -> list[OrganizationView]:
@@ -139,7 +146,9 @@ class DirectorySnapshot:
         found = [view for view in views if wanted in (view.name or "").casefold()]
         if found:
             return found
-        match = match_organizations(text, self.candidates(readable))
+        match = self._exact.match(text, readable) or match_organizations(
+            text, self.candidates(readable)
+        )
         if match.organization is not None:
             return [self._by_id[match.organization.id]]
         if match.status == "ambiguous":

@@ -250,10 +250,16 @@ class SyncStatusService:
         for outcome in outcomes:
             if outcome.organization_id is not None:
                 own.setdefault(outcome.organization_id, []).append(outcome)
+        # An organization no run was scoped to is in the account-wide runs' state: computed
+        # once for all of them (most of an account), so the count costs the same at 1,000
+        # organizations as at 10.
+        wanted = set(organization_ids)
+        scoped = [organization_id for organization_id in own if organization_id in wanted]
         counts: Counter[str] = Counter(
-            str(_state([*account, *own.get(organization_id, [])])[0])
-            for organization_id in organization_ids
+            str(_state([*account, *own[organization_id]])[0]) for organization_id in scoped
         )
+        if len(wanted) > len(scoped):
+            counts[str(_state(account)[0])] += len(wanted) - len(scoped)
         return dict(sorted(counts.items()))
 
 
