@@ -157,12 +157,14 @@ class RelatedItemView:
     is_inverse: bool | None
 
 
+@functools.cache
 def select_view(view: type[DataclassInstance], table: Table) -> Select[Any]:
     """SELECT of ``table``'s columns named like ``view``'s fields.
 
     A view with an ``organization_name`` field over a table with ``organization_id`` also
     gets its organization's name (outer join: a record whose organization is unknown keeps
-    ``None``).
+    ``None``). Built once per view and table: a statement is immutable (each ``where`` makes
+    a new one), and every lookup starts from one.
     """
     names = {field.name for field in fields(view)}
     statement = select(*(table.c[name] for name in names if name in table.c))
