@@ -31,7 +31,14 @@ if TYPE_CHECKING:
 
     from itglue_mcp.server.services import Services
 
-__all__ = ["bind_settings", "serve", "serve_mcp", "stdio", "stopping_server"]
+__all__ = [
+    "bind_settings",
+    "loaded_objects_frozen",
+    "serve",
+    "serve_mcp",
+    "stdio",
+    "stopping_server",
+]
 
 
 def bind_settings(settings: Settings, *, host: str, port: int) -> Settings:

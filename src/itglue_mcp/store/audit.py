@@ -29,6 +29,7 @@ from enum import StrEnum
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from itglue_mcp.store.database import unit_of_work
 from itglue_mcp.store.errors import StoreError, translate_errors
 from itglue_mcp.store.models import AuditEventRow, utcnow
 
@@ -237,7 +238,7 @@ async def iter_audit_events(
                     and_(AuditEventRow.occurred_at == at, AuditEventRow.id > last_id),
                 )
             )
-        async with sessions() as session:
+        async with unit_of_work(sessions, read_only=True) as session:
             with translate_errors("read audit_events"):
                 page = [_event(row) for row in await session.scalars(statement.limit(page_size))]
         for event in page:

@@ -344,7 +344,9 @@ class SyncEngine:
 
     async def _stream_state(self, stream: Stream, run_id: int, mode: str) -> _StreamState | None:
         """Where ``stream`` starts in this run; ``None`` when it is already complete."""
-        async with self._sessions() as session:
+        # A read-only unit of work: on SQLite it begins without the write lock, so a stream
+        # starting while the writer commits neither waits for it nor holds it when cancelled.
+        async with unit_of_work(self._sessions, read_only=True) as session:
             checkpoint = await sync_state.get_checkpoint(session, stream.key)
         if checkpoint is not None and checkpoint.run_id == run_id:
             if checkpoint.completed:

@@ -98,7 +98,7 @@ class StoreWriter:
         Returns:
             ``(organization ids, flexible asset type ids)``, not deleted, ascending.
         """
-        async with self._sessions() as session:
+        async with unit_of_work(self._sessions, read_only=True) as session:
             orgs = select(Organization.id).where(Organization.deleted_at.is_(None))
             if organization_id is not None:
                 orgs = orgs.where(Organization.id == organization_id)
