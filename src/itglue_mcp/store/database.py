@@ -38,8 +38,6 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Execution option of a read-only SQLite transaction: begun DEFERRED (no write lock) with
 # writes refused, like PostgreSQL's READ ONLY.
 _SQLITE_READ_ONLY = "itglue_mcp_sqlite_read_only"
-_QUERY_ONLY = "itglue_mcp_sqlite_query_only"
-"""``Connection.info`` key: the ``query_only`` setting the DBAPI connection has now."""
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -122,13 +120,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # then writes fails at once (SQLITE_BUSY_SNAPSHOT, no waiting) when another writer
         # committed in between, e.g. an audit event written by the server during a sync.
         read_only = connection.get_execution_options().get(_SQLITE_READ_ONLY, False)
-        # The setting is the DBAPI connection's, so it is remembered with it (``info``
-        # lives as long as the pooled connection) and set only when this transaction wants
-        # the other one: a pooled connection never keeps a previous setting, and a run of
-        # read-only requests pays no extra statement (one hop to aiosqlite's thread each).
-        if connection.info.get(_QUERY_ONLY) is not read_only:
-            connection.exec_driver_sql(f"PRAGMA query_only = {int(read_only)}")
-            connection.info[_QUERY_ONLY] = read_only
+        # Set on every begin, so a pooled connection never keeps a previous setting.
+        connection.exec_driver_sql(f"PRAGMA query_only = {int(read_only)}")
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
