@@ -325,9 +325,16 @@ class SyncEngine:
                     producers.create_task(produce(stream))
             await queue.put(None)
 
+        # The page being written, shielded from the run's cancellation: a page commits or
+        # rolls back whole before the run is closed, so no connection is left mid-transaction
+        # holding the store's write lock (SQLite) when the run records how it ended.
+        writing: asyncio.Future[tuple[int, Mapping[str, int]]] | None = None
+
         async def consume() -> None:
+            nonlocal writing
             while (write := await queue.get()) is not None:
-                written, deleted = await writer.write(write)
+                writing = asyncio.ensure_future(writer.write(write))
+                written, deleted = await asyncio.shield(writing)
                 record_type = write.stream.record_type
                 counters.records[record_type] = counters.records.get(record_type, 0) + written
                 for deleted_type, count in deleted.items():
@@ -340,6 +347,11 @@ class SyncEngine:
                 group.create_task(produce_all())
                 group.create_task(consume())
         except BaseExceptionGroup as group_error:
+            if writing is not None and not writing.done():
+                # Its outcome is the page's own; the run fails with the first error either way.
+                await asyncio.wait([writing])
+                if not writing.cancelled():
+                    writing.exception()  # retrieved: the first error is the one reported
             raise _first_leaf(group_error) from None
 
     async def _stream_state(self, stream: Stream, run_id: int, mode: str) -> _StreamState | None:
