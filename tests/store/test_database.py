@@ -30,6 +30,7 @@ from itglue_mcp.store import (
     upsert_records,
 )
 
+from ..statements import recorded_statements
 from .conftest import configuration, organization
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -173,6 +174,34 @@ async def test_sqlite_connections_are_configured(tmp_path: Path) -> None:
         "synchronous": 1,
     }
     assert (tmp_path / "nested" / "dir" / "store.db").exists()
+
+
+async def test_a_run_of_read_only_units_sets_query_only_once_per_connection(
+    tmp_path: Path,
+) -> None:
+    # One pooled connection: every request on a serving replica is a read-only unit, and the
+    # connection keeps its setting, so only a change of kind costs a PRAGMA.
+    engine = create_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    sessions = create_session_factory(engine)
+    kinds = (True, True, False, False, True)
+    pragmas: list[list[str]] = []
+    try:
+        async with unit_of_work(sessions) as session:  # the first connection, then pooled
+            await session.execute(text("SELECT 1"))
+        for read_only in kinds:
+            with recorded_statements(engine) as statements:
+                async with unit_of_work(sessions, read_only=read_only) as session:
+                    await session.execute(text("SELECT 1"))
+            pragmas.append([s for s in statements if s.startswith("PRAGMA query_only")])
+    finally:
+        await engine.dispose()
+    assert pragmas == [
+        ["PRAGMA query_only = 1"],
+        [],
+        ["PRAGMA query_only = 0"],
+        [],
+        ["PRAGMA query_only = 1"],
+    ]
 
 
 async def test_dialect_of_sessions_and_engines(engine: AsyncEngine) -> None:

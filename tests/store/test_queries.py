@@ -25,6 +25,7 @@ from itglue_mcp.store.queries import (
     related_items,
 )
 
+from ..statements import recorded_statements
 from .conftest import configuration, organization
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -104,12 +105,14 @@ async def test_find_configurations(session_factory: Sessions) -> None:
             "configuration_id",
             [2],
             [
+                {"id": 22, "configuration_id": 2, "name": "mgmt", "primary": False},
                 {"id": 20, "configuration_id": 2, "name": "eth1", "ip_address": "10.0.0.3"},
                 {"id": 21, "configuration_id": 2, "name": "eth0", "primary": True},
             ],
         )
     async with unit_of_work(session_factory) as session:
-        found = await find_configurations(session, organization_ids=[7], name="dc01")
+        with recorded_statements(session) as statements:
+            found = await find_configurations(session, organization_ids=[7], name="dc01")
         limited = await find_configurations(session, organization_ids={7}, name="DC01", limit=1)
         everywhere = await find_configurations(session, name="DC01")
         nowhere = await find_configurations(session, organization_ids=(), name="DC01")
@@ -125,7 +128,10 @@ async def test_find_configurations(session_factory: Sessions) -> None:
     assert controller.interfaces == (
         ConfigurationInterfaceView(21, "eth0", None, None, True, None),
         ConfigurationInterfaceView(20, "eth1", "10.0.0.3", None, None, None),
-    )
+        ConfigurationInterfaceView(22, "mgmt", None, None, False, None),
+    ), "the primary interface first, then by id"
+    selects = [text for text in statements if text.startswith("SELECT")]
+    assert len(selects) == 1, "configurations and their interfaces in one round trip"
     assert found[0].archived is True and found[0].interfaces == ()
 
 

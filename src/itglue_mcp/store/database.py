@@ -38,6 +38,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Execution option of a read-only SQLite transaction: begun DEFERRED (no write lock) with
 # writes refused, like PostgreSQL's READ ONLY.
 _SQLITE_READ_ONLY = "itglue_mcp_sqlite_read_only"
+# ``Connection.info`` key (the pooled DBAPI connection's, cleared when it reconnects): the
+# ``query_only`` setting that connection has now.
+_QUERY_ONLY = "itglue_mcp_sqlite_query_only"
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -120,8 +123,16 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # then writes fails at once (SQLITE_BUSY_SNAPSHOT, no waiting) when another writer
         # committed in between, e.g. an audit event written by the server during a sync.
         read_only = connection.get_execution_options().get(_SQLITE_READ_ONLY, False)
-        # Set on every begin, so a pooled connection never keeps a previous setting.
-        connection.exec_driver_sql(f"PRAGMA query_only = {int(read_only)}")
+        # Set only when this transaction wants the other setting than the connection has:
+        # a pooled connection never keeps a previous setting, and a run of read-only
+        # requests pays no statement for it (each is a hop to aiosqlite's thread). The
+        # setting is forgotten first, so a PRAGMA that fails or is interrupted leaves it
+        # unknown and the next begin sets it again.
+        info = connection.info
+        if info.get(_QUERY_ONLY) is not read_only:
+            info.pop(_QUERY_ONLY, None)
+            connection.exec_driver_sql(f"PRAGMA query_only = {int(read_only)}")
+            info[_QUERY_ONLY] = read_only
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 

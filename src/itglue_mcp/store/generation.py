@@ -24,6 +24,12 @@ __all__ = ["advance_data_generation", "data_generation"]
 
 _ROW_ID = 1
 
+# Built once: every request reads it, and a statement object reused keeps its compiled form
+# and cache key (a new one is built and keyed on each call).
+_READ = select(DataGenerationRow.__table__.c.generation).where(
+    DataGenerationRow.__table__.c.id == _ROW_ID
+)
+
 
 async def data_generation(session: AsyncSession) -> int:
     """The current data generation (0 before the first sync page).
@@ -32,9 +38,7 @@ async def data_generation(session: AsyncSession) -> int:
         StoreError: the database failed.
     """
     with translate_errors("read the data generation"):
-        value = await session.scalar(
-            select(DataGenerationRow.generation).where(DataGenerationRow.id == _ROW_ID)
-        )
+        value = await session.scalar(_READ)
     return int(value or 0)
 
 

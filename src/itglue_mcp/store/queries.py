@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Select,
     Table,
@@ -34,10 +35,12 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from itglue_mcp.store.database import Dialect
 from itglue_mcp.store.errors import translate_errors
 from itglue_mcp.store.record_types import RecordType
 
@@ -280,13 +283,18 @@ async def fetch_configurations(
 ) -> list[ConfigurationView]:
     """Run a :func:`select_configurations` statement; views carry their interfaces.
 
+    One statement: each configuration row brings its interfaces along (see
+    :func:`_interfaces_column`), so a lookup is one round trip to the database.
+
     Raises:
         StoreError: the database failed.
     """
+    statement = statement.add_columns(_interfaces_column(Dialect.of(session)))
     with translate_errors("read configurations"):
         rows = (await session.execute(statement)).all()
-        interfaces = await _interfaces(session, [row.id for row in rows])
-    return [to_view(ConfigurationView, row, interfaces=interfaces.get(row.id, ())) for row in rows]
+    return [
+        to_view(ConfigurationView, row, interfaces=_interface_views(row.interfaces)) for row in rows
+    ]
 
 
 async def find_configurations(
@@ -346,24 +354,43 @@ async def get_configurations(
     return await fetch_configurations(session, statement)
 
 
-async def _interfaces(
-    session: AsyncSession, configuration_ids: list[int]
-) -> dict[int, tuple[ConfigurationInterfaceView, ...]]:
-    if not configuration_ids:
-        return {}
+_INTERFACE_FIELDS = ("id", "name", "ip_address", "mac_address", "primary", "notes")
+"""The fields of :class:`ConfigurationInterfaceView`, in the order the JSON arrays hold them."""
+
+
+@functools.cache
+def _interfaces_column(dialect: Dialect) -> ColumnElement[Any]:
+    """A configuration row's interfaces: a JSON array of ``[id, name, ip_address,
+    mac_address, primary, notes]`` arrays (correlated to the row's configuration), read by
+    :func:`_interface_views`.
+
+    Each dialect builds it with its own JSON functions (SQLite's ``json_group_array``,
+    PostgreSQL's ``json_agg``, which gives NULL over no rows); the order is set in Python.
+    """
     table = RecordType.CONFIGURATION_INTERFACES.table
-    statement = (
-        select_view(ConfigurationInterfaceView, table)
-        .add_columns(table.c.configuration_id)
-        .where(table.c.configuration_id.in_(configuration_ids))
-        .order_by(table.c.configuration_id, case((table.c.primary, 0), else_=1), table.c.id)
-    )
-    grouped: dict[int, list[ConfigurationInterfaceView]] = {}
-    for row in await session.execute(statement):
-        grouped.setdefault(row.configuration_id, []).append(
-            to_view(ConfigurationInterfaceView, row)
-        )
-    return {key: tuple(views) for key, views in grouped.items()}
+    owner = RecordType.CONFIGURATIONS.table
+    values = [table.c[name] for name in _INTERFACE_FIELDS]
+    if dialect is Dialect.POSTGRESQL:
+        aggregate = func.json_agg(func.json_build_array(*values))
+    else:
+        aggregate = func.json_group_array(func.json_array(*values))
+    rows = select(aggregate).where(table.c.configuration_id == owner.c.id).scalar_subquery()
+    return type_coerce(rows, JSON).label("interfaces")
+
+
+def _interface_views(
+    values: Sequence[Sequence[Any]] | None,
+) -> tuple[ConfigurationInterfaceView, ...]:
+    """Views of :func:`_interfaces_column`'s arrays, the primary interface first, then by id."""
+    views = []
+    for value in values or ():
+        interface = dict(zip(_INTERFACE_FIELDS, value, strict=True))
+        # SQLite's JSON holds a boolean column's 0 and 1.
+        if interface["primary"] is not None:
+            interface["primary"] = bool(interface["primary"])
+        views.append(ConfigurationInterfaceView(**interface))
+    views.sort(key=lambda view: (not view.primary, view.id))
+    return tuple(views)
 
 
 async def record_names(
