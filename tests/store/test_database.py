@@ -29,8 +29,8 @@ from itglue_mcp.store import (
     unit_of_work,
     upsert_records,
 )
+from tests.statements import recorded_statements
 
-from ..statements import recorded_statements
 from .conftest import configuration, organization
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -24,8 +24,8 @@ from itglue_mcp.store.queries import (
     record_names,
     related_items,
 )
+from tests.statements import recorded_statements
 
-from ..statements import recorded_statements
 from .conftest import configuration, organization
 
 Sessions = async_sessionmaker[AsyncSession]
