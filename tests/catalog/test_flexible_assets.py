@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog.errors import AmbiguousRecord, RecordNotFound
@@ -19,6 +17,7 @@ from itglue_mcp.catalog.flexible_assets import (
     asset_type_schemas,
     one_asset_type,
 )
+from tests.statements import recorded_statements
 from tests.store.test_network import records
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -33,21 +32,13 @@ async def test_counts_per_organization_are_one_statement(
         if not attributes["archived"]:
             counter = expected.setdefault(attributes["flexible-asset-type-id"], Counter())
             counter[attributes["organization-id"]] += 1
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
 
     async with synced() as session:
-        engine = session.bind.sync_engine
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with recorded_statements(session) as statements:
             rows = await asset_counts(session, organization_ids=None, per_type=2)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
 
     # The session's own statements (SQLite's BEGIN and PRAGMA) aside: one query.
-    [query] = [text for text in statements if text.lstrip().upper().startswith("SELECT")]
+    [query] = [text for text in statements if text.upper().startswith("SELECT")]
     assert "GROUP BY" in query
     found: dict[int, list[tuple[int, int]]] = {}
     for row in rows:

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.catalog import ReadScope
 from itglue_mcp.catalog.organizations import OrganizationDirectory
 from itglue_mcp.catalog.people import ContactPoint, find_contacts, find_locations, list_locations
+from tests.statements import recorded_statements
 from tests.store.test_network import records
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -116,36 +116,26 @@ async def test_location_counts_take_the_same_few_queries_for_any_number_of_locat
         c["attributes"]["location-id"] for c in records(dataset_dir, "configurations")
     )
     contacts = Counter(c["attributes"]["location-id"] for c in records(dataset_dir, "contacts"))
-    statements: list[str] = []
     async with synced() as session:
         directory = await OrganizationDirectory(synced).snapshot(session)
-        engine = session.bind.sync_engine
-
-        def count(*arguments: Any) -> None:
-            statements.append(arguments[2])
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            runs = []
-            for organization, limit in ((None, 200), (_acme(dataset_dir), 200), (None, 2)):
-                scope = ReadScope.build(
-                    directory,
-                    subject="test",
-                    readable=None,
-                    hidden_record_types=(),
-                    organization=None if organization is None else str(organization),
-                )
-                statements.clear()
-                listing = await list_locations(session, scope, limit=limit)
-                runs.append((listing, len(statements)))
-            hidden = ReadScope.build(
-                directory, subject="test", readable=None, hidden_record_types=("contacts",)
+        runs = []
+        for organization, limit in ((None, 200), (_acme(dataset_dir), 200), (None, 2)):
+            scope = ReadScope.build(
+                directory,
+                subject="test",
+                readable=None,
+                hidden_record_types=(),
+                organization=None if organization is None else str(organization),
             )
-            statements.clear()
+            with recorded_statements(session) as statements:
+                listing = await list_locations(session, scope, limit=limit)
+            runs.append((listing, len(statements)))
+        hidden = ReadScope.build(
+            directory, subject="test", readable=None, hidden_record_types=("contacts",)
+        )
+        with recorded_statements(session) as statements:
             without_contacts = await list_locations(session, hidden, limit=200)
-            hidden_run = len(statements)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
+        hidden_run = len(statements)
 
     (every, every_queries), (acme, acme_queries), (page, page_queries) = runs
     assert len(every.locations) == every.total == len(locations) > len(acme.locations) > 1

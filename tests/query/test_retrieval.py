@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from qdrant_client import AsyncQdrantClient
-from sqlalchemy import event, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from itglue_mcp.graph import SqlGraphStore
@@ -25,6 +25,7 @@ from itglue_mcp.store.citations import cite_records, records_named
 from itglue_mcp.store.records import replace_related_items
 from itglue_mcp.store.search import SearchEntry, delete_search_entries, replace_search_entries
 from tests.server.conftest import INDEX_SETTINGS, load_minilm
+from tests.statements import recorded_statements
 
 ACME, GLOBEX = 101, 202
 VPN_BODY = (
@@ -215,22 +216,18 @@ async def test_words_are_searched_one_by_one_only_when_all_of_them_find_too_few(
     # "toner" and "replace" are then not searched on their own.
     await _write_toner_runbooks(sessions, runbooks)
     retriever = HybridRetriever(sessions)
-    statements: list[str] = []
 
-    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if "search_entries" in statement and ("MATCH" in statement or "@@" in statement):
-            statements.append(statement)
-
-    engine = sessions.kw["bind"].sync_engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with recorded_statements(sessions) as statements:
         found = await retriever.retrieve(
             "replace toner", organization_ids={ACME}, mode="keyword", limit=10
         )
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
 
-    assert len(statements) == full_text_queries
+    full_text = [
+        statement
+        for statement in statements
+        if "search_entries" in statement and ("MATCH" in statement or "@@" in statement)
+    ]
+    assert len(full_text) == full_text_queries
     assert {hit.key for hit in found.hits} <= {("documents", 100 + n) for n in range(runbooks)}
     assert len(found.hits) == 10 and found.truncated
 
