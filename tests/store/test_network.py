@@ -198,6 +198,49 @@ async def test_serial_and_hostname_lookups_ignore_case(synced: Sessions, dataset
     assert by_fqdn.id == int(firewall["id"])
 
 
+async def test_a_hostname_lookup_ranks_hostnames_first_within_the_organizations_asked(
+    session_factory: Sessions,
+) -> None:
+    async with unit_of_work(session_factory) as session:
+        await upsert_records(
+            session,
+            RecordType.CONFIGURATIONS,
+            [
+                configuration(1, 7, "DC01", hostname="srv-a"),  # by name only
+                configuration(2, 7, "Domain controller", hostname="dc01"),
+                configuration(3, 8, "Branch DC", hostname="DC01"),  # another organization
+                configuration(4, 7, "Print server", hostname="print01"),
+            ],
+            run_id=None,
+        )
+        await replace_children(
+            session,
+            RecordType.CONFIGURATION_INTERFACES,
+            "configuration_id",
+            [2],
+            [{"id": 20, "configuration_id": 2, "name": "eth0", "ip_address": "10.0.0.2"}],
+        )
+    async with unit_of_work(session_factory, read_only=True) as session:
+
+        async def ids(hostname: str, **options: Any) -> list[int]:
+            found = await configurations_by_hostname(session, hostname, **options)
+            return [view.id for view in found]
+
+        in_seven = await configurations_by_hostname(session, "DC01", organization_ids=[7])
+        everywhere = await ids("DC01")
+        by_fqdn = await ids("dc01.corp.example.com.", organization_ids=[7])
+        first = await ids("DC01", limit=1)
+        in_eight = await ids("dc01", organization_ids={8})
+        in_none = await ids("dc01", organization_ids=())
+    assert [view.id for view in in_seven] == [2, 1], "the hostname match before the name match"
+    assert [i.name for i in in_seven[0].interfaces] == ["eth0"]
+    assert everywhere == [3, 2, 1], "hostname matches by name, then name matches"
+    assert sorted(by_fqdn) == [1, 2], "a fully qualified name matches by its first label"
+    assert first == [3]
+    assert in_eight == [3]
+    assert in_none == []
+
+
 async def test_configurations_of_a_kind(synced: Sessions, dataset_dir: Path) -> None:
     configurations = records(dataset_dir, "configurations")
     firewalls = {

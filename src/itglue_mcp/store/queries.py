@@ -20,7 +20,7 @@ Example::
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,6 +30,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Table,
+    bindparam,
     case,
     func,
     literal,
@@ -58,12 +59,14 @@ __all__ = [
     "fetch_configurations",
     "find_configurations",
     "get_configurations",
+    "interfaces_column",
     "like_pattern",
     "list_organizations",
     "name_match",
     "record_names",
     "related_items",
     "scope",
+    "scope_parameters",
     "select_configurations",
     "select_view",
     "to_view",
@@ -272,6 +275,17 @@ async def list_organizations(
     return [to_view(OrganizationView, row) for row in rows]
 
 
+def scope_parameters(table: Table, *, scoped: bool) -> list[ColumnElement[bool]]:
+    """:func:`scope`'s conditions for a statement built once and run many times: when
+    ``scoped``, the organizations are the expanding parameter ``organization_ids``."""
+    conditions: list[ColumnElement[bool]] = [table.c.deleted_at.is_(None)]
+    if scoped:
+        conditions.append(
+            table.c.organization_id.in_(bindparam("organization_ids", expanding=True))
+        )
+    return conditions
+
+
 def select_configurations(organization_ids: Collection[int] | None = None) -> Select[Any]:
     """SELECT of :class:`ConfigurationView` columns, scoped (see :func:`scope`), unordered."""
     table = RecordType.CONFIGURATIONS.table
@@ -279,19 +293,29 @@ def select_configurations(organization_ids: Collection[int] | None = None) -> Se
 
 
 async def fetch_configurations(
-    session: AsyncSession, statement: Select[Any]
+    session: AsyncSession,
+    statement: Select[Any],
+    parameters: Mapping[str, Any] | None = None,
 ) -> list[ConfigurationView]:
     """Run a :func:`select_configurations` statement; views carry their interfaces.
 
     One statement: each configuration row brings its interfaces along (see
-    :func:`_interfaces_column`), so a lookup is one round trip to the database.
+    :func:`interfaces_column`), so a lookup is one round trip to the database.
+
+    Args:
+        session: any session.
+        statement: a :func:`select_configurations` statement; one built once with bound
+            parameters (:func:`scope_parameters`) may already select
+            :func:`interfaces_column`, for ``session``'s dialect.
+        parameters: the values of the statement's bound parameters, by name.
 
     Raises:
         StoreError: the database failed.
     """
-    statement = statement.add_columns(_interfaces_column(Dialect.of(session)))
+    if "interfaces" not in statement.selected_columns:
+        statement = statement.add_columns(interfaces_column(Dialect.of(session)))
     with translate_errors("read configurations"):
-        rows = (await session.execute(statement)).all()
+        rows = (await session.execute(statement, parameters)).all()
     return [
         to_view(ConfigurationView, row, interfaces=_interface_views(row.interfaces)) for row in rows
     ]
@@ -359,7 +383,7 @@ _INTERFACE_FIELDS = ("id", "name", "ip_address", "mac_address", "primary", "note
 
 
 @functools.cache
-def _interfaces_column(dialect: Dialect) -> ColumnElement[Any]:
+def interfaces_column(dialect: Dialect) -> ColumnElement[Any]:
     """A configuration row's interfaces: a JSON array of ``[id, name, ip_address,
     mac_address, primary, notes]`` arrays (correlated to the row's configuration), read by
     :func:`_interface_views`.
