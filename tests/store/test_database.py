@@ -163,7 +163,13 @@ async def test_sqlite_connections_are_configured(tmp_path: Path) -> None:
         async with engine.connect() as connection:
             pragmas = {
                 name: await connection.scalar(text(f"PRAGMA {name}"))
-                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+                for name in (
+                    "journal_mode",
+                    "foreign_keys",
+                    "busy_timeout",
+                    "synchronous",
+                    "cache_size",
+                )
             }
     finally:
         await engine.dispose()
@@ -172,6 +178,7 @@ async def test_sqlite_connections_are_configured(tmp_path: Path) -> None:
         "foreign_keys": 1,
         "busy_timeout": 10000,
         "synchronous": 1,
+        "cache_size": -32768,
     }
     assert (tmp_path / "nested" / "dir" / "store.db").exists()
 
