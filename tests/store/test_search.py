@@ -26,6 +26,7 @@ from itglue_mcp.store.search import (
     pg_tsquery,
     query_terms,
 )
+from tests.statements import recorded_statements
 
 from .conftest import configuration
 
@@ -65,6 +66,21 @@ async def test_name_match_ranks_above_body_match(session_factory: Sessions, entr
     assert body_hit.organization_id == 7
     assert body_hit.snippet is not None and "**exchange**" in body_hit.snippet.lower()
     assert next(hit for hit in hits if hit.record_id == 4).snippet is None, "empty body"
+
+
+async def test_a_search_matches_the_full_text_index_once(
+    session_factory: Sessions, entries: None
+) -> None:
+    # Ranking, excerpts and (with a filter on the entries) the filter in one pass over the
+    # matches: a second MATCH for the excerpts ran the whole query twice.
+    async with unit_of_work(session_factory) as session:
+        with recorded_statements(session) as statements:
+            plain = await search(session, "exchange")
+            typed = await search(session, "exchange", record_types=["documents"])
+    matches = [s.count(" MATCH ") + s.count("@@") for s in statements if "search_entries" in s]
+    assert sum(matches) == 2, statements
+    assert [hit.record_id for hit in typed] == [2]
+    assert typed[0].snippet is not None and len(plain) == 3
 
 
 async def test_a_name_match_beats_a_body_full_of_the_word(session_factory: Sessions) -> None:

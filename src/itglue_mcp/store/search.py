@@ -270,36 +270,74 @@ def _indexed_scope(organization_ids: Collection[int] | None) -> Collection[int] 
     return None
 
 
-def _sqlite_statement(
+def _sqlite_ranking(
     terms: Sequence[str],
     filters: list[ColumnElement[bool]],
     limit: int,
     organization_ids: Collection[int] | None,
 ) -> Select[Any]:
+    """The best ``limit`` matches as (entry id, rank, excerpt), best first; see
+    :func:`_sqlite_search` for the entries' own columns."""
     match = _FTS_NAME.op("MATCH")(fts5_match(terms, _indexed_scope(organization_ids)))
     # The organization column weighs nothing: a match ranks by its name and body.
     bm25 = func.bm25(_FTS_NAME, _NAME_WEIGHT, _BODY_WEIGHT, 0.0, type_=Float)
-    # Every match is ranked, but only the best `limit` leave the sorter. Without a filter on
-    # the entries' own columns the index alone ranks them (its rowid is the entry's id):
-    # joining the entries for each match costs more than ranking it (3x for a word held by
-    # thousands of records across an account). The rowid breaks ties either way.
-    ranking = select(_FTS.c.rowid.label("id"), (-bm25).label("rank")).where(match)
+    # snippet() needs the FTS cursor of the MATCH; in a top-level query SQLite computes a
+    # column the ORDER BY does not use only for the rows that leave the sorter, so the
+    # excerpts cost the `limit` rows, not every match. (As a subquery joined to the entries
+    # it is materialized, excerpts and all; matching again outside it ran the full-text
+    # query twice: 1.2-2.8x the time of this one at 1,000 organizations.)
+    snippet = func.snippet(_FTS_NAME, 1, _HIGHLIGHT, _HIGHLIGHT, "…", _SNIPPET_WORDS)
+    # Every match is ranked. Without a filter on the entries' own columns the index alone
+    # ranks them (its rowid is the entry's id): joining the entries for each match costs more
+    # than ranking it (3x for a word held by thousands of records across an account). The
+    # rowid breaks ties either way.
+    ranking = select(_FTS.c.rowid.label("id"), (-bm25).label("rank"), snippet.label("snippet"))
     if filters:
         ranking = ranking.select_from(_FTS.join(_ENTRIES, _ENTRIES.c.id == _FTS.c.rowid)).where(
             *filters
         )
-    top = ranking.order_by(bm25, _FTS.c.rowid).limit(limit).subquery("top")
-    # snippet() needs the FTS cursor of a MATCH query, so the outer query matches again,
-    # restricted to the few top rows, rather than building snippets for every match.
-    snippet = func.snippet(_FTS_NAME, 1, _HIGHLIGHT, _HIGHLIGHT, "…", _SNIPPET_WORDS)
-    return (
-        select(*_hit_columns(top.c.rank), _nonempty(snippet))
-        .select_from(
-            _FTS.join(top, top.c.id == _FTS.c.rowid).join(_ENTRIES, _ENTRIES.c.id == top.c.id)
+    return ranking.where(match).order_by(bm25, _FTS.c.rowid).limit(limit)
+
+
+async def _sqlite_search(
+    session: AsyncSession,
+    terms: Sequence[str],
+    filters: list[ColumnElement[bool]],
+    limit: int,
+    organization_ids: Collection[int] | None,
+) -> list[SearchHit]:
+    """Two statements: the ranking (:func:`_sqlite_ranking`), then the entries of its hits."""
+    ranked = (await session.execute(_sqlite_ranking(terms, filters, limit, organization_ids))).all()
+    if not ranked:
+        return []
+    entries = {
+        row.id: row
+        for row in await session.execute(
+            select(
+                _ENTRIES.c.id,
+                _ENTRIES.c.record_type,
+                _ENTRIES.c.record_id,
+                _ENTRIES.c.organization_id,
+                _ENTRIES.c.name,
+                (_ENTRIES.c.body == "").label("empty"),
+            ).where(_ENTRIES.c.id.in_([hit.id for hit in ranked]))
         )
-        .where(match)
-        .order_by(top.c.rank.desc(), _ENTRIES.c.id)
-    )
+    }
+    hits = []
+    for hit in ranked:
+        entry = entries[hit.id]  # written in the same transaction as its index row
+        hits.append(
+            SearchHit(
+                record_type=entry.record_type,
+                record_id=entry.record_id,
+                organization_id=entry.organization_id,
+                name=entry.name,
+                rank=float(hit.rank),
+                # An excerpt of an empty body is no excerpt.
+                snippet=None if entry.empty else hit.snippet,
+            )
+        )
+    return hits
 
 
 def _pg_statement(
@@ -386,14 +424,14 @@ async def search(
         or (record_types is not None and not record_types)
     ):
         return []
-    if Dialect.of(session) is Dialect.POSTGRESQL:
-        filters = _filters(organization_ids, record_types)
-        statement = _pg_statement(terms, filters, limit, organization_ids)
-    else:
+    if Dialect.of(session) is Dialect.SQLITE:
         # A scope the FTS5 index matches itself needs no second check on the entries.
         indexed = _indexed_scope(organization_ids) is not None
         filters = _filters(None if indexed else organization_ids, record_types)
-        statement = _sqlite_statement(terms, filters, limit, organization_ids)
+        with translate_errors("search"):
+            return await _sqlite_search(session, terms, filters, limit, organization_ids)
+    filters = _filters(organization_ids, record_types)
+    statement = _pg_statement(terms, filters, limit, organization_ids)
     with translate_errors("search"):
         rows = (await session.execute(statement)).all()
     return [
