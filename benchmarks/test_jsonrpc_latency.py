@@ -20,7 +20,9 @@ as an event stream. Per round, every case is called once on the server right aft
   ``echo``, bursts alternating between the two servers, each bounded in count and time);
 - payload sizes: ``tools/list`` and a default ``list_expirations`` result, compact JSON bytes;
 - server RSS from ``/proc`` once ready and after the measurement (and the bare server's);
-- with more than one size, each case's p50 at the larger sizes over its p50 at the smallest.
+- with more than one size, each case's p50 at each larger size over its p50 at the smallest,
+  measured with both servers up and called in turn (a separate pass: the drift between the
+  sizes' own runs would enter the ratio).
 """
 
 from __future__ import annotations
@@ -308,8 +310,14 @@ def _p50_p95(values: list[float]) -> tuple[float, float]:
     return statistics.median(values), cuts[94]
 
 
-_P50_MS: dict[int, dict[str, float]] = {}
-"""p50 per case (and echo) in milliseconds, per size measured in this session."""
+def _serve_env(tenant: SyncedTenant) -> dict[str, str]:
+    """The server's environment over ``tenant``: auth mode none, no metrics port."""
+    return {
+        "ITGLUE_MCP_DATA_DIR": str(tenant.data_dir),
+        "ITGLUE_MCP_LOG_LEVEL": "WARNING",
+        "ITGLUE_MCP_AUTH__MODE": "none",
+        "ITGLUE_MCP_SERVER__METRICS_PORT": "0",
+    }
 
 
 def _load() -> str:
@@ -322,12 +330,7 @@ def test_jsonrpc_latency(synced_tenant: Callable[[int], SyncedTenant], organizat
     load_before = _load()
     echo_port, server_port = free_port(), free_port()
     bare = [sys.executable, "-c", BARE_SERVER, str(echo_port)]
-    env = {
-        "ITGLUE_MCP_DATA_DIR": str(tenant.data_dir),
-        "ITGLUE_MCP_LOG_LEVEL": "WARNING",
-        "ITGLUE_MCP_AUTH__MODE": "none",
-        "ITGLUE_MCP_SERVER__METRICS_PORT": "0",
-    }
+    env = _serve_env(tenant)
     with (
         server_process(bare, echo_port, "/healthz", {}) as echo_pid,
         server_process(serve_command(server_port), server_port, "/readyz", env) as server_pid,
@@ -338,7 +341,6 @@ def test_jsonrpc_latency(synced_tenant: Callable[[int], SyncedTenant], organizat
     load_after = _load()
 
     echo_p50, echo_p95 = _p50_p95(measured.seconds["echo"])
-    _P50_MS[organizations] = {"echo": echo_p50 * 1000}
     print(
         f"\n{organizations} organizations, {tenant.records:,} records; {measured.rounds} rounds "
         f"(one echo before each call); load average {load_before} before, {load_after} after"
@@ -353,7 +355,6 @@ def test_jsonrpc_latency(synced_tenant: Callable[[int], SyncedTenant], organizat
     )
     for label, case in CASES.items():
         p50, p95 = _p50_p95(measured.seconds[label])
-        _P50_MS[organizations][label] = p50 * 1000
         size = statistics.mean(measured.result_bytes[label])
         print(
             f"  {label:<32}{p50 * 1000:9.1f}{p50 / echo_p50:8.1f}{p95 * 1000:9.1f}"
@@ -379,15 +380,58 @@ def test_jsonrpc_latency(synced_tenant: Callable[[int], SyncedTenant], organizat
     )
 
 
-def test_jsonrpc_latency_across_sizes() -> None:
+async def _interleaved(smallest_port: int, larger_port: int) -> dict[str, tuple[list[float], ...]]:
+    """``ROUNDS`` rounds (after the warm-up) over two servers at once: per case, one call to
+    each, the first one alternating by round. Returns each case's seconds per server."""
+    seconds: dict[str, tuple[list[float], ...]] = {label: ([], []) for label in CASES}
+    arguments = {label: itertools.cycle(case.arguments) for label, case in CASES.items()}
+    async with _http(smallest_port) as small_http, _http(larger_port) as large_http:
+        servers = (RawMcp(small_http), RawMcp(large_http))
+        for server in servers:
+            await server.initialize()
+        started = time.monotonic()
+        for round_number in range(WARM_UP_ROUNDS + ROUNDS):
+            order = (0, 1) if round_number % 2 == 0 else (1, 0)
+            for label, case in CASES.items():
+                call = next(arguments[label])
+                for index in order:
+                    elapsed, _ = await _timed(servers[index], case.tool, call)
+                    if round_number >= WARM_UP_ROUNDS:
+                        seconds[label][index].append(elapsed)
+            if time.monotonic() - started > ROUNDS_TIME_LIMIT_S:
+                break
+    return seconds
+
+
+def test_jsonrpc_latency_across_sizes(synced_tenant: Callable[[int], SyncedTenant]) -> None:
     """Each case's p50 at every larger size over its p50 at the smallest (target at 1,000
-    organizations: within 1.3x of 10)."""
-    if len(_P50_MS) < 2:
+    organizations: within 1.3x of 10), with both servers up and called in turn, so that the
+    machine's drift between two separate runs does not enter the ratio."""
+    if len(JSONRPC_SIZES) < 2:
         pytest.skip("one size measured (ITGLUE_MCP_BENCH_LARGE=1 or ITGLUE_MCP_BENCH_HUGE=1)")
-    smallest, *larger = sorted(_P50_MS)
-    base = _P50_MS[smallest]
+    smallest, *larger = sorted(JSONRPC_SIZES)
     for size in larger:
-        print(f"\np50 at {size} organizations over p50 at {smallest} (raw ms; ratio-to-echo):")
-        for label, p50 in _P50_MS[size].items():
-            normalised = (p50 / _P50_MS[size]["echo"]) / (base[label] / base["echo"])
-            print(f"  {label:<32}{p50 / base[label]:6.2f}x{normalised:8.2f}x")
+        small_port, large_port = free_port(), free_port()
+        with (
+            server_process(
+                serve_command(small_port),
+                small_port,
+                "/readyz",
+                _serve_env(synced_tenant(smallest)),
+            ),
+            server_process(
+                serve_command(large_port), large_port, "/readyz", _serve_env(synced_tenant(size))
+            ),
+        ):
+            seconds = asyncio.run(_interleaved(small_port, large_port))
+        print(
+            f"\n{size} organizations against {smallest}, both servers up, called in turn "
+            f"({len(seconds['health'][0])} rounds; load average {_load()}):"
+        )
+        print(f"  {'case':<32}{f'p50 ms {smallest}':>12}{f'p50 ms {size}':>12}{'ratio':>8}  target")
+        for label, (small, large) in seconds.items():
+            small_p50, large_p50 = statistics.median(small), statistics.median(large)
+            print(
+                f"  {label:<32}{small_p50 * 1000:12.1f}{large_p50 * 1000:12.1f}"
+                f"{large_p50 / small_p50:7.2f}x  <= 1.3x at 1,000"
+            )

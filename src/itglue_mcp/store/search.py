@@ -325,7 +325,11 @@ async def _sqlite_search(
     }
     hits = []
     for hit in ranked:
-        entry = entries[hit.id]  # written in the same transaction as its index row
+        # Written in the same transaction as its index row; were one missing, it is left
+        # out, as a join would.
+        entry = entries.get(hit.id)
+        if entry is None:
+            continue
         hits.append(
             SearchHit(
                 record_type=entry.record_type,
