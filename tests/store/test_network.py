@@ -40,6 +40,21 @@ from .conftest import configuration
 Sessions = async_sessionmaker[AsyncSession]
 
 
+async def _write(
+    sessions: Sessions, configurations: list[dict[str, Any]], interfaces: list[dict[str, Any]]
+) -> None:
+    """Write ``configurations`` (outside any sync run) and ``interfaces``, their children."""
+    async with unit_of_work(sessions) as session:
+        await upsert_records(session, RecordType.CONFIGURATIONS, configurations, run_id=None)
+        await replace_children(
+            session,
+            RecordType.CONFIGURATION_INTERFACES,
+            "configuration_id",
+            sorted({interface["configuration_id"] for interface in interfaces}),
+            interfaces,
+        )
+
+
 def records(directory: Path, name: str) -> list[dict[str, Any]]:
     """The ``data`` records of one dataset file (``configurations``, ``passwords``…)."""
     return json.loads((directory / f"{name}.json").read_text())["data"]
@@ -201,25 +216,16 @@ async def test_serial_and_hostname_lookups_ignore_case(synced: Sessions, dataset
 async def test_a_hostname_lookup_ranks_hostnames_first_within_the_organizations_asked(
     session_factory: Sessions,
 ) -> None:
-    async with unit_of_work(session_factory) as session:
-        await upsert_records(
-            session,
-            RecordType.CONFIGURATIONS,
-            [
-                configuration(1, 7, "DC01", hostname="srv-a"),  # by name only
-                configuration(2, 7, "Domain controller", hostname="dc01"),
-                configuration(3, 8, "Branch DC", hostname="DC01"),  # another organization
-                configuration(4, 7, "Print server", hostname="print01"),
-            ],
-            run_id=None,
-        )
-        await replace_children(
-            session,
-            RecordType.CONFIGURATION_INTERFACES,
-            "configuration_id",
-            [2],
-            [{"id": 20, "configuration_id": 2, "name": "eth0", "ip_address": "10.0.0.2"}],
-        )
+    await _write(
+        session_factory,
+        [
+            configuration(1, 7, "DC01", hostname="srv-a"),  # by name only
+            configuration(2, 7, "Domain controller", hostname="dc01"),
+            configuration(3, 8, "Branch DC", hostname="DC01"),  # another organization
+            configuration(4, 7, "Print server", hostname="print01"),
+        ],
+        [{"id": 20, "configuration_id": 2, "name": "eth0", "ip_address": "10.0.0.2"}],
+    )
     async with unit_of_work(session_factory, read_only=True) as session:
 
         async def ids(hostname: str, **options: Any) -> list[int]:
@@ -338,24 +344,15 @@ async def test_one_address_is_found_in_every_stored_form_and_no_other(
     session_factory: Sessions,
 ) -> None:
     """The address alone, with a prefix length or a netmask; never a longer address."""
-    async with unit_of_work(session_factory) as session:
-        await upsert_records(
-            session,
-            RecordType.CONFIGURATIONS,
-            [
-                configuration(1, 7, "masked", primary_ip="10.0.0.5/255.255.255.0"),
-                configuration(2, 7, "longer", primary_ip="10.0.0.50"),
-                configuration(3, 7, "v6", primary_ip="2001:DB8::5/64"),
-            ],
-            run_id=None,
-        )
-        await replace_children(
-            session,
-            RecordType.CONFIGURATION_INTERFACES,
-            "configuration_id",
-            [2],
-            [{"id": 20, "configuration_id": 2, "name": "eth1", "ip_address": "10.0.0.5/24"}],
-        )
+    await _write(
+        session_factory,
+        [
+            configuration(1, 7, "masked", primary_ip="10.0.0.5/255.255.255.0"),
+            configuration(2, 7, "longer", primary_ip="10.0.0.50"),
+            configuration(3, 7, "v6", primary_ip="2001:DB8::5/64"),
+        ],
+        [{"id": 20, "configuration_id": 2, "name": "eth1", "ip_address": "10.0.0.5/24"}],
+    )
     async with unit_of_work(session_factory) as session:
         v4 = await configurations_in_network(session, parse_network("10.0.0.5"))  # type: ignore[arg-type]
         v6 = await configurations_in_network(session, parse_network("2001:db8::5"))  # type: ignore[arg-type]

@@ -50,6 +50,7 @@ from itglue_mcp.store.queries import (
     ConfigurationView,
     check_page,
     fetch_configurations,
+    fetch_prepared_configurations,
     interfaces_column,
     like_pattern,
     name_match,
@@ -467,7 +468,7 @@ async def configurations_by_hostname(
     if organization_ids is not None:
         parameters["organization_ids"] = sorted(set(organization_ids))
     statement = _by_hostname(Dialect.of(session), scoped=organization_ids is not None)
-    return await fetch_configurations(session, statement, parameters)
+    return await fetch_prepared_configurations(session, statement, parameters)
 
 
 @functools.cache

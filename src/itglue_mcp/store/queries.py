@@ -57,6 +57,7 @@ __all__ = [
     "check_page",
     "count_records",
     "fetch_configurations",
+    "fetch_prepared_configurations",
     "find_configurations",
     "get_configurations",
     "interfaces_column",
@@ -278,7 +279,7 @@ async def list_organizations(
 def scope_parameters(table: Table, *, scoped: bool) -> list[ColumnElement[bool]]:
     """:func:`scope`'s conditions for a statement built once and run many times: when
     ``scoped``, the organizations are the expanding parameter ``organization_ids``."""
-    conditions: list[ColumnElement[bool]] = [table.c.deleted_at.is_(None)]
+    conditions = scope(table, None)
     if scoped:
         conditions.append(
             table.c.organization_id.in_(bindparam("organization_ids", expanding=True))
@@ -293,27 +294,35 @@ def select_configurations(organization_ids: Collection[int] | None = None) -> Se
 
 
 async def fetch_configurations(
-    session: AsyncSession,
-    statement: Select[Any],
-    parameters: Mapping[str, Any] | None = None,
+    session: AsyncSession, statement: Select[Any]
 ) -> list[ConfigurationView]:
     """Run a :func:`select_configurations` statement; views carry their interfaces.
 
     One statement: each configuration row brings its interfaces along (see
     :func:`interfaces_column`), so a lookup is one round trip to the database.
 
+    Raises:
+        StoreError: the database failed.
+    """
+    statement = statement.add_columns(interfaces_column(Dialect.of(session)))
+    return await fetch_prepared_configurations(session, statement, None)
+
+
+async def fetch_prepared_configurations(
+    session: AsyncSession, statement: Select[Any], parameters: Mapping[str, Any] | None
+) -> list[ConfigurationView]:
+    """Run a configuration statement built once: a :func:`select_configurations`-like
+    statement that already selects :func:`interfaces_column` for ``session``'s dialect, with
+    bound parameters (see :func:`scope_parameters`).
+
     Args:
         session: any session.
-        statement: a :func:`select_configurations` statement; one built once with bound
-            parameters (:func:`scope_parameters`) may already select
-            :func:`interfaces_column`, for ``session``'s dialect.
-        parameters: the values of the statement's bound parameters, by name.
+        statement: the statement, kept and reused (its compiled form and cache key with it).
+        parameters: the values of its bound parameters, by name.
 
     Raises:
         StoreError: the database failed.
     """
-    if "interfaces" not in statement.selected_columns:
-        statement = statement.add_columns(interfaces_column(Dialect.of(session)))
     with translate_errors("read configurations"):
         rows = (await session.execute(statement, parameters)).all()
     return [

@@ -330,18 +330,21 @@ async def _sqlite_search(
         entry = entries.get(hit.id)
         if entry is None:
             continue
-        hits.append(
-            SearchHit(
-                record_type=entry.record_type,
-                record_id=entry.record_id,
-                organization_id=entry.organization_id,
-                name=entry.name,
-                rank=float(hit.rank),
-                # An excerpt of an empty body is no excerpt.
-                snippet=None if entry.empty else hit.snippet,
-            )
-        )
+        # An excerpt of an empty body is no excerpt.
+        hits.append(_hit(entry, hit.rank, None if entry.empty else hit.snippet))
     return hits
+
+
+def _hit(entry: Any, rank: float, snippet: str | None) -> SearchHit:
+    """A :class:`SearchHit` of a row holding an entry's identifying columns."""
+    return SearchHit(
+        record_type=entry.record_type,
+        record_id=entry.record_id,
+        organization_id=entry.organization_id,
+        name=entry.name,
+        rank=float(rank),
+        snippet=snippet,
+    )
 
 
 def _pg_statement(
@@ -438,14 +441,4 @@ async def search(
     statement = _pg_statement(terms, filters, limit, organization_ids)
     with translate_errors("search"):
         rows = (await session.execute(statement)).all()
-    return [
-        SearchHit(
-            record_type=row.record_type,
-            record_id=row.record_id,
-            organization_id=row.organization_id,
-            name=row.name,
-            rank=float(row.rank),
-            snippet=row.snippet,
-        )
-        for row in rows
-    ]
+    return [_hit(row, row.rank, row.snippet) for row in rows]
